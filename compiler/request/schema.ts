@@ -1,0 +1,129 @@
+/**
+ * zod schemas generated from the field table in fields.ts.
+ * - `strictRequestSchema`: our own output. Unknown keys, wrong JSON types and out-of-range values are
+ *   bugs; free-string fields the worker checks (engine, sam model, order...) must be in their lists.
+ * - `laxRequestSchema`: a request from outside (decompile, a pasted log). Accepts what the real server
+ *   accepts (pydantic lax mode: "true" for booleans, "2" for ints, unknown keys dropped) and fills
+ *   defaults, so the result is a complete `CommonRequest`.
+ */
+import { z } from 'zod';
+import {
+  CLOTH_CATEGORIES,
+  ENHANCE_UOV_ORDERS,
+  ENHANCE_UOV_PROMPT_TYPES,
+  INPAINT_ENGINES,
+  OUTPUT_FORMATS,
+  REFINER_SWAP_METHODS,
+  SAM_MODELS,
+} from './enums.ts';
+import { REQUEST_FIELDS, type CommonRequest, type FieldSpec, type FooocusRequest } from './fields.ts';
+
+/** Free-string fields whose values the worker asserts on (G-19): strict output must use the list. */
+const WORKER_CHECKED_STRINGS: Record<string, readonly string[]> = {
+  output_format: OUTPUT_FORMATS,
+  inpaint_engine: INPAINT_ENGINES,
+  enhance_inpaint_engine: INPAINT_ENGINES,
+  enhance_mask_cloth_category: CLOTH_CATEGORIES,
+  enhance_mask_sam_model: SAM_MODELS,
+  enhance_uov_processing_order: ENHANCE_UOV_ORDERS,
+  enhance_uov_prompt_type: ENHANCE_UOV_PROMPT_TYPES,
+  refiner_swap_method: REFINER_SWAP_METHODS,
+};
+
+function bounded(n: z.ZodNumber, spec: { ge?: number | undefined; le?: number | undefined }): z.ZodNumber {
+  let out = n;
+  if (spec.ge !== undefined) out = out.min(spec.ge);
+  if (spec.le !== undefined) out = out.max(spec.le);
+  return out;
+}
+
+function strictSpec(spec: FieldSpec, name: string): z.ZodType {
+  switch (spec.t) {
+    case 'str': {
+      const allowed = WORKER_CHECKED_STRINGS[name];
+      const s = allowed ? z.enum(allowed as [string, ...string[]]) : z.string();
+      return spec.nullable ? s.nullable() : s;
+    }
+    case 'int':
+      return bounded(z.number().int(), spec);
+    case 'float': {
+      const n = bounded(z.number(), spec);
+      return spec.nullable ? n.nullable() : n;
+    }
+    case 'bool':
+      return z.boolean();
+    case 'enum':
+      return z.enum(spec.values as [string, ...string[]]);
+    case 'list':
+      return z.array(strictSpec(spec.item, name));
+    case 'object':
+      return z.strictObject(
+        Object.fromEntries(Object.entries(spec.fields).map(([k, f]) => [k, strictSpec(f, k).optional()])),
+      );
+  }
+}
+
+export function specDefault(spec: FieldSpec): unknown {
+  if (spec.t === 'object') return Object.fromEntries(Object.entries(spec.fields).map(([k, f]) => [k, specDefault(f)]));
+  return spec.default;
+}
+
+// pydantic lax-mode coercions for JSON input (contract §3 "general validation rules").
+const laxBool = z.preprocess((v) => {
+  if (typeof v === 'string') {
+    const s = v.toLowerCase();
+    if (['true', 'yes', 'on', '1', 't', 'y'].includes(s)) return true;
+    if (['false', 'no', 'off', '0', 'f', 'n'].includes(s)) return false;
+  }
+  if (v === 0 || v === 1) return v === 1;
+  return v;
+}, z.boolean());
+const numeric = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && !isNaN(Number(v)) ? Number(v) : v);
+
+function laxSpec(spec: FieldSpec): z.ZodType {
+  switch (spec.t) {
+    case 'str':
+      return spec.nullable ? z.string().nullable() : z.string();
+    case 'int':
+      return z.preprocess(numeric, bounded(z.number().int(), spec));
+    case 'float': {
+      const n = z.preprocess(numeric, bounded(z.number(), spec));
+      return spec.nullable ? n.nullable() : n;
+    }
+    case 'bool':
+      return laxBool;
+    case 'enum':
+      return z.enum(spec.values as [string, ...string[]]);
+    case 'list':
+      return z.array(laxSpec(spec.item));
+    case 'object': {
+      const required = new Set(spec.required ?? []);
+      return z.object(
+        Object.fromEntries(
+          Object.entries(spec.fields).map(([k, f]) => {
+            const inner = laxSpec(f);
+            return [k, required.has(k) ? inner : inner.default(structuredClone(specDefault(f)) as never)];
+          }),
+        ),
+      );
+    }
+  }
+}
+
+export const strictRequestSchema = z.strictObject(
+  Object.fromEntries(Object.entries(REQUEST_FIELDS).map(([k, f]) => [k, strictSpec(f, k).optional()])),
+) as unknown as z.ZodType<FooocusRequest>;
+
+export const laxRequestSchema = z.object(
+  Object.fromEntries(
+    Object.entries(REQUEST_FIELDS).map(([k, f]) => [
+      k,
+      laxSpec(f).default(() => structuredClone(specDefault(f)) as never),
+    ]),
+  ),
+) as unknown as z.ZodType<CommonRequest>;
+
+/** A complete request holding every API default (what the server would assume for `{}`). */
+export function defaultRequest(): CommonRequest {
+  return laxRequestSchema.parse({});
+}
