@@ -127,3 +127,11 @@ export const laxRequestSchema = z.object(
 export function defaultRequest(): CommonRequest {
   return laxRequestSchema.parse({});
 }
+
+/**
+ * The strict schema of one request field (or enhance_ctrls item field), with the API default.
+ * Node kinds build their parameter schemas from it, so ranges and enums are stated once.
+ */
+export function requestFieldSchema(spec: FieldSpec, name: string): z.ZodType {
+  return strictSpec(spec, name).default(structuredClone(specDefault(spec)) as never);
+}

@@ -1,0 +1,80 @@
+import type { LocalText } from '../nodes/types.ts';
+import type { FooocusRequest } from './request/fields.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * One problem found in a graph, attached to the node that causes it (and the field, when one field
+ * is at fault). `message` says what Fooocus would do and what to do about it, in both languages.
+ */
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable code: a G-rule of fooocus-semantics §4 ("G-3") or a structural one ("S-cycle"). */
+  code: string;
+  nodeId?: string | undefined;
+  field?: string | undefined;
+  message: LocalText;
+  fix?: DiagnosticFix | undefined;
+}
+
+/** A one-click repair the editor can apply: a list of plain graph edits. */
+export interface DiagnosticFix {
+  label: LocalText;
+  edits: GraphEdit[];
+}
+
+export type GraphEdit =
+  | { op: 'setParam'; nodeId: string; param: string; value: unknown }
+  | { op: 'removeEdge'; edgeId: string }
+  | { op: 'removeNode'; nodeId: string };
+
+/** Where a request field came from: `controlnet_image.0.cn_weight` → the Image Prompt node and its param. */
+export interface ProvenanceEntry {
+  nodeId: string;
+  param?: string | undefined;
+}
+export type Provenance = Record<string, ProvenanceEntry[]>;
+
+/** The mode FooocusAPI will pick (its `current_tab`), plus text-to-image for "no image at all". */
+export type ServerMode = 'text-to-image' | 'uov' | 'inpaint' | 'image-prompt' | 'enhance';
+
+export interface PlanStage {
+  /** 'main' = the main pass (once per image_number), 'enhance' = stage B, per image. */
+  stage: 'main' | 'enhance';
+  nodeId: string;
+  /** Short description, e.g. "Vary (Strong)" or "Enhance region #2: mouth". */
+  label: LocalText;
+}
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+export interface Plan {
+  mode: ServerMode;
+  stages: PlanStage[];
+  /** Predicted number of result images (upper bound when regions may find nothing). */
+  images: { count: number; min: number; caveat?: LocalText | undefined };
+  /** Predicted output size per image-flow node; null when an input size is unknown. */
+  sizes: Record<string, Size | null>;
+  /** Plain-words summary of the whole plan. */
+  summary: LocalText;
+}
+
+export interface CompileResult {
+  request: FooocusRequest;
+  diagnostics: Diagnostic[];
+  provenance: Provenance;
+  plan: Plan;
+  /** True when no diagnostic is an error: the request may be sent. */
+  ok: boolean;
+}
+
+export interface CompileOptions {
+  /**
+   * Seed to use when the workflow asks for a random one (-1). Runs pass a fresh random seed; without
+   * one the compiler derives a stable seed from the workflow, so compile stays pure.
+   */
+  seed?: number | undefined;
+}

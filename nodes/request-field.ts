@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { ENHANCE_CTRL_FIELDS, REQUEST_FIELDS, type SpecValue } from '../compiler/request/fields.ts';
+import { requestFieldSchema } from '../compiler/request/schema.ts';
+import { field, type FieldMeta } from './field.ts';
+
+/**
+ * A node parameter that is exactly one request field: same name, type, range and default as the API
+ * (fooocusapi-contract §3), plus UI metadata. Keeping the request's own names makes provenance and
+ * decompile a 1:1 mapping and lets FooocusAPI users recognise every field.
+ */
+export function requestParam<K extends keyof typeof REQUEST_FIELDS>(
+  name: K,
+  meta: FieldMeta,
+): z.ZodType<SpecValue<(typeof REQUEST_FIELDS)[K]>> {
+  return field(requestFieldSchema(REQUEST_FIELDS[name], name), meta) as never;
+}
+
+export function enhanceParam<K extends keyof typeof ENHANCE_CTRL_FIELDS>(
+  name: K,
+  meta: FieldMeta,
+): z.ZodType<SpecValue<(typeof ENHANCE_CTRL_FIELDS)[K]>> {
+  return field(requestFieldSchema(ENHANCE_CTRL_FIELDS[name], name), meta) as never;
+}
