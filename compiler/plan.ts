@@ -1,0 +1,139 @@
+/**
+ * What the server will do with the request, in plain words: the mode FooocusAPI picks, the stages in
+ * order, how many images come back (fooocus-semantics §2.3) and each step's output size (G-28).
+ */
+import { t } from '../nodes/field.ts';
+import type { WorkflowNode } from '../nodes/graph.ts';
+import type { LocalText } from '../nodes/types.ts';
+import type { CompileContext } from './compile.ts';
+import { knownSizeOf } from './images.ts';
+import { outpaintSize, parseAspectRatio, upscaleSize, varySize } from './sizes.ts';
+import { predictsDirectReturn } from './stages.ts';
+import type { Plan, PlanStage, ServerMode, Size } from './types.ts';
+
+function uovLabel(n: WorkflowNode): LocalText {
+  const m = String(n.params.method);
+  return t(m, m);
+}
+
+export function buildPlan(ctx: CompileContext): Plan {
+  const s = ctx.stages;
+  const sizes: Record<string, Size | null> = {};
+  const empty: Plan = {
+    mode: 'text-to-image',
+    stages: [],
+    images: { count: 0, min: 0 },
+    sizes,
+    summary: t('Nothing to run yet: build a chain that ends in Output.', '尚无可运行的内容：请搭建一条以输出结尾的处理链。'),
+  };
+  if (!s) return empty;
+
+  const stages: PlanStage[] = [];
+  // Sizes along the chain.
+  let current: Size | null =
+    s.source.kind === 'promptSettings'
+      ? sizeFromSettings(ctx.settings)
+      : knownSizeOf(s.source, ctx.images);
+  sizes[s.source.id] = current;
+  const mainIds = new Set(s.main.map((n) => n.id));
+  let mainDirectReturn = false;
+  for (const n of ctx.chain.nodes.slice(1)) {
+    if (n.kind === 'vary') current = current && varySize(current);
+    else if (n.kind === 'upscale') {
+      if (mainIds.has(n.id) && predictsDirectReturn(n, current)) mainDirectReturn = true;
+      current = current && upscaleSize(current, String(n.params.method), Number(n.params.factor));
+      if (current) current = { width: current.width, height: current.height };
+    } else if (n.kind === 'inpaint') {
+      current = current && outpaintSize(current, n.params.outpaint_selections as string[], n.params.outpaint_distance as number[]);
+    }
+    sizes[n.id] = current;
+  }
+  // G-3: a main-pass inpaint overwrites the uov result; the inpaint size is the input's.
+  if (s.main.length === 2 && current && s.source.kind === 'inputImage') {
+    const base = knownSizeOf(s.source, ctx.images);
+    const inp = s.main[1]!;
+    if (base) sizes[inp.id] = outpaintSize(base, inp.params.outpaint_selections as string[], inp.params.outpaint_distance as number[]);
+  }
+
+  // Stages in execution order.
+  if (s.mode === 'text-to-image') stages.push({ stage: 'main', nodeId: s.source.id, label: t('Text-to-image', '文生图') });
+  for (const n of s.main) stages.push({ stage: 'main', nodeId: n.id, label: n.kind === 'inpaint' ? inpaintLabel(n) : uovLabel(n) });
+  const before = s.enhanceUov?.order === 'Before First Enhancement';
+  if (s.enhanceUov && before) stages.push({ stage: 'enhance', nodeId: s.enhanceUov.node.id, label: uovLabel(s.enhanceUov.node) });
+  s.regions.slice(0, 3).forEach((r, i) => {
+    const word = String(r.params.enhance_mask_dino_prompt || r.params.enhance_mask_model);
+    stages.push({ stage: 'enhance', nodeId: r.id, label: t(`Enhance region #${i + 1}: ${word}`, `区域增强 #${i + 1}：${word}`) });
+  });
+  if (s.enhanceUov && !before) stages.push({ stage: 'enhance', nodeId: s.enhanceUov.node.id, label: uovLabel(s.enhanceUov.node) });
+
+  // Image count (§2.3).
+  const passThrough = s.mode === 'pass-through';
+  const N = passThrough || mainDirectReturn ? 1 : Math.max(1, Number(ctx.settings.image_number));
+  const enhanceRuns = !mainDirectReturn;
+  const U = s.enhanceUov && enhanceRuns ? 1 : 0;
+  const regions = enhanceRuns ? s.regions.slice(0, 3) : [];
+  const K = regions.length;
+  const mayBeSkipped = regions.filter((r) => r.params.enhance_mask_model === 'sam').length;
+  const finalOnly = ctx.chain.output?.params.save_final_enhanced_image_only === true && (U + K > 0);
+  let count: number;
+  let min: number;
+  if (finalOnly) {
+    count = N;
+    min = mayBeSkipped > 0 ? 0 : N;
+  } else if (passThrough) {
+    count = U + K;
+    min = U + K - mayBeSkipped;
+  } else {
+    count = N + N * (U + K);
+    min = N + N * (U + K - mayBeSkipped);
+  }
+  const caveat =
+    mayBeSkipped > 0
+      ? t(
+          `Up to ${count}: a region whose detection finds nothing is skipped and gives no image (e.g. a word that is not in the picture).`,
+          `最多 ${count} 张：检测不到内容的区域会被跳过，不产生图像（例如画面中不存在的词）。`,
+        )
+      : undefined;
+
+  const mode = serverMode(s.mode, ctx.imagePrompts.length > 0);
+  return { mode, stages, images: { count, min, caveat }, sizes, summary: summarize(mode, stages, count, min, N) };
+}
+
+function inpaintLabel(n: WorkflowNode): LocalText {
+  const dirs = n.params.outpaint_selections as string[];
+  return dirs.length ? t(`Outpaint ${dirs.join(', ')}`, `扩图 ${dirs.join('、')}`) : t('Inpaint', '重绘');
+}
+
+function sizeFromSettings(settings: Record<string, unknown>): Size | null {
+  const base = parseAspectRatio(String(settings.aspect_ratios_selection));
+  if (!base) return null;
+  const w = Number(settings.overwrite_width);
+  const h = Number(settings.overwrite_height);
+  return { width: w > 0 ? w : base.width, height: h > 0 ? h : base.height };
+}
+
+/** FooocusAPI's current_tab choice (contract §4.3): enhance → ip (slot 0) → uov → inpaint. */
+function serverMode(mode: string, hasImagePrompts: boolean): ServerMode {
+  if (mode === 'pass-through') return 'enhance';
+  if (hasImagePrompts) return 'image-prompt';
+  if (mode === 'uov') return 'uov';
+  if (mode === 'inpaint') return 'inpaint';
+  return 'text-to-image';
+}
+
+const MODE_TEXT: Record<ServerMode, LocalText> = {
+  'text-to-image': t('text-to-image', '文生图'),
+  uov: t('vary/upscale', '变化/放大'),
+  inpaint: t('inpaint', '重绘'),
+  'image-prompt': t('image prompt', '图像提示'),
+  enhance: t('enhance an uploaded image', '增强上传的图像'),
+};
+
+function summarize(mode: ServerMode, stages: PlanStage[], count: number, min: number, n: number): LocalText {
+  const steps = stages.map((s) => s.label);
+  const range = min === count ? `${count}` : `${min}–${count}`;
+  return t(
+    `FooocusAPI mode: ${MODE_TEXT[mode].en}. Steps: ${steps.map((x) => x.en).join(' → ') || 'none'}${n > 1 ? ` (main pass ×${n})` : ''}. Expect ${range} image${count === 1 ? '' : 's'}.`,
+    `FooocusAPI 模式：${MODE_TEXT[mode].zh}。步骤：${steps.map((x) => x.zh).join(' → ') || '无'}${n > 1 ? `（主流程 ×${n}）` : ''}。预计 ${range} 张图。`,
+  );
+}

@@ -1,0 +1,462 @@
+/**
+ * Graph rules from fooocus-semantics §4 (G-1..G-28) that need more than the chain's shape.
+ * Each rule says what Fooocus would do and what to do instead, on the node (and field) at fault.
+ */
+import { t } from '../nodes/field.ts';
+import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
+import { getKind } from '../nodes/registry.ts';
+import type { CompileContext } from './compile.ts';
+import type { DiagnosticList } from './diagnostics.ts';
+import { isImageGiven } from './request/fields.ts';
+import { knownSizeOf } from './images.ts';
+
+const name = (n: WorkflowNode) => {
+  const k = getKind(n.kind);
+  return { en: k?.title.en ?? n.kind, zh: k?.title.zh ?? n.kind };
+};
+
+/** Wires whose ends do not fit (possible in hand-edited files; the editor refuses them). */
+export function checkEdges(wf: Workflow, d: DiagnosticList): void {
+  const byId = new Map(wf.nodes.map((n) => [n.id, n]));
+  for (const e of wf.edges) {
+    const src = byId.get(e.source);
+    const dst = byId.get(e.target);
+    const out = src && getKind(src.kind)?.outputs.find((p) => p.id === e.sourceHandle);
+    const inp = dst && getKind(dst.kind)?.inputs.find((p) => p.id === e.targetHandle);
+    if (!src || !dst || !out || !inp) continue;
+    if (out.type !== inp.type || (inp.acceptsKinds && !inp.acceptsKinds.includes(src.kind))) {
+      d.error(
+        'S-bad-wire',
+        dst.id,
+        inp.acceptsReason && out.type === inp.type
+          ? inp.acceptsReason
+          : t(
+              `The wire from ${name(src).en} into "${inp.label.en}" carries the wrong kind of data (${out.type} into ${inp.type}). Remove it.`,
+              `从 ${name(src).zh} 到“${inp.label.zh}”的连线数据类型不符（${out.type} → ${inp.type}）。请删除它。`,
+            ),
+        { field: inp.id, fix: { label: t('Remove the wire', '删除连线'), edits: [{ op: 'removeEdge', edgeId: e.id }] } },
+      );
+    }
+    const count = wf.edges.filter((x) => x.target === e.target && x.targetHandle === e.targetHandle).length;
+    if (!inp.multiple && count > 1 && wf.edges.find((x) => x.target === e.target && x.targetHandle === e.targetHandle) === e) {
+      d.error(
+        'S-two-wires',
+        dst.id,
+        t(`"${inp.label.en}" takes one wire, but ${count} end here. Keep one.`, `“${inp.label.zh}”只接受一条连线，但这里有 ${count} 条。请只保留一条。`),
+        { field: inp.id },
+      );
+    }
+  }
+}
+
+/** Every image a request will carry must be set; URLs have a silent failure mode (G-27). */
+export function checkSources(ctx: CompileContext): void {
+  const used = new Set<string>();
+  const s = ctx.stages;
+  if (s && s.source.kind === 'inputImage') used.add(s.source.id);
+  for (const ip of ctx.imagePrompts) {
+    const ref = (ctx.chain.g.incoming.get(ip.id) ?? []).find((e) => e.targetHandle === 'image');
+    if (ref) used.add(ref.source);
+  }
+  for (const n of s?.main ?? []) {
+    const m = (ctx.chain.g.incoming.get(n.id) ?? []).find((e) => e.targetHandle === 'mask');
+    if (m) used.add(m.source);
+  }
+  for (const id of used) {
+    const n = ctx.chain.g.node.get(id);
+    if (!n) continue;
+    const image = ctx.images[id]?.data ?? n.params.image;
+    if (!isImageGiven(image)) {
+      d(ctx).error(
+        'S-no-image',
+        n.id,
+        t(
+          `${name(n).en} has no image: pick a file, drop or paste one, or give a URL the FooocusAPI server can reach.`,
+          `${name(n).zh} 没有图像：请选择文件、拖入或粘贴，或填写 FooocusAPI 服务器可访问的网址。`,
+        ),
+        { field: 'image' },
+      );
+    } else if (/^https?:\/\//.test(image)) {
+      const local = /^https?:\/\/(localhost|127\.|\[::1\])/.test(image);
+      d(ctx).warn(
+        'G-27',
+        n.id,
+        local
+          ? t(
+              'The FooocusAPI server downloads this URL itself, so "localhost" means the server’s machine. If the download fails, Fooocus silently runs without the image; upload the file instead to be sure.',
+              '此网址由 FooocusAPI 服务器自行下载，“localhost”指的是服务器所在的机器。下载失败时 Fooocus 会悄悄地不使用这张图；直接上传文件更可靠。',
+            )
+          : t(
+              'The FooocusAPI server downloads this URL itself (20 s limit, no redirects). If that fails, Fooocus silently runs without the image; upload the file instead to be sure.',
+              '此网址由 FooocusAPI 服务器自行下载（20 秒超时，不跟随重定向）。失败时 Fooocus 会悄悄地不使用这张图；直接上传文件更可靠。',
+            ),
+        { field: 'image' },
+      );
+    }
+  }
+  // Masks and image prompts that lead nowhere are left out of the request.
+  for (const n of ctx.wf.nodes) {
+    const outgoing = ctx.chain.g.outgoing.get(n.id) ?? [];
+    if (n.kind === 'imagePrompt' && !ctx.imagePromptTargets.has(n.id)) {
+      d(ctx).warn(
+        'S-ignored',
+        n.id,
+        t(
+          outgoing.length
+            ? 'This image prompt is wired to a node that is not on the chain to Output, so it is left out of the request.'
+            : 'This image prompt is not wired to any step, so it is left out of the request. Wire it into the first image step (or Prompt & Settings).',
+          outgoing.length
+            ? '此图像提示连到的节点不在通向输出的链上，因此不会包含在请求中。'
+            : '此图像提示没有连到任何步骤，因此不会包含在请求中。请把它连到第一个图像步骤（或“提示词与设置”）。',
+        ),
+      );
+    }
+    if (n.kind === 'mask' && !outgoing.some((e) => s?.main.some((m) => m.id === e.target))) {
+      d(ctx).warn(
+        'S-ignored',
+        n.id,
+        t('This mask is not wired into the main-pass Inpaint node, so it is left out of the request.', '此蒙版没有连到主流程的重绘节点，因此不会包含在请求中。'),
+      );
+    }
+  }
+}
+
+function d(ctx: CompileContext): DiagnosticList {
+  return ctx.d;
+}
+
+export function checkSettings(ctx: CompileContext): void {
+  const s = ctx.stages;
+  const settingsId = ctx.chain.settings?.id;
+  const n = Number(ctx.settings.image_number);
+  if (s?.mode === 'pass-through' && n > 1) {
+    ctx.d.error(
+      'G-22',
+      settingsId ?? s.source.id,
+      t(
+        `Enhancing an uploaded image always gives one result set: Fooocus forces image_number to 1, so ${n} images cannot be made. Set Images to 1 (or add a Vary in the main pass to get variations).`,
+        `增强上传的图像时只会得到一组结果：Fooocus 会把 image_number 强制为 1，无法生成 ${n} 张。请把图像数量设为 1（或在主流程加入 Vary 以获得多个变化）。`,
+      ),
+      settingsId
+        ? { field: 'image_number', fix: { label: t('Set Images to 1', '把图像数量设为 1'), edits: [{ op: 'setParam', nodeId: settingsId, param: 'image_number', value: 1 }] } }
+        : undefined,
+    );
+  }
+  if (s && s.mode !== 'pass-through' && n > 1 && s.regions.length > 0) {
+    ctx.d.warn(
+      'G-24',
+      settingsId ?? s.regions[0]!.id,
+      t(
+        `Each of the ${n} images uses seed + i, but every Enhance Region step uses the base seed for all of them.`,
+        `这 ${n} 张图各自使用 种子 + i，但每个区域增强步骤对所有图都使用基础种子。`,
+      ),
+      { field: 'image_number' },
+    );
+  }
+  for (const flag of ['debugging_dino', 'debugging_enhance_masks_checkbox'] as const) {
+    if (ctx.settings[flag] === true && settingsId) {
+      ctx.d.warn(
+        'G-25',
+        settingsId,
+        t(`${flag} is a debugging switch: it changes the masks Fooocus uses. Turn it off for normal runs.`, `${flag} 是调试开关，会改变 Fooocus 使用的蒙版。正常运行时请关闭。`),
+        { field: flag },
+      );
+    }
+  }
+  if (settingsId && s) {
+    const { aspect_ratios_selection: ar } = ctx.settings;
+    if (typeof ar === 'string' && !/^\d+\*\d+$/.test(ar)) {
+      ctx.d.error('G-19', settingsId, t('Size must be "W*H", e.g. 1152*896.', '尺寸必须为“宽*高”，例如 1152*896。'), { field: 'aspect_ratios_selection' });
+    }
+  }
+}
+
+export function checkUov(ctx: CompileContext): void {
+  const s = ctx.stages;
+  if (!s) return;
+  const uovs = [...s.main.filter((n) => n.kind === 'vary' || n.kind === 'upscale'), ...(s.enhanceUov ? [s.enhanceUov.node] : [])];
+  for (const n of uovs) {
+    if (n.params.method === 'Disabled') {
+      ctx.d.error(
+        'G-5',
+        n.id,
+        t(
+          `${name(n).en} is set to Disabled: Fooocus would ignore the image and run plain text-to-image. Pick a method or remove the node.`,
+          `${name(n).zh} 设为禁用：Fooocus 会忽略图像而直接文生图。请选择方法或删除此节点。`,
+        ),
+        { field: 'method' },
+      );
+    }
+    const prompt = String(ctx.settings.prompt ?? '').trim();
+    if (n.kind === 'upscale' && n.params.method !== 'Upscale (Fast 2x)' && n.params.method !== 'Disabled' && prompt) {
+      ctx.d.warn(
+        'G-10',
+        n.id,
+        t(
+          'This upscale uses your prompt: it refines at denoise 0.382 after super-resolution. Only Fast 2x ignores prompts.',
+          '此放大会使用你的提示词：超分辨率后以 0.382 去噪精修。只有快速 2 倍会忽略提示词。',
+        ),
+        { field: 'method' },
+      );
+    }
+  }
+  // G-14: the strength overrides are global, shared by the main-pass and the enhance-stage step.
+  for (const kind of ['vary', 'upscale'] as const) {
+    const same = uovs.filter((n) => n.kind === kind);
+    const custom = same.filter((n) => Number(n.params.strength) > 0);
+    if (same.length > 1 && custom.length > 0) {
+      const values = new Set(same.map((n) => Number(n.params.strength)));
+      if (values.size > 1) {
+        const setTo = Number(custom[0]!.params.strength);
+        ctx.d.error(
+          'G-14',
+          custom[0]!.id,
+          t(
+            `Two ${kind === 'vary' ? 'Vary' : 'Upscale'} steps with different strengths: Fooocus has one ${kind === 'vary' ? 'overwrite_vary_strength' : 'overwrite_upscale_strength'} for the whole request. Give them the same strength.`,
+            `两个${kind === 'vary' ? 'Vary' : '放大'}步骤的强度不同：整个请求只有一个 ${kind === 'vary' ? 'overwrite_vary_strength' : 'overwrite_upscale_strength'}。请设为相同强度。`,
+          ),
+          {
+            field: 'strength',
+            fix: {
+              label: t(`Use ${setTo} for both`, `两者都用 ${setTo}`),
+              edits: same.map((x) => ({ op: 'setParam' as const, nodeId: x.id, param: 'strength', value: setTo })),
+            },
+          },
+        );
+      }
+    }
+  }
+  // G-3: Vary/Upscale and Inpaint both in the main pass (the documented "hodgepodge").
+  const mainUov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
+  const mainInpaint = s.main.find((n) => n.kind === 'inpaint');
+  if (mainUov && mainInpaint) {
+    const fast = mainUov.kind === 'upscale' && mainUov.params.method === 'Upscale (Fast 2x)';
+    ctx.d.warn(
+      'G-3',
+      mainUov.id,
+      fast
+        ? t(
+            'Fast 2x upscale returns at once: the Inpaint and image prompts after it never run. Move the upscale after the Inpaint (it then runs in the enhance stage).',
+            '快速 2 倍放大会立即返回：其后的重绘和图像提示都不会运行。请把放大移到重绘之后（将在增强阶段运行）。',
+          )
+        : ctx.imagePrompts.length
+          ? t(
+              `${name(mainUov).en} and Inpaint both run in the main pass, but the Inpaint overwrites the ${name(mainUov).en.toLowerCase()} result: what you get is Inpaint + image prompt on the input image; the ${name(mainUov).en} only costs time. To really vary the inpainted result, move ${name(mainUov).en} after Inpaint (enhance stage).`,
+              `${name(mainUov).zh}与重绘都在主流程运行，但重绘会覆盖${name(mainUov).zh}的结果：实际得到的是对输入图像的重绘 + 图像提示，${name(mainUov).zh}只是白白耗时。若要真正变化重绘结果，请把${name(mainUov).zh}移到重绘之后（增强阶段）。`,
+            )
+          : t(
+              `Without an image prompt, FooocusAPI runs only the ${name(mainUov).en} and silently ignores the Inpaint. Move ${name(mainUov).en} after Inpaint (enhance stage), or add an image prompt.`,
+              `没有图像提示时，FooocusAPI 只运行${name(mainUov).zh}，并悄悄忽略重绘。请把${name(mainUov).zh}移到重绘之后（增强阶段），或添加图像提示。`,
+            ),
+      { field: 'method' },
+    );
+  }
+}
+
+export function checkInpaint(ctx: CompileContext): void {
+  const s = ctx.stages;
+  const n = s?.main.find((x) => x.kind === 'inpaint');
+  if (!s || !n) return;
+  const maskEdge = (ctx.chain.g.incoming.get(n.id) ?? []).find((e) => e.targetHandle === 'mask');
+  const mask = maskEdge ? ctx.chain.g.node.get(maskEdge.source) : undefined;
+  const directions = n.params.outpaint_selections as string[];
+  if (!mask && directions.length === 0) {
+    ctx.d.error(
+      'G-5',
+      n.id,
+      t(
+        'Inpaint has no mask and no outpaint direction: Fooocus would skip it silently and run plain text-to-image. Wire a Mask in, or pick outpaint directions.',
+        '重绘既没有蒙版也没有扩图方向：Fooocus 会悄悄跳过它并直接文生图。请连接蒙版，或选择扩图方向。',
+      ),
+      { field: 'mask' },
+    );
+  }
+  if (directions.length > 0 && (Number(n.params.inpaint_strength) !== 1 || Number(n.params.inpaint_respective_field) !== 1)) {
+    ctx.d.info(
+      'G-8',
+      n.id,
+      t(
+        'Outpaint is sent with strength 1.0 and respective field 1.0, as Fooocus intends (version 2.5 no longer enforces it itself).',
+        '扩图以强度 1.0、参考范围 1.0 发送，这是 Fooocus 的本意（2.5 版本不再自动强制）。',
+      ),
+      { field: 'inpaint_strength' },
+    );
+  }
+  if (mask) {
+    const image = knownSizeOf(s.source, ctx.images);
+    const m = knownSizeOf(mask, ctx.images);
+    if (image && m && (image.width !== m.width || image.height !== m.height)) {
+      ctx.d.info(
+        'G-6',
+        mask.id,
+        t(
+          `The mask is ${m.width}×${m.height} but the image is ${image.width}×${image.height}; a different size would crash the worker, so Fooocus Flow resizes the mask before sending.`,
+          `蒙版为 ${m.width}×${m.height}，图像为 ${image.width}×${image.height}；尺寸不同会使工作进程崩溃，因此 Fooocus Flow 会在发送前缩放蒙版。`,
+        ),
+        { field: 'image' },
+      );
+    }
+    if (mask.params.invert === true && !ctx.images[mask.id]) {
+      ctx.d.info(
+        'G-7',
+        mask.id,
+        t(
+          'FooocusAPI ignores its invert flag, so Fooocus Flow inverts the mask pixels when it prepares the request.',
+          'FooocusAPI 会忽略其反转选项，因此 Fooocus Flow 在准备请求时自行反转蒙版像素。',
+        ),
+        { field: 'invert' },
+      );
+    }
+  }
+  if (String(n.params.inpaint_additional_prompt ?? '').trim() && s.regions.some((r) => !String(r.params.enhance_prompt ?? '').trim())) {
+    ctx.d.warn(
+      'G-23',
+      n.id,
+      t(
+        'The additional prompt becomes the first line of the main prompt, and Enhance Regions with an empty prompt use that main prompt too. Give those regions their own prompt if that is not wanted.',
+        '附加提示词会成为主提示词的第一行，提示词为空的区域增强也会使用它。若不希望如此，请为这些区域填写自己的提示词。',
+      ),
+      { field: 'inpaint_additional_prompt' },
+    );
+  }
+}
+
+export function checkImagePrompts(ctx: CompileContext): void {
+  const s = ctx.stages;
+  if (!s) return;
+  const mainIds = new Set([...s.main.map((n) => n.id), ...(s.mode === 'text-to-image' ? [s.source.id] : []), ...(ctx.chain.settings ? [ctx.chain.settings.id] : [])]);
+  ctx.imagePrompts.forEach((ip, i) => {
+    const target = ctx.imagePromptTargets.get(ip.id)!;
+    if (s.mode === 'pass-through' || !mainIds.has(target.id)) {
+      ctx.d.error(
+        'G-4',
+        ip.id,
+        s.mode === 'pass-through'
+          ? t(
+              'Image prompts do nothing when an uploaded image is only enhanced: Fooocus runs no main pass then. Remove it, or put a Vary in the main pass.',
+              '只对上传图像做增强时图像提示不起作用：此时 Fooocus 不运行主流程。请删除它，或在主流程加入 Vary。',
+            )
+          : t(
+              'Image prompts only condition the main pass; the enhance stage never uses them. Wire it into the first image step (or Prompt & Settings).',
+              '图像提示只作用于主流程，增强阶段从不使用。请把它连到第一个图像步骤（或“提示词与设置”）。',
+            ),
+      );
+    }
+    if (i >= 4) {
+      ctx.d.error(
+        'S-too-many-image-prompts',
+        ip.id,
+        t('FooocusAPI keeps only 4 image prompts and silently drops the rest. Remove this one.', 'FooocusAPI 只保留 4 个图像提示，其余会被悄悄丢弃。请删除此节点。'),
+      );
+    }
+    const stop = Number(ip.params.cn_stop);
+    const uov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
+    const inpaint = s.main.find((n) => n.kind === 'inpaint');
+    const partial =
+      (uov?.kind === 'vary' && uov.params.method === 'Vary (Subtle)' && stop <= 0.6 && { what: 'Vary (Subtle)', limit: 0.6 }) ||
+      (uov?.kind === 'upscale' && stop <= 0.8 && { what: 'Upscale', limit: 0.8 }) ||
+      (inpaint && !uov && Number(inpaint.params.inpaint_strength) <= 0.5 && stop <= 0.6 && { what: 'Improve Detail', limit: 0.6 });
+    if (partial) {
+      ctx.d.warn(
+        'G-11',
+        ip.id,
+        t(
+          `With ${partial.what} the diffusion starts late, so an image prompt that stops at ${stop} (≤ ~${partial.limit}) likely has no effect. Raise "Stop at".`,
+          `使用 ${partial.what} 时扩散开始得较晚，在 ${stop}（≤ 约 ${partial.limit}）停止的图像提示很可能不起作用。请提高“停止于”。`,
+        ),
+        {
+          field: 'cn_stop',
+          fix: { label: t('Stop at 0.9', '停止于 0.9'), edits: [{ op: 'setParam', nodeId: ip.id, param: 'cn_stop', value: 0.9 }] },
+        },
+      );
+    }
+    if ((ip.params.cn_type === 'PyraCanny' || ip.params.cn_type === 'CPDS') && inpaint && Number(inpaint.params.inpaint_respective_field) < 1) {
+      ctx.d.warn(
+        'G-12',
+        ip.id,
+        t(
+          'With Inpaint, the whole control map is squeezed into the inpaint crop, not aligned with it. Set the Inpaint respective field to 1.0 and use a control image with the same aspect ratio.',
+          '与重绘同用时，整张控制图会被压缩进重绘裁剪区域，而不是与之对齐。请把重绘参考范围设为 1.0，并使用相同宽高比的控制图。',
+        ),
+        {
+          field: 'cn_type',
+          fix: {
+            label: t('Set respective field to 1.0', '把参考范围设为 1.0'),
+            edits: [{ op: 'setParam', nodeId: inpaint.id, param: 'inpaint_respective_field', value: 1 }],
+          },
+        },
+      );
+    }
+    if (ip.params.cn_type === 'FaceSwap') {
+      ctx.d.warn(
+        'G-13',
+        ip.id,
+        t(
+          'FaceSwap crops the most confident face; if the reference shows no detectable face, Fooocus silently uses the whole image.',
+          'FaceSwap 会裁取置信度最高的人脸；若参考图中检测不到人脸，Fooocus 会悄悄使用整张图。',
+        ),
+        { field: 'cn_type' },
+      );
+    }
+  });
+}
+
+export function checkRegions(ctx: CompileContext): void {
+  const s = ctx.stages;
+  if (!s) return;
+  s.regions.forEach((r, i) => {
+    const model = r.params.enhance_mask_model;
+    const word = String(r.params.enhance_mask_dino_prompt ?? '').trim();
+    if (model === 'sam' && !word) {
+      ctx.d.error(
+        'G-18',
+        r.id,
+        t('The sam mask model finds regions by text: say what to detect (face, eye, mouth, hair, hand...).', 'sam 蒙版模型按文本检测区域：请填写要检测的内容（face、eye、mouth、hair、hand 等）。'),
+        { field: 'enhance_mask_dino_prompt' },
+      );
+    } else if (model !== 'sam' && word) {
+      ctx.d.warn(
+        'G-18',
+        r.id,
+        t(`${String(model)} ignores the detection text "${word}"; only sam uses it.`, `${String(model)} 会忽略检测文本“${word}”；只有 sam 使用它。`),
+        { field: 'enhance_mask_dino_prompt' },
+      );
+    }
+    if (i >= 3) {
+      ctx.d.error(
+        'G-16',
+        r.id,
+        t(
+          'A request holds at most 3 Enhance Regions; a fourth is ignored and shifts the server’s arguments. Disable or remove this one, or split the work into two workflows.',
+          '一个请求最多 3 个区域增强；第 4 个会被忽略并打乱服务器参数。请禁用或删除此节点，或拆分为两个工作流。',
+        ),
+        { fix: { label: t('Disable this region', '禁用此区域'), edits: [{ op: 'setParam', nodeId: r.id, param: 'enabled', value: false }] } },
+      );
+    }
+  });
+  for (const r of s.disabledRegions) {
+    ctx.d.info('S-disabled', r.id, t('Disabled: left out of the request; the chain closes the gap.', '已禁用：不包含在请求中，链条会跳过它。'));
+  }
+  // G-21: "final image only" can return nothing.
+  const out = ctx.chain.output;
+  if (out?.params.save_final_enhanced_image_only === true) {
+    const last = s.regions[s.regions.length - 1];
+    const afterUov = s.enhanceUov?.order === 'After Last Enhancement';
+    if (!s.regions.length && !s.enhanceUov) {
+      ctx.d.info('G-21', out.id, t('"Final image only" has no effect without an enhance stage.', '没有增强阶段时，“仅最终图像”不起作用。'), { field: 'save_final_enhanced_image_only' });
+    } else if (last && !afterUov && last.params.enhance_mask_model === 'sam') {
+      ctx.d.warn(
+        'G-21',
+        out.id,
+        t(
+          `With "Final image only", if the last region ("${String(last.params.enhance_mask_dino_prompt)}") detects nothing, Fooocus keeps the previous step in its temp folder and returns 0 images. Turn it off to get every step.`,
+          `开启“仅最终图像”时，若最后一个区域（“${String(last.params.enhance_mask_dino_prompt)}”）检测不到内容，Fooocus 会把上一步留在临时文件夹，返回 0 张图。关闭它可得到每一步的结果。`,
+        ),
+        {
+          field: 'save_final_enhanced_image_only',
+          fix: { label: t('Return every step', '返回每一步'), edits: [{ op: 'setParam', nodeId: out.id, param: 'save_final_enhanced_image_only', value: false }] },
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { WORKFLOW_FORMAT } from '../../nodes/graph.ts';
+
+/** Ids appear in DOM attributes and file names: keep them short and plain. */
+const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : - only');
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const nodeSchema = z.object({
+  id,
+  kind: z.string().min(1).max(100),
+  kindVersion: z.number().int().min(1),
+  label: z.string().max(200).optional(),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: z.object({ x: finite, y: finite }).default({ x: 0, y: 0 }),
+});
+
+export const edgeSchema = z.object({
+  id,
+  source: id,
+  sourceHandle: z.string().min(1).max(100),
+  target: id,
+  targetHandle: z.string().min(1).max(100),
+});
+
+export const exposedSchema = z.object({
+  nodeId: id,
+  param: z.string().min(1).max(100),
+  name: z
+    .string()
+    .min(1)
+    .max(60)
+    .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ and - (it is typed on the command line)'),
+});
+
+/** The envelope of the current version. Node params are checked per kind afterwards. */
+export const workflowFileSchema = z.object({
+  format: z.literal(WORKFLOW_FORMAT),
+  version: z.number().int(),
+  name: z.string().max(200).default('Untitled workflow'),
+  description: z.string().max(20000).default(''),
+  nodes: z.array(nodeSchema).max(5000),
+  edges: z.array(edgeSchema).max(20000),
+  exposed: z.array(exposedSchema).max(200).default([]),
+});
