@@ -1,0 +1,23 @@
+import type { Diagnostic } from '../compiler/types.ts';
+import type { Workflow } from '../nodes/graph.ts';
+
+const ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
+
+/** One diagnostic per line: `error G-3 [vary-1 "Vary"] method: message` (fix offered below it). */
+export function formatDiagnostics(diags: Diagnostic[], wf?: Workflow, lang: 'en' | 'zh' = 'en'): string {
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  return [...diags]
+    .sort((a, b) => order[a.severity] - order[b.severity])
+    .map((d) => {
+      const node = d.nodeId ? wf?.nodes.find((n) => n.id === d.nodeId) : undefined;
+      const where = d.nodeId ? ` [${d.nodeId}${node?.label ? ` "${node.label}"` : ''}${d.field ? `.${d.field}` : ''}]` : '';
+      const fix = d.fix ? `\n    fix: ${d.fix.label[lang]}` : '';
+      return `${ICON[d.severity]} ${d.code}${where}: ${d.message[lang]}${fix}`;
+    })
+    .join('\n');
+}
+
+export function summaryLine(diags: Diagnostic[]): string {
+  const count = (s: string) => diags.filter((d) => d.severity === s).length;
+  return `${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)`;
+}

@@ -1,0 +1,46 @@
+import { compileCommand, decompileCommand, validateCommand } from './compile-commands.ts';
+import { EXIT, type CliIO } from './io.ts';
+
+const HELP = `fooocus-flow: compile, check and run Fooocus Flow workflows
+
+usage:
+  fooocus-flow compile <workflow.json> [--json]   print the FooocusAPI request (diagnostics on stderr)
+  fooocus-flow validate <workflow.json>           print diagnostics
+  fooocus-flow decompile <request.json>           turn a FooocusAPI request into a workflow
+  fooocus-flow run <workflow.json> [options]      run it (default: the built-in simulated engine)
+      --api URL  --api-key KEY  --out DIR  --input NAME=image.png  --set NAME=value  --stream  --seed N
+  fooocus-flow sim [--port 7866] [--speed MS] [--api-key KEY]
+                                                  run the simulated FooocusAPI engine alone
+
+exit codes: 0 ok (warnings allowed), 1 the graph has errors or the run failed,
+            2 the file is unreadable or not a valid workflow/request
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'compile':
+      return compileCommand(args, io);
+    case 'validate':
+      return validateCommand(args, io);
+    case 'decompile':
+      return decompileCommand(args, io);
+    case 'run': {
+      const { runCommand } = await import('./run.ts');
+      return runCommand(args, io);
+    }
+    case 'sim': {
+      const { runSimCli } = await import('../server/sim/main.ts');
+      return runSimCli(args, io);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(HELP);
+      return command === undefined ? EXIT.badInput : EXIT.ok;
+    default:
+      io.stderr.write(`unknown command "${command}"\n${HELP}`);
+      return EXIT.badInput;
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * `fooocus-flow run <workflow.json>`: parse → fill exposed params → prepare images → compile → run
+ * against FooocusAPI (or the in-process simulator) → save results and `run.json`.
+ *
+ * Exit codes: 0 done; 1 graph errors or a failed run; 2 unreadable or invalid input (arguments,
+ * workflow file, --input/--set values).
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createFooocusClient } from '../api/client.ts';
+import { FooocusApiError } from '../api/errors.ts';
+import type { RunResult } from '../api/results.ts';
+import { mapValidationErrors } from '../api/validation-map.ts';
+import { compile } from '../compiler/compile.ts';
+import { applyExposed } from '../compiler/exposed.ts';
+import { prepareImages } from '../compiler/prepare/index.ts';
+import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
+import type { CompileResult, Diagnostic } from '../compiler/types.ts';
+import { parseWorkflowText } from '../compiler/workflow-file/index.ts';
+import type { Workflow } from '../nodes/graph.ts';
+import { startSimEngine } from '../server/sim/index.ts';
+import {
+  checkOutDirFree,
+  createProgressBar,
+  createStagedDir,
+  defaultOutDir,
+  resultFileName,
+  type TextSink,
+} from './run-output.ts';
+
+export interface RunIo {
+  stdout: TextSink;
+  stderr: TextSink;
+}
+
+export interface RunExtras {
+  /** Ctrl-C: abort the run and leave nothing behind. */
+  signal?: AbortSignal | undefined;
+  /** Base of the default `--out`; default `process.cwd()`. */
+  cwd?: string | undefined;
+}
+
+export const RUN_USAGE = `Usage: fooocus-flow run <workflow.json> [options]
+
+Options:
+  --api URL            FooocusAPI server (default: a simulated engine started for this run)
+  --api-key KEY        sent as X-API-KEY
+  --out DIR            where to save results (default ./fooocus-flow-out/<timestamp>)
+  --input NAME=FILE    a PNG or JPEG for the exposed image input NAME (repeatable)
+  --set NAME=VALUE     a value for the exposed parameter NAME (repeatable)
+  --stream             follow progress over the SSE stream instead of polling
+  --seed N             seed for a workflow that asks for a random one
+`;
+
+/** A user error that ends the command with a message and an exit code, not a stack trace. */
+class Exit extends Error {
+  constructor(
+    readonly code: 1 | 2,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface RunArgs {
+  file: string;
+  api: string | undefined;
+  apiKey: string | undefined;
+  out: string | undefined;
+  inputs: Record<string, string>;
+  set: Record<string, string>;
+  stream: boolean;
+  seed: number | undefined;
+}
+
+export async function runCommand(argv: string[], io: RunIo, extras: RunExtras = {}): Promise<number> {
+  try {
+    return await runSteps(parseRunArgs(argv), io, extras);
+  } catch (e) {
+    if (e instanceof Exit) {
+      io.stderr.write(`${e.message}\n`);
+      return e.code;
+    }
+    io.stderr.write(`fooocus-flow run: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        api: { type: 'string' },
+        'api-key': { type: 'string' },
+        out: { type: 'string' },
+        input: { type: 'string', multiple: true },
+        set: { type: 'string', multiple: true },
+        stream: { type: 'boolean' },
+        seed: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new Exit(2, `${(e as Error).message}\n\n${RUN_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new Exit(2, `Give exactly one workflow file.\n\n${RUN_USAGE}`);
+  let seed: number | undefined;
+  if (values.seed !== undefined) {
+    seed = Number(values.seed);
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) {
+      throw new Exit(2, `--seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "${values.seed}"`);
+    }
+  }
+  if (values.api !== undefined && !/^https?:\/\/[^/]/.test(values.api)) {
+    throw new Exit(2, `--api must be an http(s) URL such as http://127.0.0.1:7866, got "${values.api}"`);
+  }
+  return {
+    file: positionals[0]!,
+    api: values.api,
+    apiKey: values['api-key'],
+    out: values.out,
+    inputs: pairs('--input', values.input),
+    set: pairs('--set', values.set),
+    stream: values.stream ?? false,
+    seed,
+  };
+}
+
+function pairs(flag: string, items: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Exit(2, `${flag} needs NAME=VALUE, got "${item}"`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<number> {
+  const out = args.out ?? defaultOutDir(extras.cwd ?? process.cwd(), new Date());
+  const busy = await checkOutDirFree(out);
+  if (busy) throw new Exit(2, busy);
+
+  const workflow = await loadWorkflow(args);
+  const prepared = await prepareImages(workflow, nodeImageAdapter);
+  // A fresh seed per run, unless asked; kept in [0, 2^53) so JSON round-trips it exactly.
+  const seed = args.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
+  const compiled = compile(workflow, { seed, images: prepared.images });
+  const diagnostics = [...prepared.diagnostics, ...compiled.diagnostics];
+  printDiagnostics(diagnostics, io.stderr);
+  if (!compiled.ok || diagnostics.some((d) => d.severity === 'error')) {
+    throw new Exit(1, 'The workflow has errors (listed above); nothing was sent.');
+  }
+
+  const engine = args.api ? undefined : await startSimEngine({ port: 0, speed: 0 });
+  try {
+    const baseUrl = args.api ?? engine!.url;
+    io.stderr.write(`Running "${workflow.name}" on ${args.api ? baseUrl : `the simulated engine (${baseUrl})`} ...\n`);
+    const result = await execute(args, baseUrl, compiled, io, extras.signal);
+    for (const w of result.result.warnings) io.stderr.write(`warning: ${w.message}\n`);
+    const saved = await save(out, result, {
+      workflow,
+      request: compiled.request,
+      task: result.result.task,
+      plan: compiled.plan,
+      diagnostics,
+    });
+    for (const path of saved) io.stdout.write(`${path}\n`);
+    return 0;
+  } finally {
+    await engine?.close();
+  }
+}
+
+async function loadWorkflow(args: RunArgs): Promise<Workflow> {
+  let text: string;
+  try {
+    text = await readFile(args.file, 'utf8');
+  } catch (e) {
+    throw new Exit(2, `Cannot read ${args.file}: ${(e as Error).message}`);
+  }
+  const parsed = parseWorkflowText(text, args.file);
+  if (!parsed.ok) {
+    const lines = parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
+    throw new Exit(2, `${args.file} is not a valid workflow:\n${lines}`);
+  }
+  const inputs: Record<string, string> = {};
+  for (const [name, path] of Object.entries(args.inputs)) inputs[name] = await imageFileToDataUrl(name, path);
+  if (Object.keys(inputs).length === 0 && Object.keys(args.set).length === 0) return parsed.workflow;
+  const applied = applyExposed(parsed.workflow, { set: args.set, inputs });
+  if (applied.errors.length > 0) {
+    const lines = applied.errors.map((e) => `  ${describeError(e)}`).join('\n');
+    throw new Exit(2, `The --set/--input values do not fit the workflow:\n${lines}`);
+  }
+  return applied.workflow;
+}
+
+/** Only PNG and JPEG: what FooocusAPI decodes reliably (contract §4.1). Told apart by their bytes. */
+async function imageFileToDataUrl(name: string, path: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new Exit(2, `--input ${name}: cannot read ${path}: ${(e as Error).message}`);
+  }
+  const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+  if (!isPng && !isJpeg) throw new Exit(2, `--input ${name}: ${path} is not a PNG or JPEG file`);
+  return `data:image/${isPng ? 'png' : 'jpeg'};base64,${bytes.toString('base64')}`;
+}
+
+function describeError(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e && typeof e === 'object') {
+    const o = e as Record<string, unknown>;
+    const where = [o.name, o.path, o.nodeId].find((v) => typeof v === 'string');
+    const msg = typeof o.message === 'string' ? o.message : JSON.stringify(o);
+    return where ? `${String(where)}: ${msg}` : msg;
+  }
+  return String(e);
+}
+
+function printDiagnostics(diagnostics: Diagnostic[], err: TextSink): void {
+  for (const d of diagnostics) {
+    const where = d.nodeId ? ` [node ${d.nodeId}${d.field ? `.${d.field}` : ''}]` : '';
+    err.write(`${d.severity}${where} ${d.code}: ${d.message.en}\n`);
+  }
+}
+
+interface Executed {
+  result: RunResult;
+  download: (url: string) => Promise<Uint8Array>;
+}
+
+async function execute(
+  args: RunArgs,
+  baseUrl: string,
+  compiled: CompileResult,
+  io: RunIo,
+  signal: AbortSignal | undefined,
+): Promise<Executed> {
+  const client = createFooocusClient({ baseUrl, apiKey: args.apiKey });
+  const bar = createProgressBar(io.stderr);
+  try {
+    const result = await client.run(compiled.request, {
+      mode: args.stream ? 'stream' : 'poll',
+      onProgress: (p) => bar.update(p),
+      signal,
+      expectedImages: { count: compiled.plan.images.count, min: compiled.plan.images.min },
+    });
+    bar.update({ progress: 100, message: `Finished: ${result.images.length} image(s)` });
+    bar.done();
+    return { result, download: (url) => client.download(url, { signal }) };
+  } catch (e) {
+    bar.done();
+    throw new Exit(1, runFailure(e, compiled));
+  }
+}
+
+/** The client's message, plus for a 422 each complaint tied to the node that made the field. */
+function runFailure(e: unknown, compiled: CompileResult): string {
+  if (!(e instanceof FooocusApiError)) throw e;
+  const lines = [`Run failed (${e.kind}): ${e.message}`];
+  if (e.kind === 'validation' && e.details) {
+    for (const m of mapValidationErrors(e.details, compiled.provenance)) {
+      const where = m.nodeId ? `node ${m.nodeId}${m.param ? `.${m.param}` : ''}` : 'request';
+      lines.push(`  ${where} (${m.field}): ${m.message}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Images first, then run.json, all into the staging folder; moved into place only when complete. */
+async function save(out: string, executed: Executed, record: Record<string, unknown>): Promise<string[]> {
+  const dir = await createStagedDir(out);
+  try {
+    const { images } = executed.result;
+    for (const image of images) {
+      // Re-downloaded through /outputs on the configured server (re-based), as stored, metadata and all.
+      await dir.write(resultFileName(image.index, images.length, image.url), await executed.download(image.url));
+    }
+    await dir.write('run.json', `${JSON.stringify(record, null, 2)}\n`);
+    return await dir.commit();
+  } catch (e) {
+    await dir.discard();
+    if (e instanceof FooocusApiError) throw new Exit(1, `Saving the results failed (${e.kind}): ${e.message}`);
+    throw e;
+  }
+}

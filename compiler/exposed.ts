@@ -1,0 +1,61 @@
+/**
+ * Exposed parameters: a reusable workflow names the params a user fills in at run time
+ * (`fooocus-flow run --set prompt="..." --input portrait=me.png`).
+ */
+import type { Workflow } from '../nodes/graph.ts';
+import { getKind } from '../nodes/registry.ts';
+
+export interface ExposedValues {
+  /** name → text value (parsed to the param's type: number, boolean, JSON for lists) */
+  set?: Record<string, string>;
+  /** name → image (data URL or http URL) for image params */
+  inputs?: Record<string, string>;
+}
+
+export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: Workflow; errors: string[] } {
+  const errors: string[] = [];
+  const known = new Map(wf.exposed.map((x) => [x.name, x]));
+  const nodes = wf.nodes.map((n) => ({ ...n, params: { ...n.params } }));
+  const all = [
+    ...Object.entries(values.set ?? {}).map(([k, v]) => ({ name: k, value: v, image: false })),
+    ...Object.entries(values.inputs ?? {}).map(([k, v]) => ({ name: k, value: v, image: true })),
+  ];
+  for (const { name, value, image } of all) {
+    const x = known.get(name);
+    if (!x) {
+      const list = [...known.keys()].join(', ') || 'none';
+      errors.push(`"${name}" is not an exposed parameter of this workflow (exposed: ${list})`);
+      continue;
+    }
+    const node = nodes.find((n) => n.id === x.nodeId)!;
+    const kind = getKind(node.kind)!;
+    const schema = kind.params.shape[x.param];
+    const candidate = image ? value : coerce(value, node.params[x.param]);
+    const parsed = schema ? schema.safeParse(candidate) : { success: false as const, error: { issues: [{ message: 'unknown parameter' }] } };
+    if (!parsed.success) {
+      errors.push(`${name} (${node.id}.${x.param}): ${parsed.error.issues[0]?.message ?? 'invalid value'}`);
+      continue;
+    }
+    node.params[x.param] = parsed.data;
+    if (image) {
+      // A new image has a new size; prepare measures it again.
+      node.params.width = null;
+      node.params.height = null;
+    }
+  }
+  return { workflow: { ...wf, nodes }, errors };
+}
+
+/** Text from the command line, read as the type the current value has. */
+function coerce(text: string, current: unknown): unknown {
+  if (typeof current === 'number') return text.trim() === '' ? NaN : Number(text);
+  if (typeof current === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (Array.isArray(current) || (current !== null && typeof current === 'object')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}

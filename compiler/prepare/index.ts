@@ -1,0 +1,2 @@
+export { prepareImages, type PrepareResult } from './prepare.ts';
+export type { ImageAdapter, RasterImage } from './raster.ts';
