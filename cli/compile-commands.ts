@@ -26,7 +26,11 @@ async function loadWorkflow(path: string, io: CliIO): Promise<Workflow | null> {
 async function compilePrepared(wf: Workflow, seed?: number) {
   const prepared = await prepareImages(wf, nodeImageAdapter);
   const result = compile(wf, { images: prepared.images, seed });
-  return { ...result, diagnostics: [...prepared.diagnostics, ...result.diagnostics], ok: result.ok && !prepared.diagnostics.some((d) => d.severity === 'error') };
+  return {
+    ...result,
+    diagnostics: [...prepared.diagnostics, ...result.diagnostics],
+    ok: result.ok && !prepared.diagnostics.some((d) => d.severity === 'error'),
+  };
 }
 
 export async function compileCommand(args: string[], io: CliIO): Promise<number> {
@@ -40,7 +44,9 @@ export async function compileCommand(args: string[], io: CliIO): Promise<number>
   if (!wf) return EXIT.badInput;
   const r = await compilePrepared(wf);
   if (json) {
-    io.stdout.write(JSON.stringify({ request: r.request, diagnostics: r.diagnostics, plan: r.plan }, null, 2) + '\n');
+    io.stdout.write(
+      JSON.stringify({ request: r.request, diagnostics: r.diagnostics, plan: r.plan }, null, 2) + '\n',
+    );
   } else {
     io.stdout.write(JSON.stringify(r.request, null, 2) + '\n');
     if (r.diagnostics.length) io.stderr.write(formatDiagnostics(r.diagnostics, wf) + '\n');

@@ -10,7 +10,9 @@ export function formatDiagnostics(diags: Diagnostic[], wf?: Workflow, lang: 'en'
     .sort((a, b) => order[a.severity] - order[b.severity])
     .map((d) => {
       const node = d.nodeId ? wf?.nodes.find((n) => n.id === d.nodeId) : undefined;
-      const where = d.nodeId ? ` [${d.nodeId}${node?.label ? ` "${node.label}"` : ''}${d.field ? `.${d.field}` : ''}]` : '';
+      const where = d.nodeId
+        ? ` [${d.nodeId}${node?.label ? ` "${node.label}"` : ''}${d.field ? `.${d.field}` : ''}]`
+        : '';
       const fix = d.fix ? `\n    fix: ${d.fix.label[lang]}` : '';
       return `${ICON[d.severity]} ${d.code}${where}: ${d.message[lang]}${fix}`;
     })

@@ -9,7 +9,9 @@ export interface CliIO {
 export const EXIT = { ok: 0, graphErrors: 1, badInput: 2 } as const;
 
 /** Reads a file (or stdin for "-"), turning I/O failures into one clear line. */
-export async function readInput(path: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+export async function readInput(
+  path: string,
+): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   try {
     if (path === '-') {
       const chunks: Buffer[] = [];
@@ -19,7 +21,8 @@ export async function readInput(path: string): Promise<{ ok: true; text: string 
     return { ok: true, text: await readFile(path, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
     return { ok: false, message: `${path}: cannot read (${why})` };
   }
 }

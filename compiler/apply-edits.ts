@@ -7,7 +7,9 @@ export function applyGraphEdits(wf: Workflow, edits: readonly GraphEdit[]): Work
   let edges = wf.edges;
   for (const e of edits) {
     if (e.op === 'setParam') {
-      nodes = nodes.map((n) => (n.id === e.nodeId ? { ...n, params: { ...n.params, [e.param]: e.value } } : n));
+      nodes = nodes.map((n) =>
+        n.id === e.nodeId ? { ...n, params: { ...n.params, [e.param]: e.value } } : n,
+      );
     } else if (e.op === 'removeEdge') {
       edges = edges.filter((x) => x.id !== e.edgeId);
     } else {

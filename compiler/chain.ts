@@ -38,7 +38,9 @@ export function findChain(wf: Workflow, d: DiagnosticList): Chain {
         'A second Prompt & Settings node: one request has one prompt, model, seed and sampler. Merge them into one node, or delete this one.',
         '存在第二个“提示词与设置”节点：一个请求只有一套提示词、模型、种子和采样器。请合并为一个节点或删除此节点。',
       ),
-      { fix: { label: t('Delete this node', '删除此节点'), edits: [{ op: 'removeNode', nodeId: extra.id }] } },
+      {
+        fix: { label: t('Delete this node', '删除此节点'), edits: [{ op: 'removeNode', nodeId: extra.id }] },
+      },
     );
   }
   const outputs = byKind('output');
@@ -50,7 +52,9 @@ export function findChain(wf: Workflow, d: DiagnosticList): Chain {
         'A second Output: one request produces one chain of images. Delete this one, or split the work into two workflows.',
         '存在第二个输出节点：一个请求只产生一条图像链。请删除它，或拆分为两个工作流。',
       ),
-      { fix: { label: t('Delete this node', '删除此节点'), edits: [{ op: 'removeNode', nodeId: extra.id }] } },
+      {
+        fix: { label: t('Delete this node', '删除此节点'), edits: [{ op: 'removeNode', nodeId: extra.id }] },
+      },
     );
   }
   const chain: Chain = { g, nodes: [], output: outputs[0], settings: settingsNodes[0] };
@@ -106,7 +110,10 @@ export function findChain(wf: Workflow, d: DiagnosticList): Chain {
   // Branches: a chain node whose image feeds more than one image operation.
   for (const n of chain.nodes) {
     const consumers = (g.outgoing.get(n.id) ?? []).filter(
-      (e) => e.sourceHandle === 'image' && e.targetHandle === 'image' && FLOW_KINDS.has(g.node.get(e.target)?.kind ?? ''),
+      (e) =>
+        e.sourceHandle === 'image' &&
+        e.targetHandle === 'image' &&
+        FLOW_KINDS.has(g.node.get(e.target)?.kind ?? ''),
     );
     if (consumers.length > 1) {
       const offChain = consumers.filter((e) => !chain.nodes.some((c) => c.id === e.target));

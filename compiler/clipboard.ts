@@ -22,7 +22,8 @@ export function toClipboardText(nodes: WorkflowNode[], edges: WorkflowEdge[]): s
   return JSON.stringify({ format: CLIPBOARD_FORMAT, version: WORKFLOW_VERSION, nodes, edges: inner });
 }
 
-export type ClipboardResult = { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[] } | { ok: false; message: string };
+export type ClipboardResult =
+  { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[] } | { ok: false; message: string };
 
 /** Reads clipboard text (our snippet or a workflow file), validating it like a workflow file. */
 export function fromClipboardText(text: string): ClipboardResult {
@@ -34,12 +35,21 @@ export function fromClipboardText(text: string): ClipboardResult {
   }
   const clip = clipSchema.safeParse(json);
   const asWorkflow = clip.success
-    ? { format: WORKFLOW_FORMAT, version: clip.data.version, name: 'clipboard', nodes: clip.data.nodes, edges: clip.data.edges }
+    ? {
+        format: WORKFLOW_FORMAT,
+        version: clip.data.version,
+        name: 'clipboard',
+        nodes: clip.data.nodes,
+        edges: clip.data.edges,
+      }
     : json;
   const parsed = parseWorkflowJson(asWorkflow);
   if (!parsed.ok) {
     const e = parsed.errors[0]!;
-    return { ok: false, message: `The clipboard content is not valid Fooocus Flow nodes: ${e.path}: ${e.message}` };
+    return {
+      ok: false,
+      message: `The clipboard content is not valid Fooocus Flow nodes: ${e.path}: ${e.message}`,
+    };
   }
   return { ok: true, nodes: parsed.workflow.nodes, edges: parsed.workflow.edges };
 }

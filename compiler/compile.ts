@@ -14,7 +14,15 @@ import { imageOf, knownSizeOf, type PreparedImages } from './images.ts';
 import { buildPlan } from './plan.ts';
 import { CN_TYPE_DEFAULTS, ENHANCE_TABS } from './request/enums.ts';
 import type { EnhanceCtrlItem, ImagePromptItem } from './request/fields.ts';
-import { checkEdges, checkImagePrompts, checkInpaint, checkRegions, checkSettings, checkSources, checkUov } from './rules.ts';
+import {
+  checkEdges,
+  checkImagePrompts,
+  checkInpaint,
+  checkRegions,
+  checkSettings,
+  checkSources,
+  checkUov,
+} from './rules.ts';
 import { stableSeed } from './seed.ts';
 import { assignStages, type Stages } from './stages.ts';
 import type { CompileOptions, CompileResult } from './types.ts';
@@ -31,7 +39,10 @@ export interface CompileContext {
   d: DiagnosticList;
 }
 
-export function compile(wf: Workflow, options: CompileOptions & { images?: PreparedImages } = {}): CompileResult {
+export function compile(
+  wf: Workflow,
+  options: CompileOptions & { images?: PreparedImages } = {},
+): CompileResult {
   const d = new DiagnosticList();
   const images = options.images ?? {};
   const nodes = wf.nodes.map((n) => validatedParams(n, d));
@@ -54,7 +65,16 @@ export function compile(wf: Workflow, options: CompileOptions & { images?: Prepa
         d,
       )
     : null;
-  const ctx: CompileContext = { wf: graph, chain, stages, settings, imagePrompts, imagePromptTargets: targets, images, d };
+  const ctx: CompileContext = {
+    wf: graph,
+    chain,
+    stages,
+    settings,
+    imagePrompts,
+    imagePromptTargets: targets,
+    images,
+    d,
+  };
 
   checkSources(ctx);
   checkSettings(ctx);
@@ -84,15 +104,23 @@ function validatedParams(n: WorkflowNode, d: DiagnosticList): WorkflowNode {
     d.error('S-param', n.id, t(`${field}: ${issue.message}`, `${field}：${issue.message}`), { field });
   }
   const fallback = kind.params.safeParse(
-    Object.fromEntries(Object.entries(n.params).filter(([k]) => !parsed.error.issues.some((i) => i.path[0] === k))),
+    Object.fromEntries(
+      Object.entries(n.params).filter(([k]) => !parsed.error.issues.some((i) => i.path[0] === k)),
+    ),
   );
-  return { ...n, params: (fallback.success ? fallback.data : kind.params.parse({})) as Record<string, unknown> };
+  return {
+    ...n,
+    params: (fallback.success ? fallback.data : kind.params.parse({})) as Record<string, unknown>,
+  };
 }
 
 function collectImagePrompts(chain: Chain) {
   const imagePrompts: WorkflowNode[] = [];
   const targets = new Map<string, WorkflowNode>();
-  const candidates = [...chain.nodes, ...(chain.settings && !chain.nodes.includes(chain.settings) ? [chain.settings] : [])];
+  const candidates = [
+    ...chain.nodes,
+    ...(chain.settings && !chain.nodes.includes(chain.settings) ? [chain.settings] : []),
+  ];
   for (const n of candidates) {
     for (const e of chain.g.incoming.get(n.id) ?? []) {
       if (e.targetHandle !== 'imagePrompts') continue;
@@ -146,15 +174,31 @@ function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
         cn_type: type,
       });
       b.trace(`controlnet_image.${slot}`, { nodeId: ip.id });
-      b.trace(`controlnet_image.${slot}.cn_img`, ref ? { nodeId: ref.id, param: 'image' } : { nodeId: ip.id });
-      for (const p of ['cn_stop', 'cn_weight', 'cn_type']) b.trace(`controlnet_image.${slot}.${p}`, { nodeId: ip.id, param: p });
+      b.trace(
+        `controlnet_image.${slot}.cn_img`,
+        ref ? { nodeId: ref.id, param: 'image' } : { nodeId: ip.id },
+      );
+      for (const p of ['cn_stop', 'cn_weight', 'cn_type'])
+        b.trace(`controlnet_image.${slot}.${p}`, { nodeId: ip.id, param: p });
     });
-    b.set('controlnet_image', items, ctx.imagePrompts.slice(0, 4).map((ip) => ({ nodeId: ip.id })));
+    b.set(
+      'controlnet_image',
+      items,
+      ctx.imagePrompts.slice(0, 4).map((ip) => ({ nodeId: ip.id })),
+    );
     // G-2: the mixing flags exactly when image prompts meet a main-pass uov / inpaint.
     const uov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
     const inp = s.main.find((n) => n.kind === 'inpaint');
-    if (uov) b.set('mixing_image_prompt_and_vary_upscale', true, [{ nodeId: uov.id }, ...ctx.imagePrompts.map((ip) => ({ nodeId: ip.id }))]);
-    if (inp) b.set('mixing_image_prompt_and_inpaint', true, [{ nodeId: inp.id }, ...ctx.imagePrompts.map((ip) => ({ nodeId: ip.id }))]);
+    if (uov)
+      b.set('mixing_image_prompt_and_vary_upscale', true, [
+        { nodeId: uov.id },
+        ...ctx.imagePrompts.map((ip) => ({ nodeId: ip.id })),
+      ]);
+    if (inp)
+      b.set('mixing_image_prompt_and_inpaint', true, [
+        { nodeId: inp.id },
+        ...ctx.imagePrompts.map((ip) => ({ nodeId: ip.id })),
+      ]);
   }
 
   if (s.enhanceUov || s.regions.length) emitEnhance(ctx, s, b);
@@ -168,7 +212,10 @@ function emitUov(n: WorkflowNode, b: RequestBuilder, stage: 'main' | 'enhance'):
   }
   const strength = Number(n.params.strength);
   if (strength > 0) {
-    b.set(n.kind === 'vary' ? 'overwrite_vary_strength' : 'overwrite_upscale_strength', strength, { nodeId: n.id, param: 'strength' });
+    b.set(n.kind === 'vary' ? 'overwrite_vary_strength' : 'overwrite_upscale_strength', strength, {
+      nodeId: n.id,
+      param: 'strength',
+    });
   }
 }
 
@@ -177,16 +224,33 @@ function emitInpaint(ctx: CompileContext, n: WorkflowNode, b: RequestBuilder): v
   const from = (param: string) => ({ nodeId: n.id, param });
   const maskEdge = (ctx.chain.g.incoming.get(n.id) ?? []).find((e) => e.targetHandle === 'mask');
   const maskNode = maskEdge ? ctx.chain.g.node.get(maskEdge.source) : undefined;
-  if (maskNode) b.set('inpaint_mask_image_upload', imageOf(maskNode, ctx.images), { nodeId: maskNode.id, param: 'image' });
+  if (maskNode)
+    b.set('inpaint_mask_image_upload', imageOf(maskNode, ctx.images), {
+      nodeId: maskNode.id,
+      param: 'image',
+    });
   const directions = p.outpaint_selections as string[];
   const outpaint = directions.length > 0;
   b.set('inpaint_engine', p.inpaint_engine as string, from('inpaint_engine'));
   // G-8: Fooocus 2.5 no longer forces 1.0/1.0 for outpaint; send it ourselves.
   b.set('inpaint_strength', outpaint ? 1 : Number(p.inpaint_strength), from('inpaint_strength'));
-  b.set('inpaint_respective_field', outpaint ? 1 : Number(p.inpaint_respective_field), from('inpaint_respective_field'));
-  b.set('inpaint_disable_initial_latent', Boolean(p.inpaint_disable_initial_latent), from('inpaint_disable_initial_latent'));
+  b.set(
+    'inpaint_respective_field',
+    outpaint ? 1 : Number(p.inpaint_respective_field),
+    from('inpaint_respective_field'),
+  );
+  b.set(
+    'inpaint_disable_initial_latent',
+    Boolean(p.inpaint_disable_initial_latent),
+    from('inpaint_disable_initial_latent'),
+  );
   b.set('inpaint_erode_or_dilate', Number(p.inpaint_erode_or_dilate), from('inpaint_erode_or_dilate'));
-  if (p.inpaint_additional_prompt) b.set('inpaint_additional_prompt', String(p.inpaint_additional_prompt), from('inpaint_additional_prompt'));
+  if (p.inpaint_additional_prompt)
+    b.set(
+      'inpaint_additional_prompt',
+      String(p.inpaint_additional_prompt),
+      from('inpaint_additional_prompt'),
+    );
   if (outpaint) {
     b.set('outpaint_selections', [...directions] as never, from('outpaint_selections'));
     b.set('outpaint_distance', [...(p.outpaint_distance as number[])], from('outpaint_distance'));
@@ -212,7 +276,9 @@ const CTRL_KEYS = [
 ] as const;
 
 function emitEnhance(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
-  const stageNodes = [...(s.enhanceUov ? [s.enhanceUov.node] : []), ...s.regions].map((n) => ({ nodeId: n.id }));
+  const stageNodes = [...(s.enhanceUov ? [s.enhanceUov.node] : []), ...s.regions].map((n) => ({
+    nodeId: n.id,
+  }));
   // G-20: the checkbox only when stage B really has work.
   b.set('enhance_checkbox', true, stageNodes);
   if (s.enhanceUov) {
@@ -234,9 +300,16 @@ function emitEnhance(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
   });
   // G-17: exactly three entries; the server reads three groups and a fourth would shift arguments.
   while (ctrls.length < ENHANCE_TABS) ctrls.push({ enhance_enabled: false } as EnhanceCtrlItem);
-  b.set('enhance_ctrls', ctrls, s.regions.map((r) => ({ nodeId: r.id })));
+  b.set(
+    'enhance_ctrls',
+    ctrls,
+    s.regions.map((r) => ({ nodeId: r.id })),
+  );
   const out = ctx.chain.output;
   if (out && out.params.save_final_enhanced_image_only === true) {
-    b.set('save_final_enhanced_image_only', true, { nodeId: out.id, param: 'save_final_enhanced_image_only' });
+    b.set('save_final_enhanced_image_only', true, {
+      nodeId: out.id,
+      param: 'save_final_enhanced_image_only',
+    });
   }
 }

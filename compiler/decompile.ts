@@ -25,7 +25,11 @@ export function decompile(input: unknown, name = 'Decompiled request'): Decompil
     return {
       ok: false,
       errors: (parsed.error as z.ZodError).issues.slice(0, 20).map((i) => ({
-        path: i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)',
+        path:
+          i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '') || '(top level)',
         message: i.message,
       })),
     };
@@ -38,10 +42,14 @@ export function decompile(input: unknown, name = 'Decompiled request'): Decompil
   const defaults = defaultRequest();
   const settingsParams: Record<string, unknown> = {};
   for (const f of PROMPT_SETTINGS_FIELDS) {
-    const v = f === 'aspect_ratios_selection' ? String(r[f]).replace(/[×\s]/, '*') : r[f as keyof CommonRequest];
+    const v =
+      f === 'aspect_ratios_selection' ? String(r[f]).replace(/[×\s]/, '*') : r[f as keyof CommonRequest];
     if (JSON.stringify(v) !== JSON.stringify(defaults[f as keyof CommonRequest])) settingsParams[f] = v;
   }
-  if (typeof settingsParams.image_seed === 'number' && (settingsParams.image_seed < 0 || settingsParams.image_seed > Number.MAX_SAFE_INTEGER)) {
+  if (
+    typeof settingsParams.image_seed === 'number' &&
+    (settingsParams.image_seed < 0 || settingsParams.image_seed > Number.MAX_SAFE_INTEGER)
+  ) {
     delete settingsParams.image_seed;
   }
   const slots = r.controlnet_image.filter((s) => isImageGiven(s.cn_img));
@@ -58,20 +66,30 @@ export function decompile(input: unknown, name = 'Decompiled request'): Decompil
   const vu = r.mixing_image_prompt_and_vary_upscale;
   const inp = r.mixing_image_prompt_and_inpaint;
   const hasMask = isImageGiven(r.inpaint_mask_image_upload);
-  const runsUov = r.uov_method !== 'Disabled' && isImageGiven(r.uov_input_image) && (tab === 'uov' || (tab === 'ip' && vu));
+  const runsUov =
+    r.uov_method !== 'Disabled' && isImageGiven(r.uov_input_image) && (tab === 'uov' || (tab === 'ip' && vu));
   const runsInpaint =
-    isImageGiven(r.inpaint_input_image) && (hasMask || r.outpaint_selections.length > 0) && (tab === 'inpaint' || (tab === 'ip' && inp));
+    isImageGiven(r.inpaint_input_image) &&
+    (hasMask || r.outpaint_selections.length > 0) &&
+    (tab === 'inpaint' || (tab === 'ip' && inp));
   const ipApplies = tab !== 'enhance' && (tab === 'ip' || vu || inp);
 
   let settingsId: string | undefined;
-  const needSettings = Object.keys(settingsParams).length > 0 || (tab !== 'enhance' && !runsUov && !runsInpaint);
+  const needSettings =
+    Object.keys(settingsParams).length > 0 || (tab !== 'enhance' && !runsUov && !runsInpaint);
   if (needSettings) settingsId = b.add('promptSettings', settingsParams);
   let head: string;
   const mainNodes: string[] = [];
 
   if (tab === 'enhance') {
     head = b.add('inputImage', { image: r.enhance_input_image });
-    if (!r.enhance_checkbox) notes.push(t('enhance_checkbox is false: the server would return no images. The graph assumes it true.', 'enhance_checkbox 为 false：服务器不会返回图像。此图按其为 true 处理。'));
+    if (!r.enhance_checkbox)
+      notes.push(
+        t(
+          'enhance_checkbox is false: the server would return no images. The graph assumes it true.',
+          'enhance_checkbox 为 false：服务器不会返回图像。此图按其为 true 处理。',
+        ),
+      );
     ignored(r, notes, ['uov', 'inpaint', 'ip']);
   } else if (runsUov || runsInpaint) {
     const src = runsUov ? r.uov_input_image : r.inpaint_input_image;
@@ -85,7 +103,10 @@ export function decompile(input: unknown, name = 'Decompiled request'): Decompil
       const node = b.add('inpaint', inpaintParams(r));
       b.wire(head, node);
       if (hasMask) {
-        const maskImage = r.inpaint_input_image !== src ? b.add('inputImage', { image: r.inpaint_input_image }, 'Inpaint image') : image;
+        const maskImage =
+          r.inpaint_input_image !== src
+            ? b.add('inputImage', { image: r.inpaint_input_image }, 'Inpaint image')
+            : image;
         const mask = b.add('mask', { image: r.inpaint_mask_image_upload });
         b.wire(maskImage, mask).wire(mask, node, 'mask');
       }
@@ -95,7 +116,8 @@ export function decompile(input: unknown, name = 'Decompiled request'): Decompil
     if (tab === 'uov' && isImageGiven(r.inpaint_input_image)) ignored(r, notes, ['inpaint']);
   } else {
     head = settingsId!;
-    if (isImageGiven(r.uov_input_image) || isImageGiven(r.inpaint_input_image)) ignored(r, notes, tab === 'ip' ? ['uov', 'inpaint'] : ['uov']);
+    if (isImageGiven(r.uov_input_image) || isImageGiven(r.inpaint_input_image))
+      ignored(r, notes, tab === 'ip' ? ['uov', 'inpaint'] : ['uov']);
   }
 
   // Image prompts: wired into the first main-pass node (or Prompt & Settings for text-to-image).
@@ -112,7 +134,12 @@ export function decompile(input: unknown, name = 'Decompiled request'): Decompil
       b.wire(ref, ip).wire(ip, target, 'imagePrompts');
     }
   } else if (slots.length) {
-    notes.push(t('The image prompts are ignored by the server in this request (no mixing flag, or enhance mode).', '此请求中服务器会忽略图像提示（未设置混合选项，或处于增强模式）。'));
+    notes.push(
+      t(
+        'The image prompts are ignored by the server in this request (no mixing flag, or enhance mode).',
+        '此请求中服务器会忽略图像提示（未设置混合选项，或处于增强模式）。',
+      ),
+    );
   }
 
   // Stage B.
@@ -134,10 +161,21 @@ export function decompile(input: unknown, name = 'Decompiled request'): Decompil
   return { ok: true, workflow: b.build(name), notes };
 }
 
-function addUov(b: GraphBuilder, r: CommonRequest, method: string, runIn: 'main' | 'enhance', input: string): string {
+function addUov(
+  b: GraphBuilder,
+  r: CommonRequest,
+  method: string,
+  runIn: 'main' | 'enhance',
+  input: string,
+): string {
   const isVary = method.startsWith('Vary');
   const id = isVary
-    ? b.add('vary', { method, runIn, strength: r.overwrite_vary_strength > 0 ? r.overwrite_vary_strength : -1, promptType: r.enhance_uov_prompt_type })
+    ? b.add('vary', {
+        method,
+        runIn,
+        strength: r.overwrite_vary_strength > 0 ? r.overwrite_vary_strength : -1,
+        promptType: r.enhance_uov_prompt_type,
+      })
     : b.add('upscale', {
         method,
         runIn,
@@ -158,14 +196,23 @@ function inpaintParams(r: CommonRequest): Record<string, unknown> {
     inpaint_erode_or_dilate: r.inpaint_erode_or_dilate,
     inpaint_additional_prompt: r.inpaint_additional_prompt,
     outpaint_selections: r.outpaint_selections,
-    outpaint_distance: r.outpaint_distance.length >= 4 ? r.outpaint_distance.slice(0, 4).map((x) => Math.max(0, x)) : [0, 0, 0, 0],
+    outpaint_distance:
+      r.outpaint_distance.length >= 4
+        ? r.outpaint_distance.slice(0, 4).map((x) => Math.max(0, x))
+        : [0, 0, 0, 0],
   };
   return { ...p, method: inpaintMethodOf(p as never) };
 }
 
 const IGNORED: Record<string, LocalText> = {
-  uov: t('uov_input_image / uov_method are ignored by the server in this request.', '此请求中服务器会忽略 uov_input_image / uov_method。'),
-  inpaint: t('The inpaint fields are ignored by the server in this request (no mixing flag, or vary/upscale wins).', '此请求中服务器会忽略重绘字段（未设置混合选项，或 Vary/放大优先）。'),
+  uov: t(
+    'uov_input_image / uov_method are ignored by the server in this request.',
+    '此请求中服务器会忽略 uov_input_image / uov_method。',
+  ),
+  inpaint: t(
+    'The inpaint fields are ignored by the server in this request (no mixing flag, or vary/upscale wins).',
+    '此请求中服务器会忽略重绘字段（未设置混合选项，或 Vary/放大优先）。',
+  ),
   ip: t('Image prompts are ignored when enhancing an uploaded image.', '增强上传图像时会忽略图像提示。'),
 };
 

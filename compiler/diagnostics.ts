@@ -14,13 +14,28 @@ export class DiagnosticList {
   ): void {
     this.items.push({ severity, code, nodeId, message, ...extra });
   }
-  error(code: string, nodeId: string | undefined, message: LocalText, extra?: { field?: string; fix?: DiagnosticFix }) {
+  error(
+    code: string,
+    nodeId: string | undefined,
+    message: LocalText,
+    extra?: { field?: string; fix?: DiagnosticFix },
+  ) {
     this.add('error', code, nodeId, message, extra);
   }
-  warn(code: string, nodeId: string | undefined, message: LocalText, extra?: { field?: string; fix?: DiagnosticFix }) {
+  warn(
+    code: string,
+    nodeId: string | undefined,
+    message: LocalText,
+    extra?: { field?: string; fix?: DiagnosticFix },
+  ) {
     this.add('warning', code, nodeId, message, extra);
   }
-  info(code: string, nodeId: string | undefined, message: LocalText, extra?: { field?: string; fix?: DiagnosticFix }) {
+  info(
+    code: string,
+    nodeId: string | undefined,
+    message: LocalText,
+    extra?: { field?: string; fix?: DiagnosticFix },
+  ) {
     this.add('info', code, nodeId, message, extra);
   }
   get hasErrors(): boolean {

@@ -9,7 +9,11 @@ export class RequestBuilder {
   readonly request: FooocusRequest = {};
   readonly provenance: Provenance = {};
 
-  set<K extends keyof FooocusRequest>(field: K, value: FooocusRequest[K], from: ProvenanceEntry[] | ProvenanceEntry): void {
+  set<K extends keyof FooocusRequest>(
+    field: K,
+    value: FooocusRequest[K],
+    from: ProvenanceEntry[] | ProvenanceEntry,
+  ): void {
     this.request[field] = value;
     this.provenance[field] = Array.isArray(from) ? from : [from];
   }

@@ -25,7 +25,11 @@ function normalize(raw: unknown): Record<string, unknown> {
   return out;
 }
 
-export function requestDifferences(a: unknown, b: unknown, options: { ignoreSeed?: boolean } = {}): FieldDifference[] {
+export function requestDifferences(
+  a: unknown,
+  b: unknown,
+  options: { ignoreSeed?: boolean } = {},
+): FieldDifference[] {
   const na = normalize(a);
   const nb = normalize(b);
   if (options.ignoreSeed || na.image_seed === 'random' || nb.image_seed === 'random') {

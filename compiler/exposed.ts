@@ -31,7 +31,9 @@ export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: W
     const kind = getKind(node.kind)!;
     const schema = kind.params.shape[x.param];
     const candidate = image ? value : coerce(value, node.params[x.param]);
-    const parsed = schema ? schema.safeParse(candidate) : { success: false as const, error: { issues: [{ message: 'unknown parameter' }] } };
+    const parsed = schema
+      ? schema.safeParse(candidate)
+      : { success: false as const, error: { issues: [{ message: 'unknown parameter' }] } };
     if (!parsed.success) {
       errors.push(`${name} (${node.id}.${x.param}): ${parsed.error.issues[0]?.message ?? 'invalid value'}`);
       continue;

@@ -24,16 +24,17 @@ export function buildPlan(ctx: CompileContext): Plan {
     stages: [],
     images: { count: 0, min: 0 },
     sizes,
-    summary: t('Nothing to run yet: build a chain that ends in Output.', '尚无可运行的内容：请搭建一条以输出结尾的处理链。'),
+    summary: t(
+      'Nothing to run yet: build a chain that ends in Output.',
+      '尚无可运行的内容：请搭建一条以输出结尾的处理链。',
+    ),
   };
   if (!s) return empty;
 
   const stages: PlanStage[] = [];
   // Sizes along the chain.
   let current: Size | null =
-    s.source.kind === 'promptSettings'
-      ? sizeFromSettings(ctx.settings)
-      : knownSizeOf(s.source, ctx.images);
+    s.source.kind === 'promptSettings' ? sizeFromSettings(ctx.settings) : knownSizeOf(s.source, ctx.images);
   sizes[s.source.id] = current;
   const mainIds = new Set(s.main.map((n) => n.id));
   let mainDirectReturn = false;
@@ -44,7 +45,13 @@ export function buildPlan(ctx: CompileContext): Plan {
       current = current && upscaleSize(current, String(n.params.method), Number(n.params.factor));
       if (current) current = { width: current.width, height: current.height };
     } else if (n.kind === 'inpaint') {
-      current = current && outpaintSize(current, n.params.outpaint_selections as string[], n.params.outpaint_distance as number[]);
+      current =
+        current &&
+        outpaintSize(
+          current,
+          n.params.outpaint_selections as string[],
+          n.params.outpaint_distance as number[],
+        );
     }
     sizes[n.id] = current;
   }
@@ -52,19 +59,32 @@ export function buildPlan(ctx: CompileContext): Plan {
   if (s.main.length === 2 && current && s.source.kind === 'inputImage') {
     const base = knownSizeOf(s.source, ctx.images);
     const inp = s.main[1]!;
-    if (base) sizes[inp.id] = outpaintSize(base, inp.params.outpaint_selections as string[], inp.params.outpaint_distance as number[]);
+    if (base)
+      sizes[inp.id] = outpaintSize(
+        base,
+        inp.params.outpaint_selections as string[],
+        inp.params.outpaint_distance as number[],
+      );
   }
 
   // Stages in execution order.
-  if (s.mode === 'text-to-image') stages.push({ stage: 'main', nodeId: s.source.id, label: t('Text-to-image', '文生图') });
-  for (const n of s.main) stages.push({ stage: 'main', nodeId: n.id, label: n.kind === 'inpaint' ? inpaintLabel(n) : uovLabel(n) });
+  if (s.mode === 'text-to-image')
+    stages.push({ stage: 'main', nodeId: s.source.id, label: t('Text-to-image', '文生图') });
+  for (const n of s.main)
+    stages.push({ stage: 'main', nodeId: n.id, label: n.kind === 'inpaint' ? inpaintLabel(n) : uovLabel(n) });
   const before = s.enhanceUov?.order === 'Before First Enhancement';
-  if (s.enhanceUov && before) stages.push({ stage: 'enhance', nodeId: s.enhanceUov.node.id, label: uovLabel(s.enhanceUov.node) });
+  if (s.enhanceUov && before)
+    stages.push({ stage: 'enhance', nodeId: s.enhanceUov.node.id, label: uovLabel(s.enhanceUov.node) });
   s.regions.slice(0, 3).forEach((r, i) => {
     const word = String(r.params.enhance_mask_dino_prompt || r.params.enhance_mask_model);
-    stages.push({ stage: 'enhance', nodeId: r.id, label: t(`Enhance region #${i + 1}: ${word}`, `区域增强 #${i + 1}：${word}`) });
+    stages.push({
+      stage: 'enhance',
+      nodeId: r.id,
+      label: t(`Enhance region #${i + 1}: ${word}`, `区域增强 #${i + 1}：${word}`),
+    });
   });
-  if (s.enhanceUov && !before) stages.push({ stage: 'enhance', nodeId: s.enhanceUov.node.id, label: uovLabel(s.enhanceUov.node) });
+  if (s.enhanceUov && !before)
+    stages.push({ stage: 'enhance', nodeId: s.enhanceUov.node.id, label: uovLabel(s.enhanceUov.node) });
 
   // Image count (§2.3).
   const passThrough = s.mode === 'pass-through';
@@ -74,7 +94,7 @@ export function buildPlan(ctx: CompileContext): Plan {
   const regions = enhanceRuns ? s.regions.slice(0, 3) : [];
   const K = regions.length;
   const mayBeSkipped = regions.filter((r) => r.params.enhance_mask_model === 'sam').length;
-  const finalOnly = ctx.chain.output?.params.save_final_enhanced_image_only === true && (U + K > 0);
+  const finalOnly = ctx.chain.output?.params.save_final_enhanced_image_only === true && U + K > 0;
   let count: number;
   let min: number;
   if (finalOnly) {
@@ -96,7 +116,13 @@ export function buildPlan(ctx: CompileContext): Plan {
       : undefined;
 
   const mode = serverMode(s.mode, ctx.imagePrompts.length > 0);
-  return { mode, stages, images: { count, min, caveat }, sizes, summary: summarize(mode, stages, count, min, N) };
+  return {
+    mode,
+    stages,
+    images: { count, min, caveat },
+    sizes,
+    summary: summarize(mode, stages, count, min, N),
+  };
 }
 
 function inpaintLabel(n: WorkflowNode): LocalText {

@@ -34,15 +34,25 @@ export function checkEdges(wf: Workflow, d: DiagnosticList): void {
               `The wire from ${name(src).en} into "${inp.label.en}" carries the wrong kind of data (${out.type} into ${inp.type}). Remove it.`,
               `从 ${name(src).zh} 到“${inp.label.zh}”的连线数据类型不符（${out.type} → ${inp.type}）。请删除它。`,
             ),
-        { field: inp.id, fix: { label: t('Remove the wire', '删除连线'), edits: [{ op: 'removeEdge', edgeId: e.id }] } },
+        {
+          field: inp.id,
+          fix: { label: t('Remove the wire', '删除连线'), edits: [{ op: 'removeEdge', edgeId: e.id }] },
+        },
       );
     }
     const count = wf.edges.filter((x) => x.target === e.target && x.targetHandle === e.targetHandle).length;
-    if (!inp.multiple && count > 1 && wf.edges.find((x) => x.target === e.target && x.targetHandle === e.targetHandle) === e) {
+    if (
+      !inp.multiple &&
+      count > 1 &&
+      wf.edges.find((x) => x.target === e.target && x.targetHandle === e.targetHandle) === e
+    ) {
       d.error(
         'S-two-wires',
         dst.id,
-        t(`"${inp.label.en}" takes one wire, but ${count} end here. Keep one.`, `“${inp.label.zh}”只接受一条连线，但这里有 ${count} 条。请只保留一条。`),
+        t(
+          `"${inp.label.en}" takes one wire, but ${count} end here. Keep one.`,
+          `“${inp.label.zh}”只接受一条连线，但这里有 ${count} 条。请只保留一条。`,
+        ),
         { field: inp.id },
       );
     }
@@ -115,7 +125,10 @@ export function checkSources(ctx: CompileContext): void {
       d(ctx).warn(
         'S-ignored',
         n.id,
-        t('This mask is not wired into the main-pass Inpaint node, so it is left out of the request.', '此蒙版没有连到主流程的重绘节点，因此不会包含在请求中。'),
+        t(
+          'This mask is not wired into the main-pass Inpaint node, so it is left out of the request.',
+          '此蒙版没有连到主流程的重绘节点，因此不会包含在请求中。',
+        ),
       );
     }
   }
@@ -138,7 +151,13 @@ export function checkSettings(ctx: CompileContext): void {
         `增强上传的图像时只会得到一组结果：Fooocus 会把 image_number 强制为 1，无法生成 ${n} 张。请把图像数量设为 1（或在主流程加入 Vary 以获得多个变化）。`,
       ),
       settingsId
-        ? { field: 'image_number', fix: { label: t('Set Images to 1', '把图像数量设为 1'), edits: [{ op: 'setParam', nodeId: settingsId, param: 'image_number', value: 1 }] } }
+        ? {
+            field: 'image_number',
+            fix: {
+              label: t('Set Images to 1', '把图像数量设为 1'),
+              edits: [{ op: 'setParam', nodeId: settingsId, param: 'image_number', value: 1 }],
+            },
+          }
         : undefined,
     );
   }
@@ -158,7 +177,10 @@ export function checkSettings(ctx: CompileContext): void {
       ctx.d.warn(
         'G-25',
         settingsId,
-        t(`${flag} is a debugging switch: it changes the masks Fooocus uses. Turn it off for normal runs.`, `${flag} 是调试开关，会改变 Fooocus 使用的蒙版。正常运行时请关闭。`),
+        t(
+          `${flag} is a debugging switch: it changes the masks Fooocus uses. Turn it off for normal runs.`,
+          `${flag} 是调试开关，会改变 Fooocus 使用的蒙版。正常运行时请关闭。`,
+        ),
         { field: flag },
       );
     }
@@ -166,7 +188,12 @@ export function checkSettings(ctx: CompileContext): void {
   if (settingsId && s) {
     const { aspect_ratios_selection: ar } = ctx.settings;
     if (typeof ar === 'string' && !/^\d+\*\d+$/.test(ar)) {
-      ctx.d.error('G-19', settingsId, t('Size must be "W*H", e.g. 1152*896.', '尺寸必须为“宽*高”，例如 1152*896。'), { field: 'aspect_ratios_selection' });
+      ctx.d.error(
+        'G-19',
+        settingsId,
+        t('Size must be "W*H", e.g. 1152*896.', '尺寸必须为“宽*高”，例如 1152*896。'),
+        { field: 'aspect_ratios_selection' },
+      );
     }
   }
 }
@@ -174,7 +201,10 @@ export function checkSettings(ctx: CompileContext): void {
 export function checkUov(ctx: CompileContext): void {
   const s = ctx.stages;
   if (!s) return;
-  const uovs = [...s.main.filter((n) => n.kind === 'vary' || n.kind === 'upscale'), ...(s.enhanceUov ? [s.enhanceUov.node] : [])];
+  const uovs = [
+    ...s.main.filter((n) => n.kind === 'vary' || n.kind === 'upscale'),
+    ...(s.enhanceUov ? [s.enhanceUov.node] : []),
+  ];
   for (const n of uovs) {
     if (n.params.method === 'Disabled') {
       ctx.d.error(
@@ -188,7 +218,12 @@ export function checkUov(ctx: CompileContext): void {
       );
     }
     const prompt = String(ctx.settings.prompt ?? '').trim();
-    if (n.kind === 'upscale' && n.params.method !== 'Upscale (Fast 2x)' && n.params.method !== 'Disabled' && prompt) {
+    if (
+      n.kind === 'upscale' &&
+      n.params.method !== 'Upscale (Fast 2x)' &&
+      n.params.method !== 'Disabled' &&
+      prompt
+    ) {
       ctx.d.warn(
         'G-10',
         n.id,
@@ -219,7 +254,12 @@ export function checkUov(ctx: CompileContext): void {
             field: 'strength',
             fix: {
               label: t(`Use ${setTo} for both`, `两者都用 ${setTo}`),
-              edits: same.map((x) => ({ op: 'setParam' as const, nodeId: x.id, param: 'strength', value: setTo })),
+              edits: same.map((x) => ({
+                op: 'setParam' as const,
+                nodeId: x.id,
+                param: 'strength',
+                value: setTo,
+              })),
             },
           },
         );
@@ -271,7 +311,10 @@ export function checkInpaint(ctx: CompileContext): void {
       { field: 'mask' },
     );
   }
-  if (directions.length > 0 && (Number(n.params.inpaint_strength) !== 1 || Number(n.params.inpaint_respective_field) !== 1)) {
+  if (
+    directions.length > 0 &&
+    (Number(n.params.inpaint_strength) !== 1 || Number(n.params.inpaint_respective_field) !== 1)
+  ) {
     ctx.d.info(
       'G-8',
       n.id,
@@ -308,7 +351,10 @@ export function checkInpaint(ctx: CompileContext): void {
       );
     }
   }
-  if (String(n.params.inpaint_additional_prompt ?? '').trim() && s.regions.some((r) => !String(r.params.enhance_prompt ?? '').trim())) {
+  if (
+    String(n.params.inpaint_additional_prompt ?? '').trim() &&
+    s.regions.some((r) => !String(r.params.enhance_prompt ?? '').trim())
+  ) {
     ctx.d.warn(
       'G-23',
       n.id,
@@ -324,7 +370,11 @@ export function checkInpaint(ctx: CompileContext): void {
 export function checkImagePrompts(ctx: CompileContext): void {
   const s = ctx.stages;
   if (!s) return;
-  const mainIds = new Set([...s.main.map((n) => n.id), ...(s.mode === 'text-to-image' ? [s.source.id] : []), ...(ctx.chain.settings ? [ctx.chain.settings.id] : [])]);
+  const mainIds = new Set([
+    ...s.main.map((n) => n.id),
+    ...(s.mode === 'text-to-image' ? [s.source.id] : []),
+    ...(ctx.chain.settings ? [ctx.chain.settings.id] : []),
+  ]);
   ctx.imagePrompts.forEach((ip, i) => {
     const target = ctx.imagePromptTargets.get(ip.id)!;
     if (s.mode === 'pass-through' || !mainIds.has(target.id)) {
@@ -346,16 +396,24 @@ export function checkImagePrompts(ctx: CompileContext): void {
       ctx.d.error(
         'S-too-many-image-prompts',
         ip.id,
-        t('FooocusAPI keeps only 4 image prompts and silently drops the rest. Remove this one.', 'FooocusAPI 只保留 4 个图像提示，其余会被悄悄丢弃。请删除此节点。'),
+        t(
+          'FooocusAPI keeps only 4 image prompts and silently drops the rest. Remove this one.',
+          'FooocusAPI 只保留 4 个图像提示，其余会被悄悄丢弃。请删除此节点。',
+        ),
       );
     }
     const stop = Number(ip.params.cn_stop);
     const uov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
     const inpaint = s.main.find((n) => n.kind === 'inpaint');
     const partial =
-      (uov?.kind === 'vary' && uov.params.method === 'Vary (Subtle)' && stop <= 0.6 && { what: 'Vary (Subtle)', limit: 0.6 }) ||
+      (uov?.kind === 'vary' &&
+        uov.params.method === 'Vary (Subtle)' &&
+        stop <= 0.6 && { what: 'Vary (Subtle)', limit: 0.6 }) ||
       (uov?.kind === 'upscale' && stop <= 0.8 && { what: 'Upscale', limit: 0.8 }) ||
-      (inpaint && !uov && Number(inpaint.params.inpaint_strength) <= 0.5 && stop <= 0.6 && { what: 'Improve Detail', limit: 0.6 });
+      (inpaint &&
+        !uov &&
+        Number(inpaint.params.inpaint_strength) <= 0.5 &&
+        stop <= 0.6 && { what: 'Improve Detail', limit: 0.6 });
     if (partial) {
       ctx.d.warn(
         'G-11',
@@ -366,11 +424,18 @@ export function checkImagePrompts(ctx: CompileContext): void {
         ),
         {
           field: 'cn_stop',
-          fix: { label: t('Stop at 0.9', '停止于 0.9'), edits: [{ op: 'setParam', nodeId: ip.id, param: 'cn_stop', value: 0.9 }] },
+          fix: {
+            label: t('Stop at 0.9', '停止于 0.9'),
+            edits: [{ op: 'setParam', nodeId: ip.id, param: 'cn_stop', value: 0.9 }],
+          },
         },
       );
     }
-    if ((ip.params.cn_type === 'PyraCanny' || ip.params.cn_type === 'CPDS') && inpaint && Number(inpaint.params.inpaint_respective_field) < 1) {
+    if (
+      (ip.params.cn_type === 'PyraCanny' || ip.params.cn_type === 'CPDS') &&
+      inpaint &&
+      Number(inpaint.params.inpaint_respective_field) < 1
+    ) {
       ctx.d.warn(
         'G-12',
         ip.id,
@@ -411,14 +476,20 @@ export function checkRegions(ctx: CompileContext): void {
       ctx.d.error(
         'G-18',
         r.id,
-        t('The sam mask model finds regions by text: say what to detect (face, eye, mouth, hair, hand...).', 'sam 蒙版模型按文本检测区域：请填写要检测的内容（face、eye、mouth、hair、hand 等）。'),
+        t(
+          'The sam mask model finds regions by text: say what to detect (face, eye, mouth, hair, hand...).',
+          'sam 蒙版模型按文本检测区域：请填写要检测的内容（face、eye、mouth、hair、hand 等）。',
+        ),
         { field: 'enhance_mask_dino_prompt' },
       );
     } else if (model !== 'sam' && word) {
       ctx.d.warn(
         'G-18',
         r.id,
-        t(`${String(model)} ignores the detection text "${word}"; only sam uses it.`, `${String(model)} 会忽略检测文本“${word}”；只有 sam 使用它。`),
+        t(
+          `${String(model)} ignores the detection text "${word}"; only sam uses it.`,
+          `${String(model)} 会忽略检测文本“${word}”；只有 sam 使用它。`,
+        ),
         { field: 'enhance_mask_dino_prompt' },
       );
     }
@@ -430,12 +501,24 @@ export function checkRegions(ctx: CompileContext): void {
           'A request holds at most 3 Enhance Regions; a fourth is ignored and shifts the server’s arguments. Disable or remove this one, or split the work into two workflows.',
           '一个请求最多 3 个区域增强；第 4 个会被忽略并打乱服务器参数。请禁用或删除此节点，或拆分为两个工作流。',
         ),
-        { fix: { label: t('Disable this region', '禁用此区域'), edits: [{ op: 'setParam', nodeId: r.id, param: 'enabled', value: false }] } },
+        {
+          fix: {
+            label: t('Disable this region', '禁用此区域'),
+            edits: [{ op: 'setParam', nodeId: r.id, param: 'enabled', value: false }],
+          },
+        },
       );
     }
   });
   for (const r of s.disabledRegions) {
-    ctx.d.info('S-disabled', r.id, t('Disabled: left out of the request; the chain closes the gap.', '已禁用：不包含在请求中，链条会跳过它。'));
+    ctx.d.info(
+      'S-disabled',
+      r.id,
+      t(
+        'Disabled: left out of the request; the chain closes the gap.',
+        '已禁用：不包含在请求中，链条会跳过它。',
+      ),
+    );
   }
   // G-21: "final image only" can return nothing.
   const out = ctx.chain.output;
@@ -443,7 +526,15 @@ export function checkRegions(ctx: CompileContext): void {
     const last = s.regions[s.regions.length - 1];
     const afterUov = s.enhanceUov?.order === 'After Last Enhancement';
     if (!s.regions.length && !s.enhanceUov) {
-      ctx.d.info('G-21', out.id, t('"Final image only" has no effect without an enhance stage.', '没有增强阶段时，“仅最终图像”不起作用。'), { field: 'save_final_enhanced_image_only' });
+      ctx.d.info(
+        'G-21',
+        out.id,
+        t(
+          '"Final image only" has no effect without an enhance stage.',
+          '没有增强阶段时，“仅最终图像”不起作用。',
+        ),
+        { field: 'save_final_enhanced_image_only' },
+      );
     } else if (last && !afterUov && last.params.enhance_mask_model === 'sam') {
       ctx.d.warn(
         'G-21',
@@ -454,7 +545,12 @@ export function checkRegions(ctx: CompileContext): void {
         ),
         {
           field: 'save_final_enhanced_image_only',
-          fix: { label: t('Return every step', '返回每一步'), edits: [{ op: 'setParam', nodeId: out.id, param: 'save_final_enhanced_image_only', value: false }] },
+          fix: {
+            label: t('Return every step', '返回每一步'),
+            edits: [
+              { op: 'setParam', nodeId: out.id, param: 'save_final_enhanced_image_only', value: false },
+            ],
+          },
         },
       );
     }

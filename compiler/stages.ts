@@ -17,7 +17,8 @@ export interface Stages {
   /** Main-pass image operations (uov and/or inpaint; both = G-3). */
   main: WorkflowNode[];
   /** Stage-B uov step and where it runs. */
-  enhanceUov?: { node: WorkflowNode; order: 'Before First Enhancement' | 'After Last Enhancement' } | undefined;
+  enhanceUov?:
+    { node: WorkflowNode; order: 'Before First Enhancement' | 'After Last Enhancement' } | undefined;
   /** Enabled Enhance Region nodes, in chain order. */
   regions: WorkflowNode[];
   /** Disabled regions on the chain (left out of the request). */
@@ -34,7 +35,10 @@ export interface StageInputs {
   sizeOf: (nodeId: string) => Size | null;
 }
 
-export function assignStages({ chain, imageNumber, hasImagePrompts, sizeOf }: StageInputs, d: DiagnosticList): Stages | null {
+export function assignStages(
+  { chain, imageNumber, hasImagePrompts, sizeOf }: StageInputs,
+  d: DiagnosticList,
+): Stages | null {
   const source = chain[0];
   if (!source) return null;
   if (source.kind !== 'inputImage' && source.kind !== 'promptSettings') {
@@ -61,7 +65,14 @@ export function assignStages({ chain, imageNumber, hasImagePrompts, sizeOf }: St
       stages.main.push(first);
       rest = ops.slice(1);
     } else if (isUov(first)) {
-      if (uovRunsInEnhanceStage(first, ops.slice(1), { imageNumber, hasImagePrompts, sizeOf: sizeOf(source.id) }, d)) {
+      if (
+        uovRunsInEnhanceStage(
+          first,
+          ops.slice(1),
+          { imageNumber, hasImagePrompts, sizeOf: sizeOf(source.id) },
+          d,
+        )
+      ) {
         stages.mode = 'pass-through';
       } else {
         stages.mode = 'uov';
@@ -157,7 +168,13 @@ function uovRunsInEnhanceStage(
           'This upscale returns its image straight away without diffusion (Fast 2x, or a result over 2800 px), so the steps after it never run in the main pass. Set "Run in" to Auto or Enhance stage.',
           '此放大会直接返回结果而不做扩散（快速 2 倍，或结果超过 2800 像素），主流程中其后的步骤永远不会运行。请把“运行阶段”设为自动或增强阶段。',
         ),
-        { field: 'runIn', fix: { label: t('Run in the enhance stage', '在增强阶段运行'), edits: [{ op: 'setParam', nodeId: uov.id, param: 'runIn', value: 'enhance' }] } },
+        {
+          field: 'runIn',
+          fix: {
+            label: t('Run in the enhance stage', '在增强阶段运行'),
+            edits: [{ op: 'setParam', nodeId: uov.id, param: 'runIn', value: 'enhance' }],
+          },
+        },
       );
       return false;
     }
@@ -175,8 +192,13 @@ function uovRunsInEnhanceStage(
   }
   if (runIn === 'enhance') return true;
   if (runIn === 'main') return false;
-  return after.length > 0 && after.every((n) => n.kind === 'enhanceRegion' || n.kind === 'output') &&
-    after.some((n) => n.kind === 'enhanceRegion') && ctx.imageNumber === 1 && !ctx.hasImagePrompts;
+  return (
+    after.length > 0 &&
+    after.every((n) => n.kind === 'enhanceRegion' || n.kind === 'output') &&
+    after.some((n) => n.kind === 'enhanceRegion') &&
+    ctx.imageNumber === 1 &&
+    !ctx.hasImagePrompts
+  );
 }
 
 export function predictsDirectReturn(uov: WorkflowNode, input: Size | null): boolean {

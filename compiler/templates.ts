@@ -105,9 +105,15 @@ export const TEMPLATES: Template[] = [
       b.add('promptSettings');
       const img = b.add('inputImage', {}, 'Portrait');
       const vary = b.add('vary', { method: 'Vary (Strong)' });
-      const regions = ['face', 'mouse', 'eye'].map((w) => b.add('enhanceRegion', { enhance_mask_dino_prompt: w }));
+      const regions = ['face', 'mouse', 'eye'].map((w) =>
+        b.add('enhanceRegion', { enhance_mask_dino_prompt: w }),
+      );
       const out = b.add('output');
-      b.wire(img, vary).wire(vary, regions[0]!).wire(regions[0]!, regions[1]!).wire(regions[1]!, regions[2]!).wire(regions[2]!, out);
+      b.wire(img, vary)
+        .wire(vary, regions[0]!)
+        .wire(regions[0]!, regions[1]!)
+        .wire(regions[1]!, regions[2]!)
+        .wire(regions[2]!, out);
       return b.build('Enhance chain');
     },
   },

@@ -1,4 +1,10 @@
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow, type WorkflowEdge, type WorkflowNode } from './graph.ts';
+import {
+  WORKFLOW_FORMAT,
+  WORKFLOW_VERSION,
+  type Workflow,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from './graph.ts';
 import { NODE_KINDS, type KindName } from './registry.ts';
 import { autoLayout } from './layout.ts';
 
@@ -29,7 +35,8 @@ export class GraphBuilder {
 
   wire(source: string, target: string, targetHandle = 'image', sourceHandle?: string): this {
     const src = this.nodes.find((n) => n.id === source);
-    const handle = sourceHandle ?? (src ? (NODE_KINDS[src.kind as KindName].outputs[0]?.id ?? 'image') : 'image');
+    const handle =
+      sourceHandle ?? (src ? (NODE_KINDS[src.kind as KindName].outputs[0]?.id ?? 'image') : 'image');
     this.edges.push({ id: `e${this.edges.length + 1}`, source, sourceHandle: handle, target, targetHandle });
     return this;
   }

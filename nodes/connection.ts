@@ -26,7 +26,10 @@ function fail(en: string, zh: string): ConnectionVerdict {
   return { ok: false, reason: t(en, zh) };
 }
 
-export function checkConnection(wf: Pick<Workflow, 'nodes' | 'edges'>, c: ConnectionAttempt): ConnectionVerdict {
+export function checkConnection(
+  wf: Pick<Workflow, 'nodes' | 'edges'>,
+  c: ConnectionAttempt,
+): ConnectionVerdict {
   const g = indexGraph(wf);
   const src = g.node.get(c.source);
   const dst = g.node.get(c.target);
@@ -36,8 +39,16 @@ export function checkConnection(wf: Pick<Workflow, 'nodes' | 'edges'>, c: Connec
   if (!srcKind || !dstKind) return fail('Unknown node kind.', '未知的节点类型。');
   const out: PortSpec | undefined = srcKind.outputs.find((p) => p.id === c.sourceHandle);
   const inp: PortSpec | undefined = dstKind.inputs.find((p) => p.id === c.targetHandle);
-  if (!out) return fail(`${srcKind.title.en} has no output "${c.sourceHandle}".`, `${srcKind.title.zh} 没有输出“${c.sourceHandle}”。`);
-  if (!inp) return fail(`${dstKind.title.en} has no input "${c.targetHandle}".`, `${dstKind.title.zh} 没有输入“${c.targetHandle}”。`);
+  if (!out)
+    return fail(
+      `${srcKind.title.en} has no output "${c.sourceHandle}".`,
+      `${srcKind.title.zh} 没有输出“${c.sourceHandle}”。`,
+    );
+  if (!inp)
+    return fail(
+      `${dstKind.title.en} has no input "${c.targetHandle}".`,
+      `${dstKind.title.zh} 没有输入“${c.targetHandle}”。`,
+    );
   if (c.source === c.target) return fail('A node cannot feed itself.', '节点不能连接到自身。');
   if (out.type !== inp.type) {
     const a = TYPE_NAMES[out.type]!;
@@ -50,13 +61,21 @@ export function checkConnection(wf: Pick<Workflow, 'nodes' | 'edges'>, c: Connec
   if (inp.acceptsKinds && !inp.acceptsKinds.includes(src.kind)) {
     return {
       ok: false,
-      reason: inp.acceptsReason ?? t(`"${inp.label.en}" does not take ${srcKind.title.en}.`, `“${inp.label.zh}”不接受${srcKind.title.zh}。`),
+      reason:
+        inp.acceptsReason ??
+        t(
+          `"${inp.label.en}" does not take ${srcKind.title.en}.`,
+          `“${inp.label.zh}”不接受${srcKind.title.zh}。`,
+        ),
     };
   }
   if (
-    g.incoming.get(c.target)?.some(
-      (e) => e.source === c.source && e.sourceHandle === c.sourceHandle && e.targetHandle === c.targetHandle,
-    )
+    g.incoming
+      .get(c.target)
+      ?.some(
+        (e) =>
+          e.source === c.source && e.sourceHandle === c.sourceHandle && e.targetHandle === c.targetHandle,
+      )
   ) {
     return fail('These two ports are already connected.', '这两个端口已经连接。');
   }

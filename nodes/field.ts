@@ -9,7 +9,8 @@ export interface FieldMeta {
   label: LocalText;
   help?: LocalText;
   /** Overrides the widget the schema implies. */
-  widget?: 'textarea' | 'slider' | 'image' | 'styles' | 'loras' | 'directions' | 'distances' | 'seed' | 'model';
+  widget?:
+    'textarea' | 'slider' | 'image' | 'styles' | 'loras' | 'directions' | 'distances' | 'seed' | 'model';
   /** Inspector section; fields without a group go in the main section. */
   group?: 'advanced' | 'mask' | 'inpaint' | 'output';
   step?: number;

@@ -41,7 +41,15 @@ export const WORKFLOW_FORMAT = 'fooocus-flow/workflow';
 export const WORKFLOW_VERSION = 1;
 
 export function emptyWorkflow(name = 'Untitled workflow'): Workflow {
-  return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, name, description: '', nodes: [], edges: [], exposed: [] };
+  return {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    name,
+    description: '',
+    nodes: [],
+    edges: [],
+    exposed: [],
+  };
 }
 
 /** Edges indexed both ways, built once per compile or check (graphs reach 1000 nodes). */

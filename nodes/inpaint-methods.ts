@@ -23,7 +23,10 @@ export const inpaintMethodParam = field(
     choiceLabels: {
       default: t('Inpaint or Outpaint (default)', '重绘或扩图（默认）'),
       improveDetail: t('Improve Detail (face, hand, eyes, etc.)', '改善细节（脸、手、眼等）'),
-      modifyContent: t('Modify Content (add objects, change background, etc.)', '修改内容（添加物体、换背景等）'),
+      modifyContent: t(
+        'Modify Content (add objects, change background, etc.)',
+        '修改内容（添加物体、换背景等）',
+      ),
       custom: t('Custom', '自定义'),
     },
   },

@@ -21,10 +21,16 @@ export const nodeImageAdapter: ImageAdapter = {
   async decode(src) {
     const input = await bytesOf(src);
     const { data, info } = await sharp(input).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    };
   },
   async encodePng(img: RasterImage) {
-    const png = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 4 } })
+    const png = await sharp(Buffer.from(img.data), {
+      raw: { width: img.width, height: img.height, channels: 4 },
+    })
       .png()
       .toBuffer();
     return `data:image/png;base64,${png.toString('base64')}`;

@@ -19,7 +19,13 @@ import {
 export type FieldSpec =
   | { t: 'str'; default: string | null; nullable: boolean }
   | { t: 'int'; default: number; ge?: number | undefined; le?: number | undefined }
-  | { t: 'float'; default: number | null; ge?: number | undefined; le?: number | undefined; nullable?: boolean }
+  | {
+      t: 'float';
+      default: number | null;
+      ge?: number | undefined;
+      le?: number | undefined;
+      nullable?: boolean;
+    }
   | { t: 'bool'; default: boolean }
   | { t: 'enum'; values: readonly string[]; default: string }
   | { t: 'list'; item: FieldSpec; default: unknown[] }
@@ -30,7 +36,8 @@ const str = <N extends boolean = false>(d: string | null, nullable?: N) =>
 const int = (d: number, ge?: number, le?: number) => ({ t: 'int', default: d, ge, le }) as const;
 const float = (d: number, ge?: number, le?: number) => ({ t: 'float', default: d, ge, le }) as const;
 const bool = (d: boolean) => ({ t: 'bool', default: d }) as const;
-const enm = <V extends readonly string[]>(values: V, d: V[number]) => ({ t: 'enum', values, default: d }) as const;
+const enm = <V extends readonly string[]>(values: V, d: V[number]) =>
+  ({ t: 'enum', values, default: d }) as const;
 const list = <I extends FieldSpec>(item: I, d: unknown[]) => ({ t: 'list', item, default: d }) as const;
 const obj = <F extends Record<string, FieldSpec>>(fields: F, required?: readonly string[]) =>
   ({ t: 'object', fields, required }) as const;
@@ -103,7 +110,10 @@ export const REQUEST_FIELDS = {
   base_model_name: str(DEFAULT_BASE_MODEL),
   refiner_model_name: str('None'),
   refiner_switch: float(0.5, 0.1, 1),
-  loras: list(obj(LORA_FIELDS, LORA_REQUIRED), DEFAULT_LORAS.map((l) => ({ ...l }))),
+  loras: list(
+    obj(LORA_FIELDS, LORA_REQUIRED),
+    DEFAULT_LORAS.map((l) => ({ ...l })),
+  ),
   adm_scaler_positive: float(1.5, 0, 3),
   adm_scaler_negative: float(0.8, 0, 3),
   adm_scaler_end: float(0.3, 0, 1),

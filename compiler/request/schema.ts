@@ -64,7 +64,8 @@ function strictSpec(spec: FieldSpec, name: string): z.ZodType {
 }
 
 export function specDefault(spec: FieldSpec): unknown {
-  if (spec.t === 'object') return Object.fromEntries(Object.entries(spec.fields).map(([k, f]) => [k, specDefault(f)]));
+  if (spec.t === 'object')
+    return Object.fromEntries(Object.entries(spec.fields).map(([k, f]) => [k, specDefault(f)]));
   return spec.default;
 }
 
@@ -78,7 +79,8 @@ const laxBool = z.preprocess((v) => {
   if (v === 0 || v === 1) return v === 1;
   return v;
 }, z.boolean());
-const numeric = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && !isNaN(Number(v)) ? Number(v) : v);
+const numeric = (v: unknown) =>
+  typeof v === 'string' && v.trim() !== '' && !isNaN(Number(v)) ? Number(v) : v;
 
 function laxSpec(spec: FieldSpec): z.ZodType {
   switch (spec.t) {

@@ -10,16 +10,22 @@ type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 export const MIGRATIONS: Record<number, Migration> = {};
 
 /** Node-kind param migrations: KIND_MIGRATIONS[kind][n] upgrades params of kindVersion n to n+1. */
-export const KIND_MIGRATIONS: Record<string, Record<number, (params: Record<string, unknown>) => Record<string, unknown>>> = {};
+export const KIND_MIGRATIONS: Record<
+  string,
+  Record<number, (params: Record<string, unknown>) => Record<string, unknown>>
+> = {};
 
 export type MigrateResult =
-  | { ok: true; doc: Record<string, unknown>; from: number }
-  | { ok: false; path: string; message: string };
+  { ok: true; doc: Record<string, unknown>; from: number } | { ok: false; path: string; message: string };
 
 export function migrateDocument(doc: Record<string, unknown>): MigrateResult {
   const from = doc.version;
   if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) {
-    return { ok: false, path: 'version', message: 'must be a whole number ≥ 1 (the workflow format version)' };
+    return {
+      ok: false,
+      path: 'version',
+      message: 'must be a whole number ≥ 1 (the workflow format version)',
+    };
   }
   if (from > WORKFLOW_VERSION) {
     return {
@@ -37,7 +43,12 @@ export function migrateDocument(doc: Record<string, unknown>): MigrateResult {
   return { ok: true, doc: current, from };
 }
 
-export function migrateParams(kind: string, fromVersion: number, toVersion: number, params: Record<string, unknown>) {
+export function migrateParams(
+  kind: string,
+  fromVersion: number,
+  toVersion: number,
+  params: Record<string, unknown>,
+) {
   let p = params;
   for (let v = fromVersion; v < toVersion; v++) {
     const step = KIND_MIGRATIONS[kind]?.[v];

@@ -10,7 +10,8 @@ export interface FileError {
   message: string;
 }
 
-export type ParseResult = { ok: true; workflow: Workflow; migratedFrom?: number } | { ok: false; errors: FileError[] };
+export type ParseResult =
+  { ok: true; workflow: Workflow; migratedFrom?: number } | { ok: false; errors: FileError[] };
 
 /** Workflows carry images as data URLs; anything beyond this is not a workflow. */
 export const MAX_WORKFLOW_BYTES = 64 * 1024 * 1024;
@@ -22,7 +23,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function zodErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FileError[] {
-  return error.issues.slice(0, 20).map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+  return error.issues
+    .slice(0, 20)
+    .map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
 }
 
 /** Where in the text a JSON syntax error is, as "line L, column C". */
@@ -41,7 +44,12 @@ export function parseWorkflowText(text: string, sourceName = 'workflow'): ParseR
   if (text.length > MAX_WORKFLOW_BYTES) {
     return {
       ok: false,
-      errors: [{ path: '(file)', message: `${sourceName} is ${(text.length / 1048576).toFixed(0)} MB; a workflow is at most 64 MB` }],
+      errors: [
+        {
+          path: '(file)',
+          message: `${sourceName} is ${(text.length / 1048576).toFixed(0)} MB; a workflow is at most 64 MB`,
+        },
+      ],
     };
   }
   let json: unknown;
@@ -58,11 +66,15 @@ export function parseWorkflowText(text: string, sourceName = 'workflow'): ParseR
 
 export function parseWorkflowJson(json: unknown): ParseResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, errors: [{ path: '(top level)', message: 'expected a JSON object (a Fooocus Flow workflow)' }] };
+    return {
+      ok: false,
+      errors: [{ path: '(top level)', message: 'expected a JSON object (a Fooocus Flow workflow)' }],
+    };
   }
   const doc = json as Record<string, unknown>;
   if (doc.format !== WORKFLOW_FORMAT) {
-    const looksLikeRequest = 'prompt' in doc || 'uov_method' in doc || 'controlnet_image' in doc || 'enhance_ctrls' in doc;
+    const looksLikeRequest =
+      'prompt' in doc || 'uov_method' in doc || 'controlnet_image' in doc || 'enhance_ctrls' in doc;
     return {
       ok: false,
       errors: [
@@ -101,7 +113,10 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     }
     const raw = migrateParams(n.kind, n.kindVersion, kind.version, n.params);
     if (!raw) {
-      errors.push({ path: `nodes[${i}].kindVersion`, message: `no migration for ${n.kind} from version ${n.kindVersion}` });
+      errors.push({
+        path: `nodes[${i}].kindVersion`,
+        message: `no migration for ${n.kind} from version ${n.kindVersion}`,
+      });
       return;
     }
     const params = kind.params.safeParse(raw);
@@ -118,7 +133,10 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     for (const end of ['source', 'target'] as const) {
       const nodeIndex = wf.nodes.findIndex((n) => n.id === e[end]);
       if (nodeIndex < 0) {
-        errors.push({ path: `edges[${i}].${end}`, message: `refers to node "${e[end]}", which is not in the workflow` });
+        errors.push({
+          path: `edges[${i}].${end}`,
+          message: `refers to node "${e[end]}", which is not in the workflow`,
+        });
         continue;
       }
       const kind = getKind(wf.nodes[nodeIndex]!.kind);
@@ -134,8 +152,13 @@ export function parseWorkflowJson(json: unknown): ParseResult {
   });
   wf.exposed.forEach((x, i) => {
     const n = nodes.find((node) => node.id === x.nodeId);
-    if (!n) errors.push({ path: `exposed[${i}].nodeId`, message: `refers to node "${x.nodeId}", which is not in the workflow` });
-    else if (!(x.param in n.params)) errors.push({ path: `exposed[${i}].param`, message: `${n.kind} has no parameter "${x.param}"` });
+    if (!n)
+      errors.push({
+        path: `exposed[${i}].nodeId`,
+        message: `refers to node "${x.nodeId}", which is not in the workflow`,
+      });
+    else if (!(x.param in n.params))
+      errors.push({ path: `exposed[${i}].param`, message: `${n.kind} has no parameter "${x.param}"` });
   });
   if (errors.length) return { ok: false, errors: errors.slice(0, 50) };
   const workflow: Workflow = {
@@ -147,7 +170,9 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     edges: wf.edges,
     exposed: wf.exposed,
   };
-  return migrated.from < wf.version ? { ok: true, workflow, migratedFrom: migrated.from } : { ok: true, workflow };
+  return migrated.from < wf.version
+    ? { ok: true, workflow, migratedFrom: migrated.from }
+    : { ok: true, workflow };
 }
 
 export function serializeWorkflow(wf: Workflow): string {

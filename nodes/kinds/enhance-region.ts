@@ -19,7 +19,10 @@ export const enhanceRegion = {
   params: z.object({
     enabled: field(z.boolean().default(true), {
       label: t('Enabled', '启用'),
-      help: t('A disabled region is left out of the request; the chain closes the gap.', '禁用的区域不会发送；链条会跳过它。'),
+      help: t(
+        'A disabled region is left out of the request; the chain closes the gap.',
+        '禁用的区域不会发送；链条会跳过它。',
+      ),
     }),
     enhance_mask_dino_prompt: enhanceParam('enhance_mask_dino_prompt', {
       label: t('Detect (what to find)', '检测内容'),
@@ -40,14 +43,20 @@ export const enhanceRegion = {
     }),
     enhance_mask_model: enhanceParam('enhance_mask_model', {
       label: t('Mask model', '蒙版模型'),
-      help: t('sam uses the detection text; every other model ignores it.', 'sam 会使用检测文本，其他模型都会忽略它。'),
+      help: t(
+        'sam uses the detection text; every other model ignores it.',
+        'sam 会使用检测文本，其他模型都会忽略它。',
+      ),
       group: 'mask',
     }),
     enhance_mask_cloth_category: enhanceParam('enhance_mask_cloth_category', {
       label: t('Cloth category (u2net_cloth_seg)', '服装类别（u2net_cloth_seg）'),
       group: 'mask',
     }),
-    enhance_mask_sam_model: enhanceParam('enhance_mask_sam_model', { label: t('SAM model', 'SAM 模型'), group: 'mask' }),
+    enhance_mask_sam_model: enhanceParam('enhance_mask_sam_model', {
+      label: t('SAM model', 'SAM 模型'),
+      group: 'mask',
+    }),
     enhance_mask_text_threshold: enhanceParam('enhance_mask_text_threshold', {
       label: t('Text threshold', '文本阈值'),
       widget: 'slider',
@@ -66,7 +75,10 @@ export const enhanceRegion = {
       step: 1,
       group: 'mask',
     }),
-    enhance_mask_invert: enhanceParam('enhance_mask_invert', { label: t('Invert mask', '反转蒙版'), group: 'mask' }),
+    enhance_mask_invert: enhanceParam('enhance_mask_invert', {
+      label: t('Invert mask', '反转蒙版'),
+      group: 'mask',
+    }),
     method: inpaintMethodParam,
     enhance_inpaint_engine: enhanceParam('enhance_inpaint_engine', {
       label: t('Inpaint engine', '重绘引擎'),

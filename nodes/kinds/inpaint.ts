@@ -36,7 +36,10 @@ export const inpaint = {
     }),
     inpaint_respective_field: requestParam('inpaint_respective_field', {
       label: t('Respective field', '参考范围'),
-      help: t('0 ≈ only the masked area, 1 = the whole image as context.', '0 ≈ 仅蒙版区域，1 = 整张图像作为上下文。'),
+      help: t(
+        '0 ≈ only the masked area, 1 = the whole image as context.',
+        '0 ≈ 仅蒙版区域，1 = 整张图像作为上下文。',
+      ),
       widget: 'slider',
       step: 0.001,
     }),
@@ -64,7 +67,10 @@ export const inpaint = {
     }),
     outpaint_distance: field(z.array(z.number().int().min(0)).length(4).default([0, 0, 0, 0]), {
       label: t('Outpaint distance px [left, top, right, bottom]', '扩图距离（像素）[左, 上, 右, 下]'),
-      help: t('0 = 30% of the image width (left/right) or height (top/bottom).', '0 = 图像宽度（左右）或高度（上下）的 30%。'),
+      help: t(
+        '0 = 30% of the image width (left/right) or height (top/bottom).',
+        '0 = 图像宽度（左右）或高度（上下）的 30%。',
+      ),
       widget: 'distances',
       group: 'inpaint',
     }),

@@ -28,7 +28,10 @@ export const mask = {
   params: z.object({
     image: field(imageRef.default(''), {
       label: t('Mask image', '蒙版图像'),
-      help: t('Upload a mask or draw one in the painter. White = repaint.', '上传或在绘制器中画出蒙版。白色 = 重绘。'),
+      help: t(
+        'Upload a mask or draw one in the painter. White = repaint.',
+        '上传或在绘制器中画出蒙版。白色 = 重绘。',
+      ),
       widget: 'image',
     }),
     source: field(z.enum(['upload', 'drawn']).default('upload'), {

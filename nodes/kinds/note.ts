@@ -8,7 +8,10 @@ export const note = {
   version: 1,
   role: 'output',
   title: t('Note', '备注'),
-  description: t('A note for people reading the workflow; not part of the request.', '给阅读工作流的人看的备注；不属于请求。'),
+  description: t(
+    'A note for people reading the workflow; not part of the request.',
+    '给阅读工作流的人看的备注；不属于请求。',
+  ),
   inputs: [],
   outputs: [],
   params: z.object({

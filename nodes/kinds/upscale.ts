@@ -17,7 +17,9 @@ export const upscale = {
   outputs: [imageOut],
   params: z.object({
     method: field(
-      z.enum(['Upscale (1.5x)', 'Upscale (2x)', 'Upscale (Fast 2x)', 'Upscale (Custom)', 'Disabled']).default('Upscale (2x)'),
+      z
+        .enum(['Upscale (1.5x)', 'Upscale (2x)', 'Upscale (Fast 2x)', 'Upscale (Custom)', 'Disabled'])
+        .default('Upscale (2x)'),
       {
         label: t('Method', '方法'),
         choiceLabels: {
@@ -31,7 +33,10 @@ export const upscale = {
     ),
     factor: field(z.number().min(1).max(5).default(1.5), {
       label: t('Custom factor', '自定义倍数'),
-      help: t('Used with "Custom factor" (upscale_multiple), 1.0–5.0.', '用于“自定义倍数”（upscale_multiple），1.0–5.0。'),
+      help: t(
+        'Used with "Custom factor" (upscale_multiple), 1.0–5.0.',
+        '用于“自定义倍数”（upscale_multiple），1.0–5.0。',
+      ),
       widget: 'slider',
       step: 0.1,
     }),

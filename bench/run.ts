@@ -1,0 +1,24 @@
+/**
+ * `npm run bench`: prints the project's speed and size figures. Benchmarks measure; tests check
+ * behaviour. Each part runs on this machine against loopback only.
+ */
+const parts: { name: string; load: () => Promise<() => Promise<Record<string, string | number>>> }[] = [
+  { name: 'compiler', load: async () => (await import('./compile.ts')).benchCompile },
+  { name: 'API client and simulated engine', load: async () => (await import('./client.ts')).benchClient },
+  { name: 'editor (Chromium)', load: async () => (await import('./editor.ts')).benchEditor },
+];
+
+const only = process.argv[2];
+let failed = false;
+for (const part of parts) {
+  if (only && !part.name.startsWith(only)) continue;
+  console.log(`\n## ${part.name}`);
+  try {
+    const figures = await (await part.load())();
+    for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(58)} ${v}`);
+  } catch (err) {
+    failed = true;
+    console.error(`failed: ${(err as Error).stack ?? err}`);
+  }
+}
+process.exit(failed ? 1 : 0);
