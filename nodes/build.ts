@@ -7,6 +7,7 @@ import {
 } from './graph.ts';
 import { NODE_KINDS, type KindName } from './registry.ts';
 import { autoLayout } from './layout.ts';
+import { CN_TYPE_DEFAULTS } from '../compiler/request/enums.ts';
 
 /**
  * Builds a workflow in code (templates, decompile, tests): nodes get full default params, wires get
@@ -22,6 +23,11 @@ export class GraphBuilder {
     this.counts.set(kind, n);
     const id = `${kind}-${n}`;
     const spec = NODE_KINDS[kind];
+    if (kind === 'imagePrompt' && typeof params.cn_type === 'string') {
+      // An image prompt's stop/weight default to its type's Fooocus UI values, not ImagePrompt's.
+      const d = CN_TYPE_DEFAULTS[params.cn_type as keyof typeof CN_TYPE_DEFAULTS];
+      if (d) params = { cn_stop: d.stop, cn_weight: d.weight, ...params };
+    }
     this.nodes.push({
       id,
       kind,
