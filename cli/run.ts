@@ -15,23 +15,21 @@ import { compile } from '../compiler/compile.ts';
 import { applyExposed } from '../compiler/exposed.ts';
 import { prepareImages } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
-import type { CompileResult, Diagnostic } from '../compiler/types.ts';
+import type { CompileResult } from '../compiler/types.ts';
 import { parseWorkflowText } from '../compiler/workflow-file/index.ts';
 import type { Workflow } from '../nodes/graph.ts';
 import { startSimEngine } from '../server/sim/index.ts';
+import { formatDiagnostics } from './format.ts';
+import { EXIT, type CliIO } from './io.ts';
 import {
   checkOutDirFree,
   createProgressBar,
   createStagedDir,
   defaultOutDir,
   resultFileName,
-  type TextSink,
 } from './run-output.ts';
 
-export interface RunIo {
-  stdout: TextSink;
-  stderr: TextSink;
-}
+export type RunIo = CliIO;
 
 export interface RunExtras {
   /** Ctrl-C: abort the run and leave nothing behind. */
@@ -55,7 +53,7 @@ Options:
 /** A user error that ends the command with a message and an exit code, not a stack trace. */
 class Exit extends Error {
   constructor(
-    readonly code: 1 | 2,
+    readonly code: (typeof EXIT)['graphErrors' | 'badInput'],
     message: string,
   ) {
     super(message);
@@ -74,15 +72,24 @@ interface RunArgs {
 }
 
 export async function runCommand(argv: string[], io: RunIo, extras: RunExtras = {}): Promise<number> {
+  // Without a caller's signal, Ctrl-C cancels the run so the staging folder is removed, rather than
+  // the process dying with half the images written.
+  const interrupt = extras.signal ? undefined : new AbortController();
+  const onSigint = () => interrupt?.abort();
+  if (interrupt) process.once('SIGINT', onSigint);
   try {
-    return await runSteps(parseRunArgs(argv), io, extras);
+    return await runSteps(parseRunArgs(argv), io, { ...extras, signal: extras.signal ?? interrupt?.signal });
   } catch (e) {
     if (e instanceof Exit) {
       io.stderr.write(`${e.message}\n`);
       return e.code;
     }
-    io.stderr.write(`fooocus-flow run: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
+    io.stderr.write(
+      `fooocus-flow run: unexpected failure: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    return EXIT.graphErrors;
+  } finally {
+    if (interrupt) process.off('SIGINT', onSigint);
   }
 }
 
@@ -104,19 +111,26 @@ export function parseRunArgs(argv: string[]): RunArgs {
       },
     });
   } catch (e) {
-    throw new Exit(2, `${(e as Error).message}\n\n${RUN_USAGE}`);
+    throw new Exit(EXIT.badInput, `${(e as Error).message}\n\n${RUN_USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new Exit(2, `Give exactly one workflow file.\n\n${RUN_USAGE}`);
+  if (positionals.length !== 1)
+    throw new Exit(EXIT.badInput, `Give exactly one workflow file.\n\n${RUN_USAGE}`);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
     if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed)) {
-      throw new Exit(2, `--seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "${values.seed}"`);
+      throw new Exit(
+        EXIT.badInput,
+        `--seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got "${values.seed}"`,
+      );
     }
   }
   if (values.api !== undefined && !/^https?:\/\/[^/]/.test(values.api)) {
-    throw new Exit(2, `--api must be an http(s) URL such as http://127.0.0.1:7866, got "${values.api}"`);
+    throw new Exit(
+      EXIT.badInput,
+      `--api must be an http(s) URL such as http://127.0.0.1:7866, got "${values.api}"`,
+    );
   }
   return {
     file: positionals[0]!,
@@ -134,7 +148,7 @@ function pairs(flag: string, items: string[] | undefined): Record<string, string
   const out: Record<string, string> = {};
   for (const item of items ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new Exit(2, `${flag} needs NAME=VALUE, got "${item}"`);
+    if (eq <= 0) throw new Exit(EXIT.badInput, `${flag} needs NAME=VALUE, got "${item}"`);
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
@@ -143,7 +157,7 @@ function pairs(flag: string, items: string[] | undefined): Record<string, string
 async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<number> {
   const out = args.out ?? defaultOutDir(extras.cwd ?? process.cwd(), new Date());
   const busy = await checkOutDirFree(out);
-  if (busy) throw new Exit(2, busy);
+  if (busy) throw new Exit(EXIT.badInput, busy);
 
   const workflow = await loadWorkflow(args);
   const prepared = await prepareImages(workflow, nodeImageAdapter);
@@ -151,15 +165,17 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   const seed = args.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
   const compiled = compile(workflow, { seed, images: prepared.images });
   const diagnostics = [...prepared.diagnostics, ...compiled.diagnostics];
-  printDiagnostics(diagnostics, io.stderr);
+  if (diagnostics.length > 0) io.stderr.write(`${formatDiagnostics(diagnostics, workflow)}\n`);
   if (!compiled.ok || diagnostics.some((d) => d.severity === 'error')) {
-    throw new Exit(1, 'The workflow has errors (listed above); nothing was sent.');
+    throw new Exit(EXIT.graphErrors, 'The workflow has errors (listed above); nothing was sent.');
   }
 
   const engine = args.api ? undefined : await startSimEngine({ port: 0, speed: 0 });
   try {
     const baseUrl = args.api ?? engine!.url;
-    io.stderr.write(`Running "${workflow.name}" on ${args.api ? baseUrl : `the simulated engine (${baseUrl})`} ...\n`);
+    io.stderr.write(
+      `Running "${workflow.name}" on ${args.api ? baseUrl : `the simulated engine (${baseUrl})`} ...\n`,
+    );
     const result = await execute(args, baseUrl, compiled, io, extras.signal);
     for (const w of result.result.warnings) io.stderr.write(`warning: ${w.message}\n`);
     const saved = await save(out, result, {
@@ -170,7 +186,7 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
       diagnostics,
     });
     for (const path of saved) io.stdout.write(`${path}\n`);
-    return 0;
+    return EXIT.ok;
   } finally {
     await engine?.close();
   }
@@ -181,20 +197,20 @@ async function loadWorkflow(args: RunArgs): Promise<Workflow> {
   try {
     text = await readFile(args.file, 'utf8');
   } catch (e) {
-    throw new Exit(2, `Cannot read ${args.file}: ${(e as Error).message}`);
+    throw new Exit(EXIT.badInput, `Cannot read ${args.file}: ${(e as Error).message}`);
   }
   const parsed = parseWorkflowText(text, args.file);
   if (!parsed.ok) {
     const lines = parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
-    throw new Exit(2, `${args.file} is not a valid workflow:\n${lines}`);
+    throw new Exit(EXIT.badInput, `${args.file} is not a valid workflow:\n${lines}`);
   }
   const inputs: Record<string, string> = {};
   for (const [name, path] of Object.entries(args.inputs)) inputs[name] = await imageFileToDataUrl(name, path);
   if (Object.keys(inputs).length === 0 && Object.keys(args.set).length === 0) return parsed.workflow;
   const applied = applyExposed(parsed.workflow, { set: args.set, inputs });
   if (applied.errors.length > 0) {
-    const lines = applied.errors.map((e) => `  ${describeError(e)}`).join('\n');
-    throw new Exit(2, `The --set/--input values do not fit the workflow:\n${lines}`);
+    const lines = applied.errors.map((e) => `  ${e}`).join('\n');
+    throw new Exit(EXIT.badInput, `The --set/--input values do not fit the workflow:\n${lines}`);
   }
   return applied.workflow;
 }
@@ -205,30 +221,12 @@ async function imageFileToDataUrl(name: string, path: string): Promise<string> {
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new Exit(2, `--input ${name}: cannot read ${path}: ${(e as Error).message}`);
+    throw new Exit(EXIT.badInput, `--input ${name}: cannot read ${path}: ${(e as Error).message}`);
   }
   const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  if (!isPng && !isJpeg) throw new Exit(2, `--input ${name}: ${path} is not a PNG or JPEG file`);
+  if (!isPng && !isJpeg) throw new Exit(EXIT.badInput, `--input ${name}: ${path} is not a PNG or JPEG file`);
   return `data:image/${isPng ? 'png' : 'jpeg'};base64,${bytes.toString('base64')}`;
-}
-
-function describeError(e: unknown): string {
-  if (typeof e === 'string') return e;
-  if (e && typeof e === 'object') {
-    const o = e as Record<string, unknown>;
-    const where = [o.name, o.path, o.nodeId].find((v) => typeof v === 'string');
-    const msg = typeof o.message === 'string' ? o.message : JSON.stringify(o);
-    return where ? `${String(where)}: ${msg}` : msg;
-  }
-  return String(e);
-}
-
-function printDiagnostics(diagnostics: Diagnostic[], err: TextSink): void {
-  for (const d of diagnostics) {
-    const where = d.nodeId ? ` [node ${d.nodeId}${d.field ? `.${d.field}` : ''}]` : '';
-    err.write(`${d.severity}${where} ${d.code}: ${d.message.en}\n`);
-  }
 }
 
 interface Executed {
@@ -257,7 +255,7 @@ async function execute(
     return { result, download: (url) => client.download(url, { signal }) };
   } catch (e) {
     bar.done();
-    throw new Exit(1, runFailure(e, compiled));
+    throw new Exit(EXIT.graphErrors, runFailure(e, compiled));
   }
 }
 
@@ -281,13 +279,17 @@ async function save(out: string, executed: Executed, record: Record<string, unkn
     const { images } = executed.result;
     for (const image of images) {
       // Re-downloaded through /outputs on the configured server (re-based), as stored, metadata and all.
-      await dir.write(resultFileName(image.index, images.length, image.url), await executed.download(image.url));
+      await dir.write(
+        resultFileName(image.index, images.length, image.url),
+        await executed.download(image.url),
+      );
     }
     await dir.write('run.json', `${JSON.stringify(record, null, 2)}\n`);
     return await dir.commit();
   } catch (e) {
     await dir.discard();
-    if (e instanceof FooocusApiError) throw new Exit(1, `Saving the results failed (${e.kind}): ${e.message}`);
+    if (e instanceof FooocusApiError)
+      throw new Exit(EXIT.graphErrors, `Saving the results failed (${e.kind}): ${e.message}`);
     throw e;
   }
 }

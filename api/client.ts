@@ -1,0 +1,252 @@
+/**
+ * The FooocusAPI v3 client: pure `fetch`, so the same code runs in the editor (browser) and in the
+ * CLI (Node). Every reply is validated before use; every failure is a `FooocusApiError`.
+ */
+import type { FooocusRequest } from '../compiler/request/index.ts';
+import { FooocusApiError, messages } from './errors.ts';
+import { followTask, getTask, type FollowOptions, type FollowOutcome } from './follow.ts';
+import { abortOrNetwork, requestJson, send, type HttpContext } from './http.ts';
+import { deadline } from './deadline.ts';
+import type { ProgressListener } from './progress.ts';
+import { checkImageCount, toResultImages, type ExpectedImages, type RunResult } from './results.ts';
+import {
+  controlSchema,
+  describeSchema,
+  maskSchema,
+  modelListSchema,
+  parseReply,
+  styleListSchema,
+  taskListSchema,
+  taskRecordSchema,
+  type ModelList,
+  type TaskList,
+  type TaskRecord,
+} from './schemas.ts';
+import { streamGenerate, type StreamOptions, type StreamOutcome } from './stream.ts';
+import {
+  CONTROL_PATH,
+  DESCRIBE_PATH,
+  GENERATE_PATH,
+  MASK_PATH,
+  MODELS_PATH,
+  normaliseBaseUrl,
+  rebaseResultUrl,
+  STYLES_PATH,
+  TASKS_PATH,
+} from './urls.ts';
+
+export interface FooocusClientOptions {
+  /** e.g. `http://127.0.0.1:7866`; a path prefix (reverse proxy) is kept. */
+  baseUrl: string;
+  /** Sent as `X-API-KEY` when set (server started with `--apikey`). */
+  apiKey?: string | undefined;
+  /** Injected fetch (tests, proxies); default the global one. */
+  fetch?: typeof fetch | undefined;
+  /** Limit for each plain request; default 30 s. Long runs are limited by `run`'s own `timeoutMs`. */
+  requestTimeoutMs?: number | undefined;
+}
+
+export interface RunOptions {
+  /** 'poll' = async submit + `GET /tasks/{id}`; 'stream' = SSE. Default 'poll'. */
+  mode?: 'poll' | 'stream' | undefined;
+  onProgress?: ProgressListener | undefined;
+  signal?: AbortSignal | undefined;
+  /** Limit for the whole run; default none. */
+  timeoutMs?: number | undefined;
+  /** Poll interval (poll mode). */
+  intervalMs?: number | undefined;
+  /** The plan's predicted image count; fewer images give a `short-result` warning. */
+  expectedImages?: ExpectedImages | undefined;
+  /** Stream mode: look the finished task up in `/tasks` history afterwards (one request). Default true. */
+  findTask?: boolean | undefined;
+}
+
+export interface GenerateMaskRequest {
+  image: string;
+  mask_model?: string;
+  cloth_category?: string;
+  dino_prompt_text?: string;
+  sam_model?: string;
+  box_threshold?: number;
+  text_threshold?: number;
+  sam_max_detections?: number;
+  dino_erode_or_dilate?: number;
+  dino_debug?: boolean;
+}
+
+type Signal = { signal?: AbortSignal | undefined };
+
+export function createFooocusClient(options: FooocusClientOptions) {
+  const base = normaliseBaseUrl(options.baseUrl);
+  const ctx: HttpContext = {
+    base,
+    apiKey: options.apiKey || undefined,
+    // Bound, so a browser's window.fetch is not called with the wrong `this`.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    timeoutMs: options.requestTimeoutMs ?? 30_000,
+  };
+  /** Runs in flight, so `stop()` can mark them: a stopped stream looks like a normal "Finished". */
+  const activeRuns = new Set<{ stopRequested: boolean }>();
+
+  const imageUrl = (resultUrl: string) => rebaseResultUrl(base, resultUrl);
+
+  async function submit(request: FooocusRequest, opts: Signal = {}): Promise<string> {
+    const what = 'the generate request';
+    const reply = await requestJson(ctx, {
+      method: 'POST',
+      path: GENERATE_PATH,
+      body: { ...request, async_process: true, stream_output: false },
+      what,
+      signal: opts.signal,
+    });
+    return parseReply(taskRecordSchema, reply, what).task_id;
+  }
+
+  async function control(action: 'stop' | 'skip', opts: Signal = {}): Promise<string> {
+    if (action === 'stop') for (const run of activeRuns) run.stopRequested = true;
+    const what = `the ${action} request`;
+    const reply = await requestJson(ctx, {
+      method: 'POST',
+      path: CONTROL_PATH,
+      query: { action },
+      what,
+      ...opts,
+    });
+    return parseReply(controlSchema, reply, what).message;
+  }
+
+  async function listTasks(
+    query: { query?: 'all' | 'history' | 'current' | 'pending'; page?: number; pageSize?: number } = {},
+    opts: Signal = {},
+  ): Promise<TaskList> {
+    const what = 'GET /tasks';
+    const reply = await requestJson(ctx, {
+      method: 'GET',
+      path: TASKS_PATH,
+      query: { query: query.query ?? 'all', page: query.page ?? 0, page_size: query.pageSize ?? 10 },
+      what,
+      ...opts,
+    });
+    return parseReply(taskListSchema, reply, what);
+  }
+
+  /** The stream has no task id: find the newest history record with exactly these result URLs. */
+  async function findTaskByResult(urls: readonly string[], opts: Signal = {}): Promise<TaskRecord | null> {
+    if (urls.length === 0) return null;
+    const list = await listTasks({ query: 'history', pageSize: 20 }, opts);
+    return (
+      list.history.find((t) => t.result?.length === urls.length && t.result.every((u, i) => u === urls[i])) ??
+      null
+    );
+  }
+
+  async function run(request: FooocusRequest, opts: RunOptions = {}): Promise<RunResult> {
+    const marker = { stopRequested: false };
+    activeRuns.add(marker);
+    try {
+      if (opts.mode === 'stream') {
+        const outcome = await stream(request, opts);
+        const task =
+          opts.findTask === false ? null : await findTaskByResult(outcome.images, opts).catch(() => null);
+        const images = toResultImages(outcome.images, imageUrl);
+        if (marker.stopRequested) {
+          throw new FooocusApiError({ kind: 'stopped', ...messages.stopped(false), task, images });
+        }
+        const warnings = checkImageCount(images, opts.expectedImages, task);
+        return { task, images, warnings, receivedAt: outcome.receivedAt };
+      }
+      const taskId = await submit(request, opts);
+      opts.onProgress?.({ progress: 0, message: 'Submitted, waiting for the server ...' });
+      const { record, receivedAt } = await follow(taskId, opts);
+      const images = toResultImages(record.result ?? [], imageUrl);
+      if (record.task_status === 'stop') {
+        throw new FooocusApiError({ kind: 'stopped', ...messages.stopped(false), task: record, images });
+      }
+      const warnings = checkImageCount(images, opts.expectedImages, record);
+      return { task: record, images, warnings, receivedAt };
+    } finally {
+      activeRuns.delete(marker);
+    }
+  }
+
+  function follow(taskId: string, opts: FollowOptions = {}): Promise<FollowOutcome> {
+    return followTask(ctx, taskId, opts);
+  }
+
+  function stream(request: FooocusRequest, opts: StreamOptions = {}): Promise<StreamOutcome> {
+    return streamGenerate(ctx, request, opts);
+  }
+
+  async function download(url: string, opts: Signal & { timeoutMs?: number } = {}): Promise<Uint8Array> {
+    const target = imageUrl(url);
+    // `*/*` returns the file as stored (with its metadata); `image/jpg` would give an empty 200 (§6.3).
+    const call = {
+      method: 'GET' as const,
+      path: '',
+      what: `the download of ${target}`,
+      accept: '*/*',
+      ...opts,
+    };
+    const limit = deadline(opts.signal, opts.timeoutMs ?? ctx.timeoutMs);
+    try {
+      // The path is already in `target`, so the context's base is bypassed for this one call.
+      const scoped = { ...ctx, base: target };
+      const response = await send(scoped, call, limit);
+      const bytes = new Uint8Array(
+        await response.arrayBuffer().catch((e: unknown) => {
+          throw abortOrNetwork(scoped, call, limit, e);
+        }),
+      );
+      if (bytes.length === 0) {
+        throw new FooocusApiError({ kind: 'bad-reply', ...messages.badReply(call.what, 'an empty body') });
+      }
+      return bytes;
+    } finally {
+      limit.dispose();
+    }
+  }
+
+  return {
+    baseUrl: base,
+    submit,
+    getTask: (taskId: string, opts: Signal = {}) => getTask(ctx, taskId, opts.signal),
+    follow,
+    stream,
+    run,
+    stop: (opts?: Signal) => control('stop', opts),
+    skip: (opts?: Signal) => control('skip', opts),
+    listTasks,
+    findTaskByResult,
+    async listModels(opts: Signal = {}): Promise<ModelList> {
+      const what = 'the model list request';
+      const reply = await requestJson(ctx, { method: 'GET', path: MODELS_PATH, what, ...opts });
+      return parseReply(modelListSchema, reply, what);
+    },
+    async listStyles(opts: Signal = {}): Promise<string[]> {
+      const what = 'the style list request';
+      const reply = await requestJson(ctx, { method: 'GET', path: STYLES_PATH, what, ...opts });
+      return parseReply(styleListSchema, reply, what);
+    },
+    async describeImage(
+      image: string,
+      imageType: 'Photo' | 'Anime' = 'Photo',
+      opts: Signal = {},
+    ): Promise<string> {
+      const what = 'the describe-image request';
+      const body = { image, image_type: imageType };
+      const reply = await requestJson(ctx, { method: 'POST', path: DESCRIBE_PATH, body, what, ...opts });
+      return parseReply(describeSchema, reply, what).describe;
+    },
+    /** Returns the mask as a `data:image/png;base64,...` URL (the server sends bare base64). */
+    async generateMask(request: GenerateMaskRequest, opts: Signal = {}): Promise<string> {
+      const what = 'the generate-mask request';
+      const reply = await requestJson(ctx, { method: 'POST', path: MASK_PATH, body: request, what, ...opts });
+      const b64 = parseReply(maskSchema, reply, what);
+      return b64.startsWith('data:') ? b64 : `data:image/png;base64,${b64}`;
+    },
+    imageUrl,
+    download,
+  };
+}
+
+export type FooocusClient = ReturnType<typeof createFooocusClient>;

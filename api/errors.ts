@@ -1,0 +1,158 @@
+/**
+ * Every way talking to FooocusAPI can go wrong, as one typed error with a plain-words message.
+ * Fooocus itself reports very little (no failed state, 500s without CORS headers), so the messages
+ * carry the likely causes the user can act on (shared/docs/fooocusapi-contract.md §1.3, §5.5).
+ */
+
+export type FooocusApiErrorKind =
+  /** Connection refused, DNS, reset; in a browser also any 500 (it arrives without CORS headers). */
+  | 'network'
+  /** 403: the API key is missing or wrong. */
+  | 'forbidden'
+  /** 422: the request body was rejected; `details` holds the pydantic items. */
+  | 'validation'
+  /** 500 or another unexpected HTTP status. */
+  | 'server'
+  /** The task reports "finished" with no images: the worker crashed. */
+  | 'empty-result'
+  /** Fewer images than the plan predicted (a warning, not thrown by `run`). */
+  | 'short-result'
+  /** The task was stopped (or the caller cancelled). */
+  | 'stopped'
+  /** The progress stream ended before its final event. */
+  | 'stream-cut'
+  /** No answer within the configured time. */
+  | 'timeout'
+  /** A reply did not have the shape the contract describes. */
+  | 'bad-reply'
+  /** `GET /tasks/{id}` keeps answering `[]`: the server does not know the task. */
+  | 'unknown-task';
+
+/** One item of a FastAPI 422 body (`{"detail": [...]}`); extra keys (older FastAPI adds `url`) are kept. */
+export interface ValidationDetail {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input?: unknown;
+  ctx?: Record<string, unknown> | undefined;
+}
+
+export interface FooocusApiErrorInit {
+  kind: FooocusApiErrorKind;
+  message: string;
+  messageZh?: string | undefined;
+  status?: number | undefined;
+  details?: ValidationDetail[] | undefined;
+  /** The task record (or partial result) at the time of failure, when there is one. */
+  task?: unknown;
+  images?: { url: string; index: number }[] | undefined;
+  cause?: unknown;
+}
+
+export class FooocusApiError extends Error {
+  readonly kind: FooocusApiErrorKind;
+  readonly messageZh: string | undefined;
+  readonly status: number | undefined;
+  readonly details: ValidationDetail[] | undefined;
+  readonly task: unknown;
+  /** Images that were finished before the failure (e.g. before a stop). */
+  readonly images: { url: string; index: number }[] | undefined;
+
+  constructor(init: FooocusApiErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'FooocusApiError';
+    this.kind = init.kind;
+    this.messageZh = init.messageZh;
+    this.status = init.status;
+    this.details = init.details;
+    this.task = init.task;
+    this.images = init.images;
+  }
+}
+
+export function isFooocusApiError(e: unknown, kind?: FooocusApiErrorKind): e is FooocusApiError {
+  return e instanceof FooocusApiError && (kind === undefined || e.kind === kind);
+}
+
+/** The likely causes of "finished" with no images, in the order users hit them (contract §5.5). */
+const EMPTY_RESULT_CAUSES_EN = [
+  'a style name the server does not know',
+  'a base model, refiner or VAE file missing on the server',
+  'an inpaint mask whose size differs from the input image',
+  'a bad size text (it must be like "1152*896")',
+  'an inpaint engine or refiner swap method the worker rejects',
+];
+const EMPTY_RESULT_CAUSES_ZH = [
+  '服务器不认识的风格名称',
+  '服务器上缺少基础模型、精炼模型或 VAE 文件',
+  '局部重绘蒙版与输入图像尺寸不一致',
+  '尺寸文本格式错误（应为 "1152*896" 这样的格式）',
+  '工作进程不接受的重绘引擎或精炼切换方式',
+];
+
+export const messages = {
+  network: (origin: string) => ({
+    message:
+      `Could not reach the Fooocus server at ${origin}: the server could not be reached or crashed ` +
+      `(a 500 without CORS headers looks like this in a browser). Check that FooocusAPI is running and the address is right.`,
+    messageZh: `无法连接 ${origin} 的 Fooocus 服务器：服务器无法访问或已崩溃（在浏览器中，没有 CORS 头的 500 错误也会表现为这样）。请确认 FooocusAPI 正在运行且地址正确。`,
+  }),
+  forbidden: () => ({
+    message: 'The Fooocus server refused the request (403): the API key is missing or wrong.',
+    messageZh: 'Fooocus 服务器拒绝了请求（403）：API 密钥缺失或错误。',
+  }),
+  validation: (summary: string) => ({
+    message: `The Fooocus server rejected the request (422): ${summary}`,
+    messageZh: `Fooocus 服务器拒绝了请求（422）：${summary}`,
+  }),
+  server: (status: number, body: string) => ({
+    message:
+      status === 500
+        ? `The Fooocus server crashed while handling the request (500${body ? `: ${body}` : ''}). ` +
+          'A common cause is an input image it cannot decode, or an image URL that does not return an image.'
+        : `The Fooocus server answered with HTTP ${status}${body ? `: ${body}` : ''}.`,
+    messageZh:
+      status === 500
+        ? `Fooocus 服务器处理请求时崩溃（500）。常见原因：无法解码的输入图像，或图像网址返回的不是图像。`
+        : `Fooocus 服务器返回 HTTP ${status}。`,
+  }),
+  emptyResult: () => ({
+    message:
+      'Fooocus reported the task as finished but returned no images: its worker failed. ' +
+      `Likely causes: ${EMPTY_RESULT_CAUSES_EN.join('; ')}. The server console shows the exact error.`,
+    messageZh: `Fooocus 报告任务已完成，但没有返回任何图像：工作进程出错了。可能原因：${EMPTY_RESULT_CAUSES_ZH.join('；')}。服务器控制台会显示具体错误。`,
+  }),
+  shortResult: (got: number, expected: string) => ({
+    message:
+      `Fooocus returned ${got} image${got === 1 ? '' : 's'} but the plan predicted ${expected}. ` +
+      'A step was skipped or failed on the server (for example an enhance region that detected nothing).',
+    messageZh: `Fooocus 返回了 ${got} 张图像，但计划预计 ${expected} 张。服务器上有步骤被跳过或失败（例如增强区域没有检测到目标）。`,
+  }),
+  stopped: (byCaller: boolean) => ({
+    message: byCaller ? 'The run was cancelled.' : 'The task was stopped on the server before it finished.',
+    messageZh: byCaller ? '运行已取消。' : '任务在完成前已在服务器上被停止。',
+  }),
+  streamCut: (events: number) => ({
+    message:
+      `The progress stream ended before the final event (after ${events} event${events === 1 ? '' : 's'}). ` +
+      (events === 0
+        ? 'With no events at all the server usually could not decode an input image.'
+        : 'The server stopped or the connection dropped; the task may still finish on the server.'),
+    messageZh:
+      events === 0
+        ? '进度流在没有任何事件的情况下结束：服务器通常是无法解码某张输入图像。'
+        : `进度流在最终事件之前结束（已收到 ${events} 个事件）：服务器停止或连接中断，任务可能仍会在服务器上完成。`,
+  }),
+  timeout: (what: string, ms: number) => ({
+    message: `The Fooocus server did not answer ${what} within ${ms} ms.`,
+    messageZh: `Fooocus 服务器未在 ${ms} 毫秒内响应（${what}）。`,
+  }),
+  badReply: (what: string, problem: string) => ({
+    message: `The Fooocus server sent an unexpected reply to ${what}: ${problem}. Is this really FooocusAPI v3?`,
+    messageZh: `Fooocus 服务器对 ${what} 的回复格式不符：${problem}。这真的是 FooocusAPI v3 吗？`,
+  }),
+  unknownTask: (taskId: string) => ({
+    message: `The Fooocus server does not know task ${taskId} (GET /tasks/${taskId} answered []).`,
+    messageZh: `Fooocus 服务器找不到任务 ${taskId}。`,
+  }),
+};

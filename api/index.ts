@@ -1,0 +1,14 @@
+export { createFooocusClient } from './client.ts';
+export type { FooocusClient, FooocusClientOptions, GenerateMaskRequest, RunOptions } from './client.ts';
+export { FooocusApiError, isFooocusApiError } from './errors.ts';
+export type { FooocusApiErrorKind, ValidationDetail } from './errors.ts';
+export type { FollowOptions, FollowOutcome } from './follow.ts';
+export type { ProgressEvent, ProgressListener } from './progress.ts';
+export type { ExpectedImages, ResultImage, RunResult } from './results.ts';
+export type { ModelList, StreamEvent, TaskList, TaskRecord } from './schemas.ts';
+export { SseParser, readSse } from './sse.ts';
+export type { SseEvent } from './sse.ts';
+export type { StreamOptions, StreamOutcome } from './stream.ts';
+export { rebaseResultUrl } from './urls.ts';
+export { mapValidationErrors } from './validation-map.ts';
+export type { MappedValidationError } from './validation-map.ts';

@@ -1,0 +1,109 @@
+/**
+ * The Fooocus Flow app server: the built editor from dist/, a narrow proxy from /api/<path> to the
+ * one FooocusAPI configured at start-up, and /app/config telling the editor how it is wired.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { decideProxy } from './app/allowed-paths.ts';
+import { forward, type ProxyTarget } from './app/proxy.ts';
+import { serveStatic } from './app/static.ts';
+
+export const API_PREFIX = '/api';
+export const CONFIG_PATH = '/app/config';
+
+const optionsSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(7870),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** The FooocusAPI base URL, e.g. http://127.0.0.1:7866 (a path prefix is kept). */
+  apiUrl: z
+    .string()
+    .url()
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'apiUrl must be http(s)')
+    .refine((u) => !new URL(u).username && !new URL(u).password, 'apiUrl must not carry credentials'),
+  apiKey: z.string().min(1).optional(),
+  distDir: z.string().min(1),
+});
+
+export type AppServerOptions = z.input<typeof optionsSchema>;
+
+export interface AppServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** What GET /app/config tells the editor (never the key itself). */
+export interface AppConfig {
+  apiBase: string;
+  apiOrigin: string;
+  serverHoldsKey: boolean;
+}
+
+function sendJson(res: import('node:http').ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    })
+    .end(body);
+}
+
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const opts = optionsSchema.parse(options);
+  const api = new URL(opts.apiUrl);
+  const target: ProxyTarget = {
+    origin: api.origin,
+    basePath: api.pathname.replace(/\/+$/, ''),
+    apiKey: opts.apiKey,
+    prefix: API_PREFIX,
+  };
+  const config: AppConfig = {
+    apiBase: API_PREFIX,
+    apiOrigin: `${target.origin}${target.basePath}`,
+    serverHoldsKey: opts.apiKey !== undefined,
+  };
+
+  const server: Server = createServer((req, res) => {
+    const rawUrl = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    if (rawUrl === CONFIG_PATH || rawUrl.startsWith(`${CONFIG_PATH}?`)) return sendJson(res, 200, config);
+    if (rawUrl === API_PREFIX || rawUrl.startsWith(`${API_PREFIX}/`) || rawUrl.startsWith(`${API_PREFIX}?`)) {
+      const decision = decideProxy(method, rawUrl, API_PREFIX);
+      if (!decision.ok)
+        return sendJson(res, decision.status, {
+          detail: `Refused by the Fooocus Flow proxy: ${decision.reason}. Only FooocusAPI paths are forwarded.`,
+        });
+      return forward(req, res, target, decision.path, decision.query);
+    }
+    if (!rawUrl.startsWith('/') || rawUrl.startsWith('//'))
+      return sendJson(res, 400, {
+        detail: 'Absolute request targets are not accepted: this is not a proxy.',
+      });
+    serveStatic(req, res, opts.distDir).catch((err: unknown) => {
+      console.error('[app] static error:', err);
+      if (!res.headersSent) sendJson(res, 500, { detail: 'internal error' });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,2 @@
+export { startSimEngine, type SimEngine, type SimEngineOptions } from './engine.ts';
+export type { SimFault } from './faults.ts';

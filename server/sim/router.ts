@@ -1,0 +1,39 @@
+/**
+ * Route matching with Starlette's rules: a path that matches with another method is a 405, a path
+ * that matches only with its trailing slash toggled is a 307 to that form (query kept), else 404.
+ */
+import { redirect, sendJson, type Ctx } from './http.ts';
+
+export interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handle: (ctx: Ctx, params: string[]) => void | Promise<void>;
+}
+
+export function route(method: Route['method'], path: string, handle: Route['handle']): Route {
+  const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z_]+\}/g, '([^/]+)');
+  return { method, pattern: new RegExp(`^${source}$`), handle };
+}
+
+export async function dispatch(ctx: Ctx, routes: Route[]): Promise<void> {
+  const path = ctx.url.pathname;
+  const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
+  const matching = routes.filter((r) => r.pattern.test(path));
+  const exact = matching.find((r) => r.method === method);
+  if (exact) return exact.handle(ctx, exact.pattern.exec(path)!.slice(1));
+  if (matching.length > 0)
+    return sendJson(
+      ctx,
+      405,
+      { detail: 'Method Not Allowed' },
+      { allow: [...new Set(matching.map((r) => r.method))].join(', ') },
+    );
+  if (path !== '/') {
+    const toggled = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
+    if (routes.some((r) => r.pattern.test(toggled))) {
+      const host = ctx.req.headers.host ?? 'localhost';
+      return redirect(ctx, `http://${host}${toggled}${ctx.url.search}`);
+    }
+  }
+  sendJson(ctx, 404, { detail: 'Not Found' });
+}

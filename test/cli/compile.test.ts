@@ -1,0 +1,255 @@
+/**
+ * `fooocus-flow compile | validate | decompile`: stdout/stderr split, --json, exit codes
+ * 0 (ok, warnings allowed) / 1 (graph errors) / 2 (unreadable or invalid file, with the JSON path).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestDifferences } from '../../compiler/equivalence.ts';
+import { parseWorkflowText, serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { main } from '../../cli/main.ts';
+import { GraphBuilder } from '../../nodes/build.ts';
+import type { Workflow } from '../../nodes/graph.ts';
+import { REPO, captureIO, expectSendable, loadSeed } from '../compiler/helpers.ts';
+
+let dir: string;
+let png: string;
+let maskPng: string;
+
+async function file(name: string, content: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+async function run(...argv: string[]) {
+  const cap = captureIO();
+  const code = await main(argv, cap.io);
+  return { code, stdout: cap.stdout, stderr: cap.stderr };
+}
+
+function varyWorkflow(method = 'Vary (Strong)'): Workflow {
+  const b = new GraphBuilder();
+  const i = b.add('inputImage', { image: png });
+  const v = b.add('vary', { method });
+  b.add('promptSettings', { prompt: 'a cat', image_seed: 99 });
+  b.wire(i, v).wire(v, b.add('output'));
+  return b.build('vary');
+}
+
+/** Vary + Inpaint in the main pass: compiles with a G-3 warning, no error. */
+function warningWorkflow(): Workflow {
+  const b = new GraphBuilder();
+  const i = b.add('inputImage', { image: png });
+  const v = b.add('vary', { method: 'Vary (Strong)' });
+  const inp = b.add('inpaint');
+  const m = b.add('mask', { image: maskPng });
+  b.wire(i, v).wire(v, inp).wire(i, m).wire(m, inp, 'mask').wire(inp, b.add('output'));
+  b.add('promptSettings', { image_seed: 1 });
+  return b.build('hodgepodge');
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ff-cli-'));
+  const buf = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } })
+    .png()
+    .toBuffer();
+  png = `data:image/png;base64,${buf.toString('base64')}`;
+  const m = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
+  maskPng = `data:image/png;base64,${m.toString('base64')}`;
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('compile', () => {
+  it('prints the request on stdout and diagnostics/summary on stderr, exit 0', async () => {
+    const path = await file('vary.json', serializeWorkflow(varyWorkflow()));
+    const r = await run('compile', path);
+    expect(r.code).toBe(0);
+    const request = JSON.parse(r.stdout);
+    expectSendable(request);
+    expect(request).toMatchObject({
+      uov_method: 'Vary (Strong)',
+      uov_input_image: png,
+      prompt: 'a cat',
+      image_seed: 99,
+    });
+    expect(r.stderr).toMatch(/0 error\(s\)/);
+    expect(r.stderr).toMatch(/FooocusAPI mode: vary\/upscale/);
+  });
+
+  it('warnings are printed on stderr and still exit 0', async () => {
+    const path = await file('warn.json', serializeWorkflow(warningWorkflow()));
+    const r = await run('compile', path);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning G-3 \[vary-1/);
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
+  });
+
+  it('--json prints {request, diagnostics, plan} on stdout', async () => {
+    const path = await file('warn2.json', serializeWorkflow(warningWorkflow()));
+    const r = await run('compile', path, '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'plan', 'request']);
+    expect(
+      out.diagnostics.some(
+        (d: { code: string; severity: string }) => d.code === 'G-3' && d.severity === 'warning',
+      ),
+    ).toBe(true);
+    expect(out.plan.mode).toBe('uov');
+    // Prepared sizes reach the plan: 64×48 measured, the inpaint keeps the input size.
+    expect(out.plan.sizes['inputImage-1']).toEqual({ width: 64, height: 48 });
+    expect(out.plan.sizes['inpaint-1']).toEqual({ width: 64, height: 48 });
+  });
+
+  it('graph errors exit 1', async () => {
+    const path = await file('disabled.json', serializeWorkflow(varyWorkflow('Disabled')));
+    const r = await run('compile', path);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error G-5 \[vary-1\.method\]/);
+  });
+
+  it('a file that cannot be read exits 2 and says why', async () => {
+    const r = await run('compile', join(dir, 'missing.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no such file/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('an invalid workflow exits 2 and names the JSON path', async () => {
+    const wf = JSON.parse(serializeWorkflow(varyWorkflow()));
+    wf.nodes[1].params.method = 'Vary (Medium)';
+    const path = await file('bad.json', JSON.stringify(wf));
+    const r = await run('compile', path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nodes\[1\]\.params\.method/);
+  });
+
+  it('not JSON exits 2', async () => {
+    const path = await file('junk.json', 'this is not json');
+    const r = await run('compile', path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not valid JSON/);
+  });
+
+  it('a request given to compile exits 2 and points to decompile', async () => {
+    const path = await file('request.json', JSON.stringify(loadSeed('vary-image-prompt')));
+    const r = await run('compile', path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/format: .*decompile/);
+  });
+
+  it('an undecodable image is an error on its node (exit 1)', async () => {
+    const wf = varyWorkflow();
+    wf.nodes.find((n) => n.kind === 'inputImage')!.params.image = 'data:image/png;base64,bm90IGEgcG5n';
+    const path = await file('badimg.json', serializeWorkflow(wf));
+    const r = await run('compile', path);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error S-bad-image \[inputImage-1\.image\]/);
+  });
+
+  it('no file argument exits 2 with usage', async () => {
+    const r = await run('compile');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/usage/);
+  });
+});
+
+describe('validate', () => {
+  it('prints diagnostics on stdout; exit 0 with warnings, 1 with errors, 2 for a bad file', async () => {
+    const ok = await run('validate', await file('v-warn.json', serializeWorkflow(warningWorkflow())));
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/warning G-3/);
+    expect(ok.stdout).toMatch(/0 error\(s\), 1 warning\(s\)/);
+    const bad = await run('validate', await file('v-err.json', serializeWorkflow(varyWorkflow('Disabled'))));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/error G-5/);
+    const broken = await run(
+      'validate',
+      await file('v-broken.json', '{"format":"fooocus-flow/workflow","version":9}'),
+    );
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/version: .*newer/);
+  });
+});
+
+describe('decompile', () => {
+  it('prints a workflow that loads and compiles back to the request', async () => {
+    // The seed's localhost URL is swapped for a data URL so the prepare step never touches the network.
+    const seed = { ...loadSeed('enhance-chain'), enhance_input_image: png };
+    const r = await run('decompile', await file('enhance.json', JSON.stringify(seed)));
+    expect(r.code).toBe(0);
+    const parsed = parseWorkflowText(r.stdout);
+    expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors)).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.workflow.name).toBe('enhance');
+    const path = await file('enhance-wf.json', r.stdout);
+    const back = await run('compile', path, '--json');
+    expect(back.code).toBe(0);
+    expect(requestDifferences(seed, JSON.parse(back.stdout).request)).toEqual([]);
+  });
+
+  it('prints notes on stderr for what the server would ignore', async () => {
+    const r = await run(
+      'decompile',
+      await file(
+        'ignored.json',
+        JSON.stringify({ uov_input_image: 'https://example.com/a.png', uov_method: 'Disabled' }),
+      ),
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: .*ignored/);
+  });
+
+  it('an invalid request exits 2 and names the field', async () => {
+    const r = await run(
+      'decompile',
+      await file('badreq.json', JSON.stringify({ uov_method: 'Vary (Medium)' })),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/uov_method/);
+    const nested = await run(
+      'decompile',
+      await file('badreq2.json', JSON.stringify({ controlnet_image: [{ cn_img: 'x', cn_stop: 3 }] })),
+    );
+    expect(nested.code).toBe(2);
+    expect(nested.stderr).toMatch(/controlnet_image\[0\]\.cn_stop/);
+  });
+
+  it('not JSON exits 2', async () => {
+    const r = await run('decompile', await file('nojson.json', '{'));
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('the installed bin', () => {
+  it('node cli/bin.mjs compile runs as a real process', async () => {
+    const path = await file('bin.json', serializeWorkflow(varyWorkflow()));
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(REPO, 'cli/bin.mjs'), 'compile', path],
+      {
+        cwd: REPO,
+      },
+    );
+    expect(JSON.parse(stdout).uov_method).toBe('Vary (Strong)');
+    expect(stderr).toMatch(/0 error\(s\)/);
+    const fail = await promisify(execFile)(
+      process.execPath,
+      [join(REPO, 'cli/bin.mjs'), 'compile', join(dir, 'nope.json')],
+      {
+        cwd: REPO,
+      },
+    ).catch((e: { code: number; stderr: string }) => e);
+    expect((fail as { code: number }).code).toBe(2);
+  });
+});
