@@ -2,6 +2,8 @@
  * `npm run bench`: prints the project's speed and size figures. Benchmarks measure; tests check
  * behaviour. Each part runs on this machine against loopback only.
  */
+export {};
+
 const parts: { name: string; load: () => Promise<() => Promise<Record<string, string | number>>> }[] = [
   { name: 'compiler', load: async () => (await import('./compile.ts')).benchCompile },
   { name: 'API client and simulated engine', load: async () => (await import('./client.ts')).benchClient },

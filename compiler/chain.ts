@@ -170,6 +170,7 @@ function reportCycles(wf: Workflow, g: GraphIndex, d: DiagnosticList): void {
         continue;
       }
       const next = out[top.i++]!.target;
+      if (!g.node.has(next)) continue; // a wire to a missing node is reported by the file loader
       const s = state.get(next);
       if (s === 1) {
         d.error(

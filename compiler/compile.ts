@@ -25,6 +25,7 @@ import {
 } from './rules.ts';
 import { stableSeed } from './seed.ts';
 import { assignStages, type Stages } from './stages.ts';
+import { inpaintImageNode } from './inpaint-image.ts';
 import type { CompileOptions, CompileResult } from './types.ts';
 
 export interface CompileContext {
@@ -44,7 +45,8 @@ export function compile(
   options: CompileOptions & { images?: PreparedImages } = {},
 ): CompileResult {
   const d = new DiagnosticList();
-  const images = options.images ?? {};
+  // Null prototype: node ids are user data, and "__proto__" must not find Object.prototype.
+  const images: PreparedImages = Object.assign(Object.create(null), options.images);
   const nodes = wf.nodes.map((n) => validatedParams(n, d));
   const graph: Workflow = { ...wf, nodes };
   checkEdges(graph, d);
@@ -155,7 +157,8 @@ function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
       b.set('uov_input_image', imageOf(s.source, ctx.images), src);
       emitUov(n, b, 'main');
     } else if (n.kind === 'inpaint') {
-      b.set('inpaint_input_image', imageOf(s.source, ctx.images), src);
+      const image = inpaintImageNode(ctx.chain.g, s, n);
+      b.set('inpaint_input_image', imageOf(image, ctx.images), { nodeId: image.id, param: 'image' });
       emitInpaint(ctx, n, b);
     }
   }

@@ -9,6 +9,7 @@ import type { CompileContext } from './compile.ts';
 import { knownSizeOf } from './images.ts';
 import { outpaintSize, parseAspectRatio, upscaleSize, varySize } from './sizes.ts';
 import { predictsDirectReturn } from './stages.ts';
+import { inpaintImageNode } from './inpaint-image.ts';
 import type { Plan, PlanStage, ServerMode, Size } from './types.ts';
 
 function uovLabel(n: WorkflowNode): LocalText {
@@ -18,7 +19,7 @@ function uovLabel(n: WorkflowNode): LocalText {
 
 export function buildPlan(ctx: CompileContext): Plan {
   const s = ctx.stages;
-  const sizes: Record<string, Size | null> = {};
+  const sizes: Record<string, Size | null> = Object.create(null);
   const empty: Plan = {
     mode: 'text-to-image',
     stages: [],
@@ -56,9 +57,9 @@ export function buildPlan(ctx: CompileContext): Plan {
     sizes[n.id] = current;
   }
   // G-3: a main-pass inpaint overwrites the uov result; the inpaint size is the input's.
-  if (s.main.length === 2 && current && s.source.kind === 'inputImage') {
-    const base = knownSizeOf(s.source, ctx.images);
+  if (s.main.length === 2 && s.source.kind === 'inputImage') {
     const inp = s.main[1]!;
+    const base = knownSizeOf(inpaintImageNode(ctx.chain.g, s, inp), ctx.images);
     if (base)
       sizes[inp.id] = outpaintSize(
         base,

@@ -9,6 +9,7 @@ import type { CompileContext } from './compile.ts';
 import type { DiagnosticList } from './diagnostics.ts';
 import { isImageGiven } from './request/fields.ts';
 import { knownSizeOf } from './images.ts';
+import { inpaintImageNode } from './inpaint-image.ts';
 
 const name = (n: WorkflowNode) => {
   const k = getKind(n.kind);
@@ -71,6 +72,7 @@ export function checkSources(ctx: CompileContext): void {
   for (const n of s?.main ?? []) {
     const m = (ctx.chain.g.incoming.get(n.id) ?? []).find((e) => e.targetHandle === 'mask');
     if (m) used.add(m.source);
+    if (n.kind === 'inpaint') used.add(inpaintImageNode(ctx.chain.g, s!, n).id);
   }
   for (const id of used) {
     const n = ctx.chain.g.node.get(id);
@@ -324,6 +326,20 @@ export function checkInpaint(ctx: CompileContext): void {
       ),
       { field: 'inpaint_strength' },
     );
+  }
+  if (mask && s.main[0] === n) {
+    const refEdge = (ctx.chain.g.incoming.get(mask.id) ?? []).find((e) => e.targetHandle === 'image');
+    if (refEdge && refEdge.source !== s.source.id) {
+      ctx.d.warn(
+        'S-mask-image',
+        mask.id,
+        t(
+          'This mask is drawn on a different image than the one being inpainted. Wire the mask’s image input from the same Input Image as the Inpaint.',
+          '此蒙版绘制在另一张图像上，而不是被重绘的图像。请让蒙版的图像输入与重绘节点来自同一个输入图像。',
+        ),
+        { field: 'image' },
+      );
+    }
   }
   if (mask) {
     const image = knownSizeOf(s.source, ctx.images);

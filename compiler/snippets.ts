@@ -58,7 +58,10 @@ function pythonLiteral(value: unknown, indent = ''): string {
 }
 
 export function toPython(request: FooocusRequest, o: SnippetOptions): string {
-  const headers = [`"Accept": "application/json"`, ...(o.apiKey ? [`"X-API-KEY": ${JSON.stringify(o.apiKey)}`] : [])];
+  const headers = [
+    `"Accept": "application/json"`,
+    ...(o.apiKey ? [`"X-API-KEY": ${JSON.stringify(o.apiKey)}`] : []),
+  ];
   return [
     'import requests',
     '',

@@ -27,7 +27,8 @@ export const NODE_KINDS = {
 export type KindName = keyof typeof NODE_KINDS;
 
 export function getKind(kind: string): NodeKind | undefined {
-  return (NODE_KINDS as Record<string, NodeKind>)[kind];
+  // Own keys only: "constructor" or "__proto__" in a hostile file must be an unknown kind, not a crash.
+  return Object.hasOwn(NODE_KINDS, kind) ? (NODE_KINDS as Record<string, NodeKind>)[kind] : undefined;
 }
 
 export function isKindName(kind: string): kind is KindName {

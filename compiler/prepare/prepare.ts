@@ -17,7 +17,7 @@ export interface PrepareResult {
 
 export async function prepareImages(wf: Workflow, adapter: ImageAdapter): Promise<PrepareResult> {
   const g = indexGraph(wf);
-  const images: PreparedImages = {};
+  const images: PreparedImages = Object.create(null);
   const diagnostics: Diagnostic[] = [];
   const rasters = new Map<string, RasterImage>();
 

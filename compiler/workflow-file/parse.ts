@@ -3,6 +3,7 @@ import { WORKFLOW_FORMAT, type Workflow, type WorkflowNode } from '../../nodes/g
 import { getKind } from '../../nodes/registry.ts';
 import { migrateDocument, migrateParams } from './migrations.ts';
 import { workflowFileSchema } from './schema.ts';
+import { jsonErrorOffset, lineColumn } from './json-error.ts';
 
 export interface FileError {
   /** JSON path into the file, e.g. `nodes[3].params.cn_stop`. */
@@ -28,15 +29,10 @@ function zodErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): File
     .map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
 }
 
-/** Where in the text a JSON syntax error is, as "line L, column C". */
-function jsonErrorLocation(text: string, err: unknown): string {
-  const m = /position (\d+)/.exec(String(err));
-  if (!m) return '';
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const col = pos - before.lastIndexOf('\n');
-  return ` at line ${line}, column ${col}`;
+/** Where in the text a JSON syntax error is, as " at line L, column C". */
+function jsonErrorLocation(text: string): string {
+  const { line, column } = lineColumn(text, jsonErrorOffset(text));
+  return ` at line ${line}, column ${column}`;
 }
 
 /** Read a workflow file's text: size, JSON, format, migration, envelope, every node's params, edges. */
@@ -55,10 +51,10 @@ export function parseWorkflowText(text: string, sourceName = 'workflow'): ParseR
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (err) {
+  } catch {
     return {
       ok: false,
-      errors: [{ path: '(file)', message: `${sourceName} is not valid JSON${jsonErrorLocation(text, err)}` }],
+      errors: [{ path: '(file)', message: `${sourceName} is not valid JSON${jsonErrorLocation(text)}` }],
     };
   }
   return parseWorkflowJson(json);

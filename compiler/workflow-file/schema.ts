@@ -6,7 +6,11 @@ const id = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : - only');
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : - only')
+  .refine(
+    (s) => !['__proto__', 'constructor', 'prototype'].includes(s),
+    'this name is reserved; pick another id',
+  );
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export const nodeSchema = z.object({

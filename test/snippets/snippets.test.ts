@@ -16,7 +16,8 @@ import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 
 // Async on purpose: the engine runs in this process, so a blocking exec would deadlock it.
-const exec = async (cmd: string, args: string[]) => (await promisify(execFile)(cmd, args, { encoding: 'utf8' })).stdout;
+const exec = async (cmd: string, args: string[]) =>
+  (await promisify(execFile)(cmd, args, { encoding: 'utf8' })).stdout;
 
 let sim: SimEngine;
 let dir: string;

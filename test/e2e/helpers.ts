@@ -1,0 +1,98 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Opens the editor on a fresh profile, English, dark, and picks the blank canvas. */
+export async function openBlank(
+  page: Page,
+  opts: { lang?: 'en' | 'zh'; theme?: 'dark' | 'light' } = {},
+): Promise<void> {
+  await page.addInitScript(
+    (prefs) => {
+      if (!localStorage.getItem('fooocus-flow.prefs'))
+        localStorage.setItem('fooocus-flow.prefs', JSON.stringify(prefs));
+    },
+    { lang: opts.lang ?? 'en', theme: opts.theme ?? 'dark' },
+  );
+  await page.goto('/');
+  await page.locator('[data-template="blank"]').click();
+  await expect(page.locator('.start-screen')).toHaveCount(0);
+}
+
+export type HookWindow = {
+  __fooocusFlow: {
+    request(): Record<string, unknown>;
+    doc(): { nodes: { id: string; kind: string; params: Record<string, unknown> }[]; edges: unknown[] };
+    history(): { past: number; future: number };
+    flushAutosave(): Promise<void>;
+  };
+};
+
+export const request = (page: Page) =>
+  page.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.request());
+export const docOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.doc());
+
+/**
+ * Drags a palette entry onto a free spot of the canvas (its right margin, which fit-view keeps
+ * empty), then tidies with Auto-layout so every handle is visible. Returns the new node's id.
+ */
+export async function dragFromPalette(page: Page, kind: string): Promise<string> {
+  const before = new Set((await docOf(page)).nodes.map((n) => n.id));
+  const pane = await page.locator('.react-flow__pane').boundingBox();
+  await page.locator(`.palette-item[data-kind="${kind}"]`).dragTo(page.locator('.react-flow__pane'), {
+    targetPosition: { x: pane!.width - 40, y: 40 },
+  });
+  const after = (await docOf(page)).nodes;
+  const added = after.find((n) => !before.has(n.id));
+  expect(added, `palette drag added a ${kind}`).toBeTruthy();
+  await layout(page);
+  return added!.id;
+}
+
+export async function layout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /Auto-layout|自动布局/ }).click();
+  // Layout then fit-view happen on the next frames; wait until the view stops moving.
+  await page.evaluate(
+    () =>
+      new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))),
+  );
+}
+
+export function handle(page: Page, nodeId: string, handleId: string, type: 'source' | 'target') {
+  return page.locator(`.react-flow__handle.${type}[data-nodeid="${nodeId}"][data-handleid="${handleId}"]`);
+}
+
+/** Drags a wire from an output handle to an input handle with the mouse. */
+export async function wire(
+  page: Page,
+  from: string,
+  fromHandle: string,
+  to: string,
+  toHandle: string,
+): Promise<void> {
+  const a = await handle(page, from, fromHandle, 'source').boundingBox();
+  const b = await handle(page, to, toHandle, 'target').boundingBox();
+  if (!a || !b) throw new Error(`handle not visible: ${from}.${fromHandle} → ${to}.${toHandle}`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+  await page.mouse.up();
+}
+
+export async function selectNode(page: Page, nodeId: string): Promise<void> {
+  await layout(page); // nodes grow as images and messages appear; keep them apart
+  await page.locator(`.react-flow__node[data-id="${nodeId}"] .flow-node-header`).click();
+  await expect(page.locator(`.node-form[data-node="${nodeId}"]`)).toBeVisible();
+}
+
+/** Sets a field in the inspector of the selected node. */
+export function inspectorField(page: Page, nodeId: string, key: string) {
+  return page.locator(`.inspector [data-field="${key}"]`).locator(`#i-${nodeId}-${key}`);
+}
+
+export async function fitView(page: Page): Promise<void> {
+  await page
+    .locator('.toolbar')
+    .getByRole('button', { name: /Fit view|适应视图/ })
+    .click();
+}
