@@ -7,7 +7,7 @@ import type { WorkflowNode } from '../nodes/graph.ts';
 import type { LocalText } from '../nodes/types.ts';
 import type { CompileContext } from './compile.ts';
 import { knownSizeOf } from './images.ts';
-import { outpaintSize, parseAspectRatio, upscaleSize, varySize } from './sizes.ts';
+import { outpaintSize, parseAspectRatio, upscaleSize, varySize, workerUpscaleMethod } from './sizes.ts';
 import { predictsDirectReturn } from './stages.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
 import type { Plan, PlanStage, ServerMode, Size } from './types.ts';
@@ -43,7 +43,9 @@ export function buildPlan(ctx: CompileContext): Plan {
     if (n.kind === 'vary') current = current && varySize(current);
     else if (n.kind === 'upscale') {
       if (mainIds.has(n.id) && predictsDirectReturn(n, current)) mainDirectReturn = true;
-      current = current && upscaleSize(current, String(n.params.method), Number(n.params.factor));
+      current =
+        current &&
+        upscaleSize(current, workerUpscaleMethod(String(n.params.method), Number(n.params.factor)));
       if (current) current = { width: current.width, height: current.height };
     } else if (n.kind === 'inpaint') {
       current =

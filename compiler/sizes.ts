@@ -1,85 +1,149 @@
 /**
- * Output sizes as the Fooocus worker computes them (fooocus-semantics §3.1, §3.4, G-28). The
- * compiler predicts sizes with these; the simulated engine produces images of exactly these sizes.
+ * Output sizes the Fooocus worker produces, shared by the compiler's predictions and the simulated engine's images (fooocus-semantics.md §3.1, §3.4; Fooocus `modules/util.py`
+ * `get_shape_ceil`/`set_image_shape_ceil`, `async_worker.py` `apply_vary`/`apply_upscale`/`apply_outpaint`).
+ * Replicated step by step, including Python's round-half-even and the VAE's 8-pixel floor, so the
+ * simulator returns the same width × height a real run would.
  */
-import type { Size } from './types.ts';
 
-/** ⌈√(H·W)/64⌉·64: Fooocus's "shape ceil", the size measure its resize rules use. */
-export function shapeCeil(width: number, height: number): number {
-  return Math.ceil(Math.sqrt(width * height) / 64) * 64;
+export interface Size {
+  width: number;
+  height: number;
 }
 
-/** Rescale so the shape ceil becomes `target`, snapping sides to multiples of 64 (Fooocus's loop). */
+/** Python 3 round(): halves go to the even neighbour. */
+export function pyRound(x: number): number {
+  const f = Math.floor(x);
+  const diff = x - f;
+  if (diff > 0.5) return f + 1;
+  if (diff < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+export function shapeCeil(height: number, width: number): number {
+  return Math.ceil(Math.sqrt(height * width) / 64) * 64;
+}
+
+/** `set_image_shape_ceil`: rescale in multiples of 64 until the shape ceil hits the target. */
 export function setShapeCeil(size: Size, target: number): Size {
-  let { width, height } = size;
+  const originH = size.height;
+  const originW = size.width;
+  let { height: h, width: w } = size;
   for (let i = 0; i < 256; i++) {
-    const current = shapeCeil(width, height);
+    const current = shapeCeil(h, w);
     if (Math.abs(current - target) < 0.1) break;
     const k = target / current;
-    height = Math.round((height * k) / 64) * 64;
-    width = Math.round((width * k) / 64) * 64;
+    const nh = pyRound((h * k) / 64) * 64;
+    const nw = pyRound((w * k) / 64) * 64;
+    if (nh === originH && nw === originW) break;
+    h = nh;
+    w = nw;
   }
-  return { width, height };
+  return { width: w, height: h };
 }
 
-/** Vary: the input is brought into the 1024–2048 shape-ceil band; inside the band it is unchanged. */
+/** The VAE works on 8×8 latents: a diffused image's sides are floored to multiples of 8. */
+export function vaeRoundTrip(size: Size): Size {
+  return { width: Math.floor(size.width / 8) * 8, height: Math.floor(size.height / 8) * 8 };
+}
+
+/** Vary (Subtle/Strong): shape ceil clamped to [1024, 2048], then VAE. */
 export function varySize(input: Size): Size {
-  const ceil = shapeCeil(input.width, input.height);
-  if (ceil < 1024) return setShapeCeil(input, 1024);
-  if (ceil > 2048) return setShapeCeil(input, 2048);
-  return { ...input };
+  const ceil = Math.min(2048, Math.max(1024, shapeCeil(input.height, input.width)));
+  return vaeRoundTrip(setShapeCeil(input, ceil));
 }
 
 /**
- * The factor an upscale method really applies. FooocusAPI rewrites Custom to "Upscale (<f>x)" and
- * the worker tests '1.5x' then '2x' as substrings first, so 1.2, 2.2, 3.2... become 2.0.
+ * The upscale factor the worker reads from a (case-folded) method string. It tests '1.5x', then '2x',
+ * before parsing a number, so "upscale (1.2x)" counts as 2× (fooocus-semantics §3.1 quirk).
  */
-export function upscaleFactor(method: string, custom: number): number {
-  const text = method === 'Upscale (Custom)' ? `Upscale (${formatPyFloat(custom)}x)` : method;
-  if (text.includes('1.5x')) return 1.5;
-  if (text.includes('2x')) return 2;
-  const m = /([0-9]+(?:\.[0-9]+)?)x/.exec(text);
-  return m ? Number(m[1]) : 1;
-}
-
-/** Python's str(float): 2.0 stays "2.0", 1.25 stays "1.25". */
-function formatPyFloat(n: number): string {
-  return Number.isInteger(n) ? `${n}.0` : String(n);
+export function upscaleFactor(method: string): number {
+  const m = method.toLowerCase();
+  if (m.includes('1.5x')) return 1.5;
+  if (m.includes('2x')) return 2;
+  const parsed = /(\d+(?:\.\d+)?)x/.exec(m);
+  return parsed ? Number(parsed[1]) : 1;
 }
 
 export interface UpscaleOutcome extends Size {
-  /** The worker returns the super-resolved image without diffusion (Fast 2x, or shape ceil > 2800). */
+  /** True when the SR image is returned as is (Fast 2x, or shape ceil > 2800): no diffusion. */
   directReturn: boolean;
 }
 
-export function upscaleSize(input: Size, method: string, custom: number): UpscaleOutcome {
-  const f = upscaleFactor(method, custom);
-  const ceil = shapeCeil(input.width * f, input.height * f);
-  const fast = method.toLowerCase().includes('fast');
+export function upscaleSize(input: Size, method: string): UpscaleOutcome {
+  const f = upscaleFactor(method);
+  const ceil = shapeCeil(input.height * f, input.width * f);
+  let size: Size;
+  let effectiveCeil = ceil;
   if (ceil < 1024) {
-    const s = setShapeCeil({ width: input.width * 4, height: input.height * 4 }, 1024);
-    return { ...s, directReturn: fast };
+    // The ESRGAN output (4×) is what gets rescaled to the 1024 band.
+    size = setShapeCeil({ width: input.width * 4, height: input.height * 4 }, 1024);
+    effectiveCeil = 1024;
+  } else {
+    size = { width: Math.floor(input.width * f), height: Math.floor(input.height * f) };
   }
+  const directReturn = method.toLowerCase().includes('fast') || effectiveCeil > 2800;
+  return directReturn ? { ...size, directReturn } : { ...vaeRoundTrip(size), directReturn };
+}
+
+export interface Padding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * Outpaint padding per side: `distances` is FooocusAPI's [left, top, right, bottom]; a value ≤ 0, or a
+ * list that is not 4 long, means the default 30 % of the original height (top/bottom) or width.
+ */
+export function outpaintPadding(input: Size, selections: readonly string[], distances: unknown): Padding {
+  const list = Array.isArray(distances) && distances.length >= 4 ? distances.map(Number) : [0, 0, 0, 0];
+  const pick = (given: number | undefined, fallback: number) =>
+    given !== undefined && Number.isFinite(given) && given > 0 ? Math.floor(given) : fallback;
+  const sel = new Set(selections.map((s) => s.toLowerCase()));
+  const defH = Math.floor(input.height * 0.3);
+  const defW = Math.floor(input.width * 0.3);
   return {
-    width: Math.trunc(input.width * f),
-    height: Math.trunc(input.height * f),
-    directReturn: fast || ceil > 2800,
+    left: sel.has('left') ? pick(list[0], defW) : 0,
+    top: sel.has('top') ? pick(list[1], defH) : 0,
+    right: sel.has('right') ? pick(list[2], defW) : 0,
+    bottom: sel.has('bottom') ? pick(list[3], defH) : 0,
   };
 }
 
-/** Outpaint pads each selected side; a distance ≤ 0 means 30% of the original width or height. */
-export function outpaintSize(input: Size, directions: readonly string[], distance: readonly number[]): Size {
-  const [left = 0, top = 0, right = 0, bottom = 0] = distance.length >= 4 ? distance : [0, 0, 0, 0];
-  const pad = (d: number, base: number) => (d > 0 ? d : Math.trunc(base * 0.3));
-  let { width, height } = input;
-  if (directions.includes('Top')) height += pad(top, input.height);
-  if (directions.includes('Bottom')) height += pad(bottom, input.height);
-  if (directions.includes('Left')) width += pad(left, input.width);
-  if (directions.includes('Right')) width += pad(right, input.width);
+export function padSize(input: Size, p: Padding): Size {
+  return { width: input.width + p.left + p.right, height: input.height + p.top + p.bottom };
+}
+
+/**
+ * Parses `aspect_ratios_selection` as the worker does after the server's `*`→`×` rewrite:
+ * `replace('×', ' ').split(' ')[:2]` then `int()` each; anything else is a worker crash (null).
+ */
+export function parseAspect(text: string): Size | null {
+  const parts = text.replace(/×/g, ' ').split(' ');
+  if (parts.length < 2) return null;
+  const toInt = (s: string) => (/^\s*[+-]?\d+\s*$/.test(s) ? parseInt(s, 10) : NaN);
+  const width = toInt(parts[0]!);
+  const height = toInt(parts[1]!);
+  if (!(width > 0 && height > 0)) return null;
   return { width, height };
 }
 
-/** "1152*896" (also × or a space) → size; null when the text is not W*H (the worker would fail). */
+/**
+ * FooocusAPI rewrites "Upscale (Custom)" to "Upscale (<upscale_multiple>x)" (Python's str of the
+ * float: 2.0 stays "2.0") before the worker reads it.
+ */
+export function workerUpscaleMethod(method: string, customFactor: number): string {
+  if (method !== 'Upscale (Custom)') return method;
+  return `Upscale (${Number.isInteger(customFactor) ? `${customFactor}.0` : String(customFactor)}x)`;
+}
+
+/** Output size of an outpaint (padding per `outpaintPadding`). */
+export function outpaintSize(input: Size, selections: readonly string[], distances: unknown): Size {
+  return padSize(input, outpaintPadding(input, selections, distances));
+}
+
+/** "1152*896" (also × or a space) as the compiler reads the node's field; null when not W*H. */
 export function parseAspectRatio(text: string): Size | null {
   const m = /^\s*(\d+)\s*[*×\s]\s*(\d+)\s*$/.exec(text);
   if (!m) return null;

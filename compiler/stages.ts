@@ -6,7 +6,7 @@
 import { t } from '../nodes/field.ts';
 import type { WorkflowNode } from '../nodes/graph.ts';
 import type { DiagnosticList } from './diagnostics.ts';
-import { upscaleSize } from './sizes.ts';
+import { upscaleSize, workerUpscaleMethod } from './sizes.ts';
 import type { Size } from './types.ts';
 
 export type MainMode = 'text-to-image' | 'uov' | 'inpaint' | 'pass-through';
@@ -205,5 +205,5 @@ export function predictsDirectReturn(uov: WorkflowNode, input: Size | null): boo
   const method = String(uov.params.method);
   if (method === 'Upscale (Fast 2x)') return true;
   if (!input) return false;
-  return upscaleSize(input, method, Number(uov.params.factor ?? 1)).directReturn;
+  return upscaleSize(input, workerUpscaleMethod(method, Number(uov.params.factor ?? 1))).directReturn;
 }

@@ -28,7 +28,11 @@ export function findChromium(log: (s: string) => void = console.log): string {
     log('Chromium not found: installing Debian\'s "chromium" package with apt-get (one time, ~30 s)...');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+    // The CJK font comes along so the Chinese UI renders in screenshots instead of empty boxes.
+    const r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-wqy-microhei'], {
+      stdio: 'inherit',
+      env,
+    });
     if (r.status === 0 && executable(DEFAULT_CHROMIUM)) return DEFAULT_CHROMIUM;
     throw new Error('apt-get could not install chromium; see the output above.');
   }

@@ -25,7 +25,8 @@ import {
   varySize,
   type Padding,
   type Size,
-} from './sizes.ts';
+  workerUpscaleMethod,
+} from '../../compiler/sizes.ts';
 
 export type MainKind = 't2i' | 'vary' | 'upscale' | 'inpaint';
 
@@ -93,9 +94,7 @@ function stepCounts(req: SimRequest): { normal: number; uov: number } {
 
 /** `Upscale (Custom)` reaches the worker as `Upscale (<upscale_multiple>x)` (Python str of the float). */
 export function effectiveUovMethod(req: SimRequest): string {
-  if (req.uov_method !== 'Upscale (Custom)') return req.uov_method;
-  const m = req.upscale_multiple;
-  return `Upscale (${Number.isInteger(m) ? m.toFixed(1) : String(m)}x)`;
+  return workerUpscaleMethod(req.uov_method, req.upscale_multiple);
 }
 
 function commonFailure(req: SimRequest, models: readonly string[]): string | null {

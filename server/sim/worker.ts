@@ -15,7 +15,7 @@ import {
   renderTextToImage,
   type Look,
 } from './render.ts';
-import { upscaleSize, varySize, type Size } from './sizes.ts';
+import { upscaleSize, varySize, type Size } from '../../compiler/sizes.ts';
 import type { TaskEntry } from './tasks.ts';
 import sharp from 'sharp';
 

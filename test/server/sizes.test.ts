@@ -8,7 +8,7 @@ import {
   upscaleFactor,
   upscaleSize,
   varySize,
-} from '../../server/sim/sizes.ts';
+} from '../../compiler/sizes.ts';
 
 describe('size arithmetic', () => {
   it('rounds halves to even like Python', () => {

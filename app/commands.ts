@@ -1,0 +1,147 @@
+import { layoutPositions } from './lib/layout.ts';
+import { emptyWorkflow } from '../nodes/graph.ts';
+import type { Template } from '../compiler/templates.ts';
+import type { MessageKey } from './i18n/catalog.ts';
+import { translate } from './i18n/i18n.ts';
+import { fitView, viewCentre } from './canvas/viewport.ts';
+import { pickWorkflowFile, saveWorkflowFile } from './persistence/files.ts';
+import { replaceDocument, redo, sealHistory, toast, undo, update, useEditor } from './store/editor-store.ts';
+import {
+  deleteSelection,
+  duplicateSelection,
+  insertFragment,
+  selectOnly,
+  selectedFragment,
+  setAllPositions,
+} from './store/graph-actions.ts';
+import { fromClipboardText, toClipboardText } from './lib/clipboard.ts';
+
+/**
+ * Every editor action in one list: the toolbar, the keyboard handler and the shortcuts help read it,
+ * so a shortcut always does what its button does.
+ */
+export interface Command {
+  id: string;
+  label: MessageKey;
+  keys: string[];
+  run: () => void;
+}
+
+const lang = () => useEditor.getState().lang;
+
+export function doUndo(): void {
+  if (!undo()) toast('info', translate(lang(), 'toast.undoNothing'));
+}
+export function doRedo(): void {
+  if (!redo()) toast('info', translate(lang(), 'toast.redoNothing'));
+}
+
+export function openSearch(): void {
+  const sel = Object.keys(useEditor.getState().selectedNodes);
+  const position = viewCentre();
+  update((s) => {
+    s.search = { mode: sel.length === 1 ? 'connect' : 'add', position };
+  });
+}
+
+export function layout(group?: string): void {
+  const { doc, measured } = useEditor.getState();
+  setAllPositions(layoutPositions(doc, measured), group);
+  requestAnimationFrame(() => requestAnimationFrame(fitView));
+}
+
+/** Runs `fn` once every node has been measured (a few frames after they appear), or after ~20 frames. */
+export function whenMeasured(fn: () => void, frames = 20): void {
+  const s = useEditor.getState();
+  if (frames <= 0 || s.doc.nodes.every((n) => s.measured[n.id])) fn();
+  else requestAnimationFrame(() => whenMeasured(fn, frames - 1));
+}
+
+let templateSeq = 0;
+
+export function selectAll(): void {
+  selectOnly(useEditor.getState().doc.nodes.map((n) => n.id));
+}
+
+export function copyText(): string | null {
+  const { nodes, edges } = selectedFragment();
+  if (!nodes.length) return null;
+  toast('info', translate(lang(), 'toast.copied', { n: nodes.length }));
+  return toClipboardText(nodes, edges);
+}
+
+export function pasteText(text: string): boolean {
+  const res = fromClipboardText(text);
+  if (!res.ok) {
+    toast('error', translate(lang(), 'toast.pasteFailed', { reason: res.reason }));
+    return false;
+  }
+  const ids = insertFragment(res.nodes, res.edges, viewCentre());
+  if (ids.length) toast('info', translate(lang(), 'toast.pasted', { n: ids.length }));
+  return ids.length > 0;
+}
+
+export function newWorkflow(): void {
+  update((s) => {
+    s.dialog = 'start';
+  });
+}
+
+/** Opens a template (or a blank canvas) as one undo step, laid out with the nodes' real sizes. */
+export function openTemplate(t: Template | null): void {
+  const group = `template:${++templateSeq}`;
+  replaceDocument(t ? t.build() : emptyWorkflow(), { group });
+  update((s) => {
+    s.dialog = null;
+  });
+  whenMeasured(() => {
+    layout(group);
+    sealHistory();
+  });
+}
+
+export const COMMANDS: Command[] = [
+  { id: 'undo', label: 'kbd.undo', keys: ['Ctrl+Z'], run: doUndo },
+  { id: 'redo', label: 'kbd.redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], run: doRedo },
+  { id: 'search', label: 'kbd.search', keys: ['Space', 'Shift+A'], run: openSearch },
+  { id: 'delete', label: 'kbd.delete', keys: ['Delete', 'Backspace'], run: deleteSelection },
+  { id: 'duplicate', label: 'kbd.duplicate', keys: ['Ctrl+D'], run: duplicateSelection },
+  { id: 'copy', label: 'kbd.copy', keys: ['Ctrl+C'], run: () => undefined },
+  { id: 'cut', label: 'kbd.cut', keys: ['Ctrl+X'], run: () => undefined },
+  { id: 'paste', label: 'kbd.paste', keys: ['Ctrl+V'], run: () => undefined },
+  { id: 'selectAll', label: 'kbd.selectAll', keys: ['Ctrl+A'], run: selectAll },
+  { id: 'save', label: 'kbd.save', keys: ['Ctrl+S'], run: saveWorkflowFile },
+  { id: 'open', label: 'kbd.open', keys: ['Ctrl+O'], run: pickWorkflowFile },
+  { id: 'layout', label: 'kbd.layout', keys: ['Ctrl+Shift+L'], run: () => layout() },
+  { id: 'fit', label: 'kbd.fit', keys: ['Shift+1'], run: fitView },
+  {
+    id: 'help',
+    label: 'kbd.help',
+    keys: ['?'],
+    run: () =>
+      update((s) => {
+        s.dialog = 'shortcuts';
+      }),
+  },
+  {
+    id: 'escape',
+    label: 'kbd.escape',
+    keys: ['Escape'],
+    run: () => {
+      const s = useEditor.getState();
+      if (s.search || s.dialog || s.importFailure)
+        update((d) => {
+          d.search = null;
+          d.dialog = null;
+          d.importFailure = null;
+        });
+      else selectOnly([]);
+    },
+  },
+];
+
+/** Documentation-only rows for the help panel (handled by React Flow or the browser). */
+export const EXTRA_SHORTCUTS: { label: MessageKey; keys: string[] }[] = [
+  { label: 'kbd.focusNext', keys: ['Tab', 'Shift+Tab'] },
+  { label: 'kbd.move', keys: ['←', '↑', '→', '↓'] },
+];

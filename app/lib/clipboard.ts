@@ -1,0 +1,58 @@
+import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import {
+  WORKFLOW_FORMAT,
+  WORKFLOW_VERSION,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from '../../nodes/graph.ts';
+
+/**
+ * Node fragments on the OS clipboard, as versioned JSON text: works across tabs and browsers, and a
+ * whole workflow file's JSON pastes too. Pasted fragments go through the workflow file parser, so
+ * they are migrated and validated exactly like an opened file.
+ */
+export const CLIPBOARD_FORMAT = 'fooocus-flow/clipboard';
+export const CLIPBOARD_VERSION = 1;
+
+export function toClipboardText(nodes: WorkflowNode[], edges: WorkflowEdge[]): string {
+  return JSON.stringify({
+    format: CLIPBOARD_FORMAT,
+    version: CLIPBOARD_VERSION,
+    workflowVersion: WORKFLOW_VERSION,
+    nodes,
+    edges,
+  });
+}
+
+export type ClipboardParse =
+  { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[] } | { ok: false; reason: string };
+
+export function fromClipboardText(text: string): ClipboardParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not Fooocus Flow nodes (the clipboard holds plain text)' };
+  }
+  if (typeof json !== 'object' || json === null) return { ok: false, reason: 'not Fooocus Flow nodes' };
+  const obj = json as Record<string, unknown>;
+  let doc: unknown = obj;
+  if (obj.format === CLIPBOARD_FORMAT) {
+    if (typeof obj.version !== 'number' || obj.version > CLIPBOARD_VERSION)
+      return { ok: false, reason: 'copied by a newer Fooocus Flow' };
+    doc = {
+      format: WORKFLOW_FORMAT,
+      version: typeof obj.workflowVersion === 'number' ? obj.workflowVersion : WORKFLOW_VERSION,
+      name: 'clipboard',
+      description: '',
+      nodes: obj.nodes,
+      edges: obj.edges,
+      exposed: [],
+    };
+  } else if (obj.format !== WORKFLOW_FORMAT) {
+    return { ok: false, reason: 'not Fooocus Flow nodes' };
+  }
+  const res = parseWorkflowJson(doc);
+  if (!res.ok) return { ok: false, reason: res.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
+  return { ok: true, nodes: res.workflow.nodes, edges: res.workflow.edges };
+}

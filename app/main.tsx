@@ -1,0 +1,31 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles/app.css';
+import { App } from './App.tsx';
+import { installKeyboard } from './keyboard.ts';
+import { installPrefs } from './prefs.ts';
+import { restoreDraft, startAutosave } from './persistence/autosave.ts';
+import { startCompileScheduler } from './store/compile-scheduler.ts';
+import { update } from './store/editor-store.ts';
+import { installTestHooks } from './test-hooks.ts';
+
+async function boot() {
+  installPrefs();
+  const restored = await restoreDraft();
+  if (!restored)
+    update((s) => {
+      s.dialog = 'start';
+    });
+  startAutosave();
+  startCompileScheduler();
+  installKeyboard();
+  installTestHooks();
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+
+void boot();

@@ -1,0 +1,113 @@
+import { doRedo, doUndo, layout, newWorkflow, openSearch } from '../commands.ts';
+import { fitView } from '../canvas/viewport.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { exportRequestFile, pickWorkflowFile, saveWorkflowFile } from '../persistence/files.ts';
+import { sealHistory, update, useEditor } from '../store/editor-store.ts';
+import { setWorkflowMeta } from '../store/graph-actions.ts';
+
+export function Toolbar() {
+  const { t, lang } = useI18n();
+  const theme = useEditor((s) => s.theme);
+  const name = useEditor((s) => s.doc.name);
+  const canUndo = useEditor((s) => s.history.past.length > 0);
+  const canRedo = useEditor((s) => s.history.future.length > 0);
+  const saveStatus = useEditor((s) => s.saveStatus);
+  return (
+    <header className="toolbar" role="toolbar" aria-label={t('a11y.toolbar')}>
+      <span className="brand">Fooocus Flow</span>
+      <input
+        className="wf-name"
+        type="text"
+        aria-label={t('workflow.name')}
+        value={name}
+        onChange={(e) => setWorkflowMeta('name', e.target.value)}
+        onBlur={sealHistory}
+      />
+      <span className={`save-status ${saveStatus}`} data-testid="save-status" data-status={saveStatus}>
+        {t(
+          saveStatus === 'saved'
+            ? 'autosave.saved'
+            : saveStatus === 'pending'
+              ? 'autosave.pending'
+              : 'autosave.paused',
+        )}
+      </span>
+      <div className="toolbar-group">
+        <button type="button" onClick={newWorkflow}>
+          {t('menu.new')}
+        </button>
+        <button type="button" onClick={pickWorkflowFile} title="Ctrl+O">
+          {t('menu.open')}
+        </button>
+        <button type="button" onClick={saveWorkflowFile} title="Ctrl+S">
+          {t('menu.save')}
+        </button>
+        <button type="button" onClick={exportRequestFile}>
+          {t('menu.exportRequest')}
+        </button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" onClick={doUndo} disabled={!canUndo} title="Ctrl+Z" aria-label={t('menu.undo')}>
+          ↶ {t('menu.undo')}
+        </button>
+        <button
+          type="button"
+          onClick={doRedo}
+          disabled={!canRedo}
+          title="Ctrl+Shift+Z"
+          aria-label={t('menu.redo')}
+        >
+          ↷ {t('menu.redo')}
+        </button>
+      </div>
+      <div className="toolbar-group">
+        <button type="button" onClick={openSearch} title="Space">
+          + {t('menu.search')}
+        </button>
+        <button type="button" onClick={() => layout()} title="Ctrl+Shift+L">
+          {t('menu.layout')}
+        </button>
+        <button type="button" onClick={fitView} title="Shift+1">
+          {t('menu.fit')}
+        </button>
+      </div>
+      <div className="toolbar-group right">
+        <select
+          aria-label={t('menu.language')}
+          value={lang}
+          onChange={(e) =>
+            update((s) => {
+              s.lang = e.target.value as 'en' | 'zh';
+            })
+          }
+        >
+          <option value="en">English</option>
+          <option value="zh">简体中文</option>
+        </select>
+        <button
+          type="button"
+          aria-label={t('menu.theme')}
+          aria-pressed={theme === 'dark'}
+          onClick={() =>
+            update((s) => {
+              s.theme = s.theme === 'dark' ? 'light' : 'dark';
+            })
+          }
+        >
+          {theme === 'dark' ? `☾ ${t('theme.dark')}` : `☀ ${t('theme.light')}`}
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            update((s) => {
+              s.dialog = 'shortcuts';
+            })
+          }
+          title="?"
+        >
+          {t('menu.shortcuts')}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,73 @@
+import { getKind } from '../../nodes/registry.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { sealHistory, useEditor } from '../store/editor-store.ts';
+import { renameExposed, selectOnly, setWorkflowMeta, toggleExposed } from '../store/graph-actions.ts';
+
+/** Shown when nothing is selected: the workflow's name, description and exposed parameters. */
+export function WorkflowPanel() {
+  const { t, l } = useI18n();
+  const name = useEditor((s) => s.doc.name);
+  const description = useEditor((s) => s.doc.description);
+  const exposed = useEditor((s) => s.doc.exposed);
+  const nodes = useEditor((s) => s.doc.nodes);
+  return (
+    <div className="workflow-panel">
+      <h2>{t('inspector.workflow')}</h2>
+      <div className="field">
+        <label className="field-label" htmlFor="wf-name">
+          {t('workflow.name')}
+        </label>
+        <input
+          id="wf-name"
+          type="text"
+          value={name}
+          onChange={(e) => setWorkflowMeta('name', e.target.value)}
+          onBlur={sealHistory}
+        />
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="wf-desc">
+          {t('workflow.description')}
+        </label>
+        <textarea
+          id="wf-desc"
+          rows={4}
+          value={description}
+          placeholder={t('workflow.descriptionPlaceholder')}
+          onChange={(e) => setWorkflowMeta('description', e.target.value)}
+          onBlur={sealHistory}
+        />
+      </div>
+      <h3>{t('inspector.exposedList')}</h3>
+      {exposed.length === 0 && <p className="hint">{t('inspector.noneExposed')}</p>}
+      <ul className="exposed-list">
+        {exposed.map((x) => {
+          const n = nodes.find((m) => m.id === x.nodeId);
+          const kind = n && getKind(n.kind);
+          return (
+            <li key={`${x.nodeId}.${x.param}`}>
+              <button type="button" className="link" onClick={() => selectOnly([x.nodeId])}>
+                {n?.label || (kind ? l(kind.title) : x.nodeId)} · {x.param}
+              </button>
+              <input
+                type="text"
+                aria-label={`${t('inspector.exposed')} ${x.param}`}
+                value={x.name}
+                onChange={(e) => renameExposed(x.nodeId, x.param, e.target.value)}
+                onBlur={sealHistory}
+              />
+              <button
+                type="button"
+                className="small"
+                aria-label={`${t('field.remove')} ${x.name}`}
+                onClick={() => toggleExposed(x.nodeId, x.param)}
+              >
+                ×
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

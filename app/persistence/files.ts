@@ -1,0 +1,71 @@
+import { parseWorkflowText, serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { translate } from '../i18n/i18n.ts';
+import { replaceDocument, toast, update, useEditor } from '../store/editor-store.ts';
+import { fitView } from '../canvas/viewport.ts';
+
+/**
+ * Opens a workflow file's text. A file that fails to parse or migrate is reported with its JSON
+ * paths and the open workflow stays exactly as it was.
+ */
+export function openWorkflowText(text: string, name: string): boolean {
+  const res = parseWorkflowText(text, name);
+  const lang = useEditor.getState().lang;
+  if (!res.ok) {
+    update((s) => {
+      s.importFailure = { name, errors: res.errors };
+    });
+    return false;
+  }
+  replaceDocument(res.workflow);
+  update((s) => {
+    s.dialog = null;
+    s.importFailure = null;
+  });
+  toast(
+    'info',
+    res.migratedFrom !== undefined
+      ? translate(lang, 'toast.migrated', { name: res.workflow.name, v: res.migratedFrom })
+      : translate(lang, 'toast.imported', { name: res.workflow.name }),
+  );
+  requestAnimationFrame(() => requestAnimationFrame(fitView));
+  return true;
+}
+
+export function download(filename: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function safeFileName(name: string): string {
+  return (name.trim() || 'workflow').replace(/[\\/:*?"<>|]+/g, '_').slice(0, 80);
+}
+
+export function saveWorkflowFile(): void {
+  const { doc, lang } = useEditor.getState();
+  download(`${safeFileName(doc.name)}.fooocus-flow.json`, serializeWorkflow(doc));
+  toast('info', translate(lang, 'toast.saved', { name: doc.name }));
+}
+
+export function exportRequestFile(): void {
+  const { doc, compiled } = useEditor.getState();
+  if (!compiled) return;
+  download(`${safeFileName(doc.name)}.request.json`, JSON.stringify(compiled.request, null, 2));
+}
+
+/** Opens the OS file picker for a workflow. */
+export function pickWorkflowFile(): void {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.json,application/json';
+  input.onchange = async () => {
+    const f = input.files?.[0];
+    if (f) openWorkflowText(await f.text(), f.name);
+  };
+  input.click();
+}

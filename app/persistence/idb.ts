@@ -1,0 +1,48 @@
+/** A tiny promise wrapper over one IndexedDB object store (key → value). */
+const DB_NAME = 'fooocus-flow';
+const STORE = 'kv';
+
+let dbPromise: Promise<IDBDatabase> | null = null;
+
+function openDb(): Promise<IDBDatabase> {
+  dbPromise ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('indexedDB open failed'));
+  });
+  return dbPromise;
+}
+
+export async function idbGet<T>(key: string): Promise<T | undefined> {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const req = db.transaction(STORE, 'readonly').objectStore(STORE).get(key);
+    req.onsuccess = () => resolve(req.result as T | undefined);
+    req.onerror = () => reject(req.error ?? new Error('indexedDB get failed'));
+  });
+}
+
+/**
+ * Reads, decides and writes in one readwrite transaction, so two tabs cannot interleave between
+ * the check and the write. `decide` returns the value to write, or null to leave the store as is.
+ */
+export async function idbUpdate<T>(
+  key: string,
+  decide: (current: T | undefined) => T | null,
+): Promise<T | null> {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readwrite');
+    const store = tx.objectStore(STORE);
+    let written: T | null = null;
+    const req = store.get(key);
+    req.onsuccess = () => {
+      written = decide(req.result as T | undefined);
+      if (written !== null) store.put(written, key);
+    };
+    tx.oncomplete = () => resolve(written);
+    tx.onerror = () => reject(tx.error ?? new Error('indexedDB write failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('indexedDB write aborted'));
+  });
+}

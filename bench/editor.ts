@@ -1,0 +1,219 @@
+/**
+ * Editor figures in Chromium: frame times while dragging a node on 100/300/1000-node graphs, input
+ * latency typing in a prompt field on a 300-node graph, time to interactive on a cold load, and the
+ * gzipped size of the JavaScript the page loads first.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type Workflow, type WorkflowNode } from '../nodes/graph.ts';
+import { NODE_KINDS } from '../nodes/registry.ts';
+import { CHROMIUM_ARGS } from '../playwright.config.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, ms = 20000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`preview server did not start at ${url}`);
+}
+
+/** A graph of n nodes: chains Input Image → Vary → Upscale → … laid out on a grid. */
+export function benchGraph(n: number): Workflow {
+  const nodes: WorkflowNode[] = [];
+  const edges: Workflow['edges'] = [];
+  const cols = Math.ceil(Math.sqrt(n));
+  nodes.push({
+    id: 'promptSettings-1',
+    kind: 'promptSettings',
+    kindVersion: 1,
+    params: NODE_KINDS.promptSettings.params.parse({}),
+    position: { x: -320, y: 0 },
+  });
+  for (let i = 1; i < n; i++) {
+    const kind = i % cols === 1 ? 'inputImage' : i % 2 ? 'vary' : 'upscale';
+    const id = `${kind}-${i}`;
+    nodes.push({
+      id,
+      kind,
+      kindVersion: 1,
+      params: NODE_KINDS[kind].params.parse({}) as Record<string, unknown>,
+      position: { x: (i % cols) * 320, y: Math.floor(i / cols) * 260 },
+    });
+    const prev = nodes[nodes.length - 2]!;
+    if (kind !== 'inputImage' && prev.kind !== 'promptSettings')
+      edges.push({ id: `e${i}`, source: prev.id, sourceHandle: 'image', target: id, targetHandle: 'image' });
+  }
+  return {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    name: `bench ${n}`,
+    description: '',
+    nodes,
+    edges,
+    exposed: [],
+  };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+async function loadGraph(page: Page, wf: Workflow): Promise<void> {
+  await page.evaluate(
+    (doc) =>
+      (window as unknown as { __fooocusFlow: { loadForBench(d: unknown): void } }).__fooocusFlow.loadForBench(
+        doc,
+      ),
+    wf,
+  );
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('.react-flow__node').length === n,
+    wf.nodes.length,
+    { timeout: 60000 },
+  );
+  await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+  await page.waitForTimeout(300);
+}
+
+async function dragFrames(page: Page, nodeId: string): Promise<number[]> {
+  // Zoom onto the node so it can be grabbed, then record rAF intervals while dragging it.
+  await page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__node')?.focus());
+  const header = page.locator(`.react-flow__node[data-id="${nodeId}"] .flow-node-header`);
+  const box = (await header.boundingBox())!;
+  // A string, not a function: tsx's name-keeping helper does not exist inside the page.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
+    let last = performance.now();
+    function tick(t) {
+      window.__frames.push(t - last);
+      last = t;
+      if (window.__recording) requestAnimationFrame(tick);
+    }
+    requestAnimationFrame(tick);
+  })()`);
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 60; i++) await page.mouse.move(box.x + 20 + i * 4, box.y + box.height / 2 + i * 2);
+  await page.mouse.up();
+  return page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __recording: boolean };
+    w.__recording = false;
+    return w.__frames.slice(2);
+  });
+}
+
+async function typingLatency(page: Page): Promise<number[]> {
+  await page.locator('.react-flow__node[data-id="promptSettings-1"] .flow-node-header').click();
+  const field = page.locator('#i-promptSettings-1-prompt');
+  await field.click();
+  await page.evaluate(`(() => {
+    window.__lat = [];
+    document.addEventListener('keydown', function () {
+      const t0 = performance.now();
+      // Latency = key event → the next frame that can show the character.
+      requestAnimationFrame(function () { setTimeout(function () { window.__lat.push(performance.now() - t0); }, 0); });
+    }, true);
+  })()`);
+  await page.keyboard.type('a lighthouse on a cliff at dawn, dramatic sky', { delay: 30 });
+  await page.waitForTimeout(300);
+  return page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
+}
+
+function firstLoadJsGzip(): { bytes: number; files: string[] } {
+  const html = readFileSync(join(ROOT, 'dist/index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\/?([^"]+\.js)"/g)].map((m) => m[1]!);
+  const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, 'dist', f))).length, 0);
+  return { bytes, files };
+}
+
+export async function benchEditor(): Promise<Record<string, string | number>> {
+  if (!existsSync(join(ROOT, 'dist/index.html'))) {
+    const b = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (b.status !== 0) throw new Error('vite build failed');
+  }
+  const port = await freePort();
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'preview',
+      '--port',
+      String(port),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  const out: Record<string, string | number> = {};
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const url = `http://127.0.0.1:${port}/`;
+    await waitForHttp(url);
+
+    // Cold load: a fresh context (empty cache and storage) until the start screen takes clicks.
+    {
+      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(url);
+      await page.locator('[data-template="blank"]').waitFor({ state: 'visible' });
+      const tti = await page.evaluate(() => performance.now());
+      out['time to interactive, cold load (start screen clickable)'] = ms(tti);
+      await ctx.close();
+    }
+
+    for (const n of [100, 300, 1000]) {
+      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(url);
+      await page.locator('[data-template="blank"]').click();
+      const wf = benchGraph(n);
+      await loadGraph(page, wf);
+      const frames = await dragFrames(page, wf.nodes[1]!.id);
+      out[`drag frame time, ${n} nodes: median`] = ms(pct(frames, 50));
+      out[`drag frame time, ${n} nodes: p95`] = ms(pct(frames, 95));
+      if (n === 300) {
+        const lat = await typingLatency(page);
+        out['typing latency in prompt field, 300 nodes: median'] = ms(pct(lat, 50));
+        out['typing latency in prompt field, 300 nodes: p95'] = ms(pct(lat, 95));
+      }
+      await ctx.close();
+    }
+
+    const js = firstLoadJsGzip();
+    out['first-load JavaScript, gzipped'] = `${(js.bytes / 1024).toFixed(1)} KiB (${js.files.join(', ')})`;
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+  return out;
+}
