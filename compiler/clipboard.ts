@@ -1,78 +1,53 @@
+import { parseWorkflowJson } from './workflow-file/index.ts';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowEdge, type WorkflowNode } from '../nodes/graph.ts';
+
 /**
- * Copy/paste through the OS clipboard as versioned JSON text, so it works across tabs and browsers.
- * A pasted whole workflow file is accepted too.
+ * Node fragments on the OS clipboard, as versioned JSON text: works across tabs and browsers, and a
+ * whole workflow file's JSON pastes too. Pasted fragments go through the workflow file parser, so
+ * they are migrated and validated exactly like an opened file.
  */
-import { z } from 'zod';
-import { newId, type Workflow, type WorkflowEdge, type WorkflowNode } from '../nodes/graph.ts';
-import { parseWorkflowJson } from './workflow-file/parse.ts';
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../nodes/graph.ts';
-
 export const CLIPBOARD_FORMAT = 'fooocus-flow/clipboard';
-
-const clipSchema = z.object({
-  format: z.literal(CLIPBOARD_FORMAT),
-  version: z.number().int(),
-  nodes: z.array(z.unknown()),
-  edges: z.array(z.unknown()),
-});
+export const CLIPBOARD_VERSION = 1;
 
 export function toClipboardText(nodes: WorkflowNode[], edges: WorkflowEdge[]): string {
-  const ids = new Set(nodes.map((n) => n.id));
-  const inner = edges.filter((e) => ids.has(e.source) && ids.has(e.target));
-  return JSON.stringify({ format: CLIPBOARD_FORMAT, version: WORKFLOW_VERSION, nodes, edges: inner });
+  return JSON.stringify({
+    format: CLIPBOARD_FORMAT,
+    version: CLIPBOARD_VERSION,
+    workflowVersion: WORKFLOW_VERSION,
+    nodes,
+    edges,
+  });
 }
 
-export type ClipboardResult =
-  { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[] } | { ok: false; message: string };
+export type ClipboardParse =
+  { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[] } | { ok: false; reason: string };
 
-/** Reads clipboard text (our snippet or a workflow file), validating it like a workflow file. */
-export function fromClipboardText(text: string): ClipboardResult {
+export function fromClipboardText(text: string): ClipboardParse {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, message: 'The clipboard does not hold Fooocus Flow nodes (not JSON).' };
+    return { ok: false, reason: 'not Fooocus Flow nodes (the clipboard holds plain text)' };
   }
-  const clip = clipSchema.safeParse(json);
-  const asWorkflow = clip.success
-    ? {
-        format: WORKFLOW_FORMAT,
-        version: clip.data.version,
-        name: 'clipboard',
-        nodes: clip.data.nodes,
-        edges: clip.data.edges,
-      }
-    : json;
-  const parsed = parseWorkflowJson(asWorkflow);
-  if (!parsed.ok) {
-    const e = parsed.errors[0]!;
-    return {
-      ok: false,
-      message: `The clipboard content is not valid Fooocus Flow nodes: ${e.path}: ${e.message}`,
+  if (typeof json !== 'object' || json === null) return { ok: false, reason: 'not Fooocus Flow nodes' };
+  const obj = json as Record<string, unknown>;
+  let doc: unknown = obj;
+  if (obj.format === CLIPBOARD_FORMAT) {
+    if (typeof obj.version !== 'number' || obj.version > CLIPBOARD_VERSION)
+      return { ok: false, reason: 'copied by a newer Fooocus Flow' };
+    doc = {
+      format: WORKFLOW_FORMAT,
+      version: typeof obj.workflowVersion === 'number' ? obj.workflowVersion : WORKFLOW_VERSION,
+      name: 'clipboard',
+      description: '',
+      nodes: obj.nodes,
+      edges: obj.edges,
+      exposed: [],
     };
+  } else if (obj.format !== WORKFLOW_FORMAT) {
+    return { ok: false, reason: 'not Fooocus Flow nodes' };
   }
-  return { ok: true, nodes: parsed.workflow.nodes, edges: parsed.workflow.edges };
-}
-
-/** Gives pasted nodes fresh ids (and offsets them) so they never collide with the open graph. */
-export function remapForPaste(
-  target: Workflow,
-  nodes: WorkflowNode[],
-  edges: WorkflowEdge[],
-  offset = { x: 40, y: 40 },
-): { nodes: WorkflowNode[]; edges: WorkflowEdge[] } {
-  const taken = new Set([...target.nodes.map((n) => n.id), ...target.edges.map((e) => e.id)]);
-  const map = new Map<string, string>();
-  const outNodes = nodes.map((n) => {
-    const id = newId(n.kind, taken);
-    taken.add(id);
-    map.set(n.id, id);
-    return { ...n, id, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } };
-  });
-  const outEdges = edges.map((e) => {
-    const id = newId('e', taken);
-    taken.add(id);
-    return { ...e, id, source: map.get(e.source)!, target: map.get(e.target)! };
-  });
-  return { nodes: outNodes, edges: outEdges };
+  const res = parseWorkflowJson(doc);
+  if (!res.ok) return { ok: false, reason: res.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
+  return { ok: true, nodes: res.workflow.nodes, edges: res.workflow.edges };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEMPLATES } from '../../compiler/templates.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
-import { fromClipboardText, toClipboardText } from '../../app/lib/clipboard.ts';
+import { fromClipboardText, toClipboardText } from '../../compiler/clipboard.ts';
 
 describe('clipboard text', () => {
   const wf = TEMPLATES[1]!.build();
