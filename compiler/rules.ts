@@ -19,6 +19,14 @@ const name = (n: WorkflowNode) => {
 /** Wires whose ends do not fit (possible in hand-edited files; the editor refuses them). */
 export function checkEdges(wf: Workflow, d: DiagnosticList): void {
   const byId = new Map(wf.nodes.map((n) => [n.id, n]));
+  // Wires per input port, counted once (graphs reach thousands of wires).
+  const perInput = new Map<string, number>();
+  for (const e of wf.edges)
+    perInput.set(
+      `${e.target}\u0000${e.targetHandle}`,
+      (perInput.get(`${e.target}\u0000${e.targetHandle}`) ?? 0) + 1,
+    );
+  const reported = new Set<string>();
   for (const e of wf.edges) {
     const src = byId.get(e.source);
     const dst = byId.get(e.target);
@@ -41,12 +49,10 @@ export function checkEdges(wf: Workflow, d: DiagnosticList): void {
         },
       );
     }
-    const count = wf.edges.filter((x) => x.target === e.target && x.targetHandle === e.targetHandle).length;
-    if (
-      !inp.multiple &&
-      count > 1 &&
-      wf.edges.find((x) => x.target === e.target && x.targetHandle === e.targetHandle) === e
-    ) {
+    const key = `${e.target}\u0000${e.targetHandle}`;
+    const count = perInput.get(key)!;
+    if (!inp.multiple && count > 1 && !reported.has(key)) {
+      reported.add(key);
       d.error(
         'S-two-wires',
         dst.id,
