@@ -37,6 +37,7 @@ export interface CompileContext {
   /** The node each image prompt is wired into. */
   imagePromptTargets: Map<string, WorkflowNode>;
   images: PreparedImages;
+  catalog: NonNullable<CompileOptions['catalog']>;
   d: DiagnosticList;
 }
 
@@ -75,6 +76,7 @@ export function compile(
     imagePrompts,
     imagePromptTargets: targets,
     images,
+    catalog: options.catalog ?? {},
     d,
   };
 

@@ -77,4 +77,10 @@ export interface CompileOptions {
    * one the compiler derives a stable seed from the workflow, so compile stays pure.
    */
   seed?: number | undefined;
+  /**
+   * What the server has installed (from its /v1/engines endpoints). Unknown names make the worker
+   * fail with an empty result, so they are errors. Styles default to a stock install's list; models
+   * and LoRAs are only checked when given.
+   */
+  catalog?: { styles?: readonly string[]; models?: readonly string[]; loras?: readonly string[] } | undefined;
 }
