@@ -1,6 +1,11 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** The app server with the simulated engine, for the run tests (test/e2e/run*.spec.ts). */
+export const RUN_PORT = Number(process.env.E2E_RUN_PORT ?? 4183);
+const RUN_SIM_PORT = Number(process.env.E2E_RUN_SIM_PORT ?? 4184);
+/** ms per simulated step: small, yet slow enough that progress, Stop and a reload mid-run are observable. */
+const RUN_SIM_SPEED = Number(process.env.E2E_RUN_SIM_SPEED ?? 12);
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -38,6 +43,19 @@ export default defineConfig({
       url: `http://127.0.0.1:${PORT}`,
       reuseExistingServer: false,
       timeout: 120_000,
+    },
+    {
+      // Started after the first entry has built dist/: serves that build, no second build.
+      command: 'node --import tsx server/start.ts',
+      url: `http://127.0.0.1:${RUN_PORT}/app/config`,
+      env: {
+        PORT: String(RUN_PORT),
+        SIM_PORT: String(RUN_SIM_PORT),
+        SIM_SPEED: String(RUN_SIM_SPEED),
+        SKIP_BUILD: '1',
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
   ],
 });

@@ -15,6 +15,10 @@ import {
   setAllPositions,
 } from './store/graph-actions.ts';
 import { fromClipboardText, toClipboardText } from '../compiler/clipboard.ts';
+import { startRun } from './run/runner.ts';
+import { openGallery, useGallery } from './run/gallery.ts';
+import { openSettings, useSettingsDialog } from './panels/SettingsDialog.tsx';
+import { openPainter, usePainter } from './panels/MaskPainter.tsx';
 
 /**
  * Every editor action in one list: the toolbar, the keyboard handler and the shortcuts help read it,
@@ -112,6 +116,7 @@ export const COMMANDS: Command[] = [
   { id: 'selectAll', label: 'kbd.selectAll', keys: ['Ctrl+A'], run: selectAll },
   { id: 'save', label: 'kbd.save', keys: ['Ctrl+S'], run: saveWorkflowFile },
   { id: 'open', label: 'kbd.open', keys: ['Ctrl+O'], run: pickWorkflowFile },
+  { id: 'run', label: 'kbd.run', keys: ['Ctrl+Enter'], run: () => void startRun() },
   { id: 'layout', label: 'kbd.layout', keys: ['Ctrl+Shift+L'], run: () => layout() },
   { id: 'fit', label: 'kbd.fit', keys: ['Shift+1'], run: fitView },
   {
@@ -129,6 +134,13 @@ export const COMMANDS: Command[] = [
     keys: ['Escape'],
     run: () => {
       const s = useEditor.getState();
+      if (useGallery.getState().open || useSettingsDialog.getState().open || usePainter.getState().maskId) {
+        if (useGallery.getState().lightbox) useGallery.setState({ lightbox: null, compare: null });
+        else openGallery(false);
+        openSettings(false);
+        openPainter(null);
+        return;
+      }
       if (s.search || s.dialog || s.importFailure)
         update((d) => {
           d.search = null;

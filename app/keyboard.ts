@@ -26,7 +26,7 @@ export function installKeyboard(): () => void {
     if (e.defaultPrevented || e.isComposing) return;
     const combo = comboOf(e).toUpperCase();
     const editable = isEditableTarget(e.target);
-    if (editable && !['CTRL+S', 'CTRL+O', 'ESCAPE'].includes(combo)) return;
+    if (editable && !['CTRL+S', 'CTRL+O', 'ESCAPE', 'CTRL+ENTER'].includes(combo)) return;
     if (useEditor.getState().search && combo !== 'ESCAPE') return;
     if (['CTRL+C', 'CTRL+X', 'CTRL+V'].includes(combo)) return; // handled by clipboard events
     const inDialog = (e.target as Element | null)?.closest?.('[role="dialog"]');

@@ -9,9 +9,14 @@ import { restoreDraft, startAutosave } from './persistence/autosave.ts';
 import { startCompileScheduler } from './store/compile-scheduler.ts';
 import { update } from './store/editor-store.ts';
 import { installTestHooks } from './test-hooks.ts';
+import { loadGallery } from './run/gallery.ts';
+import { resumeRun } from './run/runner.ts';
+import { checkConnection, loadAppConfig } from './run/settings.ts';
 
 async function boot() {
   installPrefs();
+  await loadAppConfig();
+  void loadGallery();
   const restored = await restoreDraft();
   if (!restored)
     update((s) => {
@@ -21,6 +26,8 @@ async function boot() {
   startCompileScheduler();
   installKeyboard();
   installTestHooks();
+  void resumeRun();
+  void checkConnection();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App />

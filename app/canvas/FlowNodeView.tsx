@@ -9,6 +9,8 @@ import { FieldEditor } from '../fields/FieldEditor.tsx';
 import { useNodeDiagnostics } from '../fields/use-field-diagnostics.ts';
 import { update, useEditor, type PendingWire } from '../store/editor-store.ts';
 import type { FlowNode } from './rf-adapter.ts';
+import { useRun } from '../run/run-store.ts';
+import { openPainter } from '../panels/MaskPainter.tsx';
 
 const TYPE_LABEL = {
   image: { en: 'image', zh: '图像' },
@@ -26,6 +28,12 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
     const z = s.compiled?.plan.sizes[id];
     return z ? `${z.width} × ${z.height}` : null;
   });
+  const stage = useRun((s) => {
+    if (s.phase !== 'running' && s.phase !== 'stopping') return null;
+    const i = s.running.find((k) => s.stages[k]?.nodeId === id);
+    return i === undefined ? null : (s.stages[i]?.label ?? null);
+  });
+  const progress = useRun((s) => (stage ? Math.round(s.progress) : 0));
   if (!kind) return <div className="flow-node unknown">{node.kind}</div>;
   const errors = diags.filter((d) => d.severity === 'error');
   const warnings = diags.filter((d) => d.severity === 'warning');
@@ -35,9 +43,16 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
 
   return (
     <div
-      className={`flow-node role-${kind.role} status-${status}${selected ? ' selected' : ''}`}
+      className={`flow-node role-${kind.role} status-${status}${selected ? ' selected' : ''}${stage ? ' running' : ''}`}
       data-kind={node.kind}
+      data-running={stage ? 'true' : undefined}
     >
+      {stage && (
+        <div className="flow-node-running" role="status" data-testid="node-running">
+          <span className="spinner" aria-hidden="true" />
+          {t('run.runningHere')}: {l(stage)} · {progress}%
+        </div>
+      )}
       <header className="flow-node-header">
         <span className="flow-node-title">{title}</span>
         {diags.length > 0 && (
@@ -64,6 +79,11 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
             <FieldEditor key={f.key} node={node} info={f} compact />
           ))}
         </div>
+      )}
+      {node.kind === 'mask' && (
+        <button type="button" className="small nodrag paint-button" onClick={() => openPainter(id)}>
+          ✎ {t('painter.open')}
+        </button>
       )}
       {size && (
         <footer className="flow-node-footer" title={t('inspector.predicted')}>

@@ -29,6 +29,7 @@ export function LorasField({ id, value, onValue }: Props) {
             type="text"
             aria-label={`${t('field.loraModel')} #${i + 1}`}
             value={l.model_name}
+            list="known-loras"
             onChange={(e) => edit(i, { model_name: e.target.value })}
             onBlur={sealHistory}
           />

@@ -6,6 +6,7 @@ import { FieldEditor } from '../fields/FieldEditor.tsx';
 import { sealHistory, useEditor } from '../store/editor-store.ts';
 import { deleteNodes, duplicateSelection, setLabel, toggleExposed } from '../store/graph-actions.ts';
 import { WorkflowPanel } from './WorkflowPanel.tsx';
+import { openPainter } from './MaskPainter.tsx';
 import type { MessageKey } from '../i18n/catalog.ts';
 
 const GROUPS: { id: string | undefined; label: MessageKey | null }[] = [
@@ -66,6 +67,16 @@ function NodeForm({ node }: { node: WorkflowNode }) {
           {t('inspector.predicted')}:{' '}
           <strong>{size ? `${size.width} × ${size.height}` : t('inspector.unknownSize')}</strong>
         </p>
+      )}
+      {node.kind === 'mask' && (
+        <button
+          type="button"
+          className="primary paint-open"
+          onClick={() => openPainter(node.id)}
+          data-testid="open-painter"
+        >
+          ✎ {t('painter.open')}
+        </button>
       )}
       {GROUPS.map((g) => {
         const list = fields.filter((f) => f.meta?.group === g.id);

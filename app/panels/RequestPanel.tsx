@@ -1,37 +1,177 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { compile } from '../../compiler/compile.ts';
+import { prepareImages } from '../../compiler/prepare/index.ts';
+import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
+import { toSnippet, type SnippetLanguage } from '../../compiler/snippets.ts';
+import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
+import { isCovered, ownersOf, pathsOf, requestLines } from '../lib/request-lines.ts';
+import { apiBaseUrl, useSettings } from '../run/settings.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { focusNode } from './Problems.tsx';
 
-/** The compiled request as it will be sent, with the plan in plain words above it. */
+const MODE_LABEL = {
+  'text-to-image': { en: 'text to image', zh: '文生图' },
+  uov: { en: 'Upscale or Vary', zh: '放大或变化' },
+  inpaint: { en: 'Inpaint / Outpaint', zh: '重绘 / 扩图' },
+  'image-prompt': { en: 'Image Prompt', zh: '图像提示' },
+  enhance: { en: 'Enhance', zh: '增强' },
+};
+
+/** Where a copied snippet sends its request: the app server's /api (which adds its key) or FooocusAPI itself. */
+export function snippetBaseUrl(): string {
+  return apiBaseUrl();
+}
+
+/**
+ * The request exactly as a run would send it (images measured, masks fitted), as JSON or as code.
+ * Same seed as the view: the workflow's own, or a stable one when it asks for a random seed.
+ */
+export async function snippetFor(lang: SnippetLanguage, withKey: boolean): Promise<string> {
+  const doc = useEditor.getState().doc;
+  const prep = await prepareImages(doc, browserImageAdapter).catch(() => ({ images: {} }));
+  const res = compile(doc, { images: prep.images });
+  const key = useSettings.getState().apiKey;
+  return toSnippet(lang, res.request, {
+    baseUrl: snippetBaseUrl(),
+    apiKey: withKey && key ? key : undefined,
+  });
+}
+
+/** The compiled request as it will be sent, with the plan in plain words and where each field came from. */
 export function RequestPanel() {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const compiled = useEditor((s) => s.compiled);
-  const [copied, setCopied] = useState(false);
-  const json = compiled ? JSON.stringify(compiled.request, null, 2) : '';
+  const selected = useEditor((s) => s.selectedNodes);
+  const nodes = useEditor((s) => s.doc.nodes);
+  const config = useSettings((s) => s.config);
+  const hasKey = useSettings((s) => !!s.apiKey && !s.config?.serverHoldsKey);
+  const [withKey, setWithKey] = useState(false);
+  const [copied, setCopied] = useState<SnippetLanguage | null>(null);
+  const lines = useMemo(() => (compiled ? requestLines(compiled.request) : []), [compiled]);
+  const highlighted = useMemo(
+    () => (compiled ? pathsOf(Object.keys(selected), compiled.provenance) : new Set<string>()),
+    [compiled, selected],
+  );
+  const view = useRef<HTMLDivElement>(null);
+  // A new selection brings its first field into view (not every recompile: typing must not scroll).
+  useEffect(() => {
+    const el = view.current?.querySelector<HTMLElement>('.json-line.hl');
+    const box = view.current?.closest('section');
+    if (!el || !box) return;
+    const r = el.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += r.top - b.top - 40;
+  }, [selected]);
+  const nodeName = (id: string) => {
+    const n = nodes.find((x) => x.id === id);
+    const k = n ? getKind(n.kind) : undefined;
+    return n?.label || (k ? l(k.title) : id);
+  };
+
+  const copy = async (which: SnippetLanguage) => {
+    const text = await snippetFor(which, withKey);
+    await navigator.clipboard?.writeText(text).catch(() => undefined);
+    setCopied(which);
+    setTimeout(() => setCopied((c) => (c === which ? null : c)), 1500);
+  };
+
+  const plan = compiled?.plan;
   return (
     <section className="request-panel" aria-label={t('request.title')}>
       <header>
         <h2>{t('request.title')}</h2>
-        <button
-          type="button"
-          className="small"
-          onClick={async () => {
-            await navigator.clipboard?.writeText(json).catch(() => undefined);
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          }}
-        >
-          {copied ? t('request.copied') : t('request.copy')}
-        </button>
+        <div className="copy-row" role="group" aria-label={t('request.copyAs')}>
+          <span className="status">{t('request.copyAs')}</span>
+          {(['json', 'curl', 'python', 'fetch'] as const).map((k) => (
+            <button key={k} type="button" className="small" data-copy={k} onClick={() => void copy(k)}>
+              {copied === k ? t('request.copied') : k === 'json' ? 'JSON' : k === 'python' ? 'Python' : k}
+            </button>
+          ))}
+          {hasKey && (
+            <label className="check small-check">
+              <input type="checkbox" checked={withKey} onChange={(e) => setWithKey(e.target.checked)} />
+              <span>{t('request.withKey')}</span>
+            </label>
+          )}
+        </div>
       </header>
-      {compiled && (
-        <p className="plan" data-testid="plan-summary">
-          {l(compiled.plan.summary)}
-        </p>
+      <p className="snippet-target status">
+        {config
+          ? config.serverHoldsKey
+            ? t('request.targetServerKey', { url: snippetBaseUrl() })
+            : t('request.targetServer', { url: snippetBaseUrl() })
+          : t('request.targetDirect', { url: snippetBaseUrl() })}
+      </p>
+      {plan && (
+        <div className="plan" data-testid="plan">
+          <p data-testid="plan-summary">{l(plan.summary)}</p>
+          <p className="plan-facts">
+            <span>
+              {t('plan.mode')}:{' '}
+              <strong>{lang === 'zh' ? MODE_LABEL[plan.mode].zh : MODE_LABEL[plan.mode].en}</strong>
+            </span>
+            <span>
+              {t('plan.images')}:{' '}
+              <strong data-testid="plan-images">
+                {plan.images.min === plan.images.count
+                  ? plan.images.count
+                  : `${plan.images.min}–${plan.images.count}`}
+              </strong>
+            </span>
+            {plan.images.caveat && <span className="status">{l(plan.images.caveat)}</span>}
+          </p>
+          {plan.stages.length > 0 && (
+            <ol className="plan-stages">
+              {plan.stages.map((s, i) => {
+                const size = plan.sizes[s.nodeId];
+                return (
+                  <li key={`${s.nodeId}-${i}`}>
+                    <button type="button" className="link" onClick={() => focusNode(s.nodeId)}>
+                      {l(s.label)}
+                    </button>
+                    {size ? <span className="status"> → {`${size.width} × ${size.height}`}</span> : null}
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </div>
       )}
-      <pre className="request-json" data-testid="request-json" tabIndex={0}>
-        {json}
-      </pre>
+      <div className="request-json" data-testid="request-json" tabIndex={0} role="list" ref={view}>
+        {lines.map((line, i) => {
+          const hit = !line.closing && isCovered(line.path, highlighted);
+          const owners = compiled && line.path ? ownersOf(line.path, compiled.provenance) : [];
+          const body = (
+            <>
+              {line.key !== undefined && <span className="json-key">{JSON.stringify(line.key)}: </span>}
+              <span className="json-value">{line.text}</span>
+            </>
+          );
+          return (
+            <div
+              key={i}
+              role="listitem"
+              className={`json-line${hit ? ' hl' : ''}${owners.length && !line.closing ? ' owned' : ''}`}
+              style={{ paddingLeft: `${line.indent * 1.2}em` }}
+              data-path={line.closing ? undefined : line.path}
+            >
+              {owners.length && !line.closing ? (
+                <button
+                  type="button"
+                  className="json-link"
+                  title={t('request.fromNode', { node: nodeName(owners[0]!.nodeId) })}
+                  onClick={() => focusNode(owners[0]!.nodeId)}
+                >
+                  {body}
+                </button>
+              ) : (
+                body
+              )}
+            </div>
+          );
+        })}
+      </div>
     </section>
   );
 }

@@ -4,6 +4,9 @@ import { useI18n } from '../i18n/i18n.ts';
 import { exportRequestFile, pickWorkflowFile, saveWorkflowFile } from '../persistence/files.ts';
 import { sealHistory, update, useEditor } from '../store/editor-store.ts';
 import { setWorkflowMeta } from '../store/graph-actions.ts';
+import { openGallery, useGallery } from '../run/gallery.ts';
+import { useSettings } from '../run/settings.ts';
+import { openSettings } from './SettingsDialog.tsx';
 
 export function Toolbar() {
   const { t, lang } = useI18n();
@@ -12,6 +15,8 @@ export function Toolbar() {
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
   const saveStatus = useEditor((s) => s.saveStatus);
+  const results = useGallery((s) => s.runs.reduce((n, r) => n + r.images.length, 0));
+  const check = useSettings((s) => s.check.state);
   return (
     <header className="toolbar" role="toolbar" aria-label={t('a11y.toolbar')}>
       <span className="brand">Fooocus Flow</span>
@@ -48,7 +53,7 @@ export function Toolbar() {
       </div>
       <div className="toolbar-group">
         <button type="button" onClick={doUndo} disabled={!canUndo} title="Ctrl+Z" aria-label={t('menu.undo')}>
-          ↶ {t('menu.undo')}
+          ↶
         </button>
         <button
           type="button"
@@ -57,7 +62,7 @@ export function Toolbar() {
           title="Ctrl+Shift+Z"
           aria-label={t('menu.redo')}
         >
-          ↷ {t('menu.redo')}
+          ↷
         </button>
       </div>
       <div className="toolbar-group">
@@ -72,6 +77,24 @@ export function Toolbar() {
         </button>
       </div>
       <div className="toolbar-group right">
+        <button
+          type="button"
+          onClick={() => openGallery()}
+          data-testid="toolbar-gallery"
+          title={t('gallery.title')}
+          aria-label={`${t('gallery.title')} (${results})`}
+        >
+          ▦ {results}
+        </button>
+        <button
+          type="button"
+          onClick={() => openSettings()}
+          data-testid="toolbar-settings"
+          title={t('settings.title')}
+          aria-label={t('settings.title')}
+        >
+          <span className={`conn-dot ${check}`} aria-hidden="true" /> ⚙
+        </button>
         <select
           aria-label={t('menu.language')}
           value={lang}
@@ -87,6 +110,7 @@ export function Toolbar() {
         <button
           type="button"
           aria-label={t('menu.theme')}
+          title={`${t('menu.theme')}: ${theme === 'dark' ? t('theme.dark') : t('theme.light')}`}
           aria-pressed={theme === 'dark'}
           onClick={() =>
             update((s) => {
@@ -94,7 +118,7 @@ export function Toolbar() {
             })
           }
         >
-          {theme === 'dark' ? `☾ ${t('theme.dark')}` : `☀ ${t('theme.light')}`}
+          {theme === 'dark' ? '☾' : '☀'}
         </button>
         <button
           type="button"

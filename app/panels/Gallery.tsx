@@ -1,0 +1,264 @@
+import { useEffect, useState } from 'react';
+import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { viewCentre } from '../canvas/viewport.ts';
+import { setNodeImage } from '../fields/ImageField.tsx';
+import {
+  findImage,
+  openGallery,
+  removeAllRuns,
+  removeRun,
+  useGallery,
+  type GalleryRun,
+} from '../run/gallery.ts';
+import { replaceDocument, toast, useEditor } from '../store/editor-store.ts';
+import { addNode } from '../store/graph-actions.ts';
+import { layout } from '../commands.ts';
+
+function blobToDataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error ?? new Error('read failed'));
+    r.readAsDataURL(blob);
+  });
+}
+
+function fileName(run: GalleryRun, i: number): string {
+  const safe = (run.name || 'fooocus-flow').replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
+  return `${safe}-${run.seed}-${i + 1}.png`;
+}
+
+function download(run: GalleryRun, i: number): void {
+  const img = run.images[i];
+  if (!img) return;
+  const a = document.createElement('a');
+  a.href = img.src;
+  a.download = fileName(run, i);
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+function downloadAll(run: GalleryRun): void {
+  run.images.forEach((_, i) => download(run, i));
+}
+
+/** Replaces the canvas with the workflow that made a result (one undo step). */
+export function openRunWorkflow(run: GalleryRun): void {
+  const parsed = parseWorkflowJson(run.workflow);
+  if (!parsed.ok) return;
+  replaceDocument(parsed.workflow);
+  openGallery(false);
+  requestAnimationFrame(() => layout());
+}
+
+/** Puts a result into the selected Input Image node, or into a new one. */
+export async function putAsInput(run: GalleryRun, i: number): Promise<void> {
+  const img = run.images[i];
+  if (!img) return;
+  const dataUrl = await blobToDataUrl(img.blob);
+  const s = useEditor.getState();
+  const sel = Object.keys(s.selectedNodes);
+  const target =
+    sel.length === 1 ? s.doc.nodes.find((n) => n.id === sel[0] && n.kind === 'inputImage') : undefined;
+  if (target) setNodeImage(target.id, 'image', dataUrl, { width: img.width, height: img.height });
+  else addNode('inputImage', viewCentre(), { image: dataUrl, width: img.width, height: img.height });
+  openGallery(false);
+  toast('info', s.lang === 'zh' ? '已用作输入图像。' : 'Used as Input Image.');
+}
+
+/** Every run's results, newest first, with a lightbox that zooms and compares two images side by side. */
+export function Gallery() {
+  const { t, lang } = useI18n();
+  const open = useGallery((s) => s.open);
+  const runs = useGallery((s) => s.runs);
+  const lightbox = useGallery((s) => s.lightbox);
+  if (!open) return null;
+  const fmt = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+  });
+  const total = runs.reduce((n, r) => n + r.images.length, 0);
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && openGallery(false)}>
+      <div className="dialog gallery" role="dialog" aria-modal="true" aria-labelledby="gallery-title">
+        <header className="dialog-head">
+          <h2 id="gallery-title">
+            {t('gallery.title')}{' '}
+            <span className="status">{t('gallery.count', { n: total, runs: runs.length })}</span>
+          </h2>
+          {runs.length > 0 && (
+            <button type="button" className="small danger" onClick={() => void removeAllRuns()}>
+              {t('gallery.clear')}
+            </button>
+          )}
+          <button type="button" className="small" onClick={() => openGallery(false)} autoFocus>
+            {t('dialog.close')}
+          </button>
+        </header>
+        {runs.length === 0 && <p className="hint">{t('gallery.empty')}</p>}
+        <div className="gallery-runs" data-testid="gallery">
+          {[...runs].reverse().map((run) => (
+            <section key={run.id} className="gallery-run" data-run={run.id}>
+              <header>
+                <strong>{run.name}</strong>
+                <span className="status">
+                  {fmt.format(run.at)} · {t('run.seed')} {run.seed}
+                  {run.stopped ? ` · ${t('gallery.stopped')}` : ''}
+                </span>
+                <span className="push-right" />
+                <button type="button" className="small" onClick={() => openRunWorkflow(run)}>
+                  {t('gallery.openWorkflow')}
+                </button>
+                <button type="button" className="small" onClick={() => downloadAll(run)}>
+                  {t('gallery.downloadAll')}
+                </button>
+                <button type="button" className="small" onClick={() => void removeRun(run.id)}>
+                  {t('gallery.delete')}
+                </button>
+              </header>
+              <div className="gallery-grid">
+                {run.images.map((img, i) => (
+                  <button
+                    key={i}
+                    type="button"
+                    className="gallery-item"
+                    data-testid="gallery-item"
+                    onClick={() =>
+                      useGallery.setState({ lightbox: { runId: run.id, index: i }, compare: null })
+                    }
+                  >
+                    <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} loading="lazy" />
+                    <span className="image-size">{`${img.width} × ${img.height}`}</span>
+                  </button>
+                ))}
+              </div>
+            </section>
+          ))}
+        </div>
+        {lightbox && <Lightbox />}
+      </div>
+    </div>
+  );
+}
+
+function Lightbox() {
+  const { t } = useI18n();
+  const lightbox = useGallery((s) => s.lightbox);
+  const compare = useGallery((s) => s.compare);
+  const runs = useGallery((s) => s.runs);
+  const [zoom, setZoom] = useState<number | 'fit'>('fit');
+  const [picking, setPicking] = useState(false);
+  const main = findImage(lightbox);
+  const other = findImage(compare);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        useGallery.setState({ lightbox: null, compare: null });
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+  if (!main) return null;
+  const z = (f: number) => setZoom((v) => Math.max(0.1, Math.min(8, (v === 'fit' ? 1 : v) * f)));
+  const style = (w: number) =>
+    zoom === 'fit' ? undefined : { width: `${w * zoom}px`, maxWidth: 'none', maxHeight: 'none' };
+  const all = runs.flatMap((r) => r.images.map((img, index) => ({ r, img, index })));
+  return (
+    <div className="lightbox" role="dialog" aria-label={t('gallery.lightbox')} data-testid="lightbox">
+      <div className="lightbox-bar">
+        <span className="status">
+          {main.run.name} · {t('run.seed')} {main.run.seed} · {main.image.width} × {main.image.height}
+        </span>
+        <span className="push-right" />
+        <button type="button" className="small" onClick={() => z(1 / 1.25)} aria-label={t('gallery.zoomOut')}>
+          −
+        </button>
+        <button type="button" className="small" onClick={() => setZoom('fit')}>
+          {t('gallery.fit')}
+        </button>
+        <button type="button" className="small" onClick={() => setZoom(1)}>
+          1:1
+        </button>
+        <button type="button" className="small" onClick={() => z(1.25)} aria-label={t('gallery.zoomIn')}>
+          +
+        </button>
+        <button
+          type="button"
+          className={`small${picking || other ? ' on' : ''}`}
+          aria-pressed={picking || !!other}
+          onClick={() => {
+            if (other) useGallery.setState({ compare: null });
+            else setPicking((p) => !p);
+          }}
+        >
+          {other ? t('gallery.endCompare') : t('gallery.compare')}
+        </button>
+        <button type="button" className="small" onClick={() => download(main.run, lightbox!.index)}>
+          {t('gallery.download')}
+        </button>
+        <button type="button" className="small" onClick={() => void putAsInput(main.run, lightbox!.index)}>
+          {t('gallery.useAsInput')}
+        </button>
+        <button type="button" className="small" onClick={() => openRunWorkflow(main.run)}>
+          {t('gallery.openWorkflow')}
+        </button>
+        <button
+          type="button"
+          className="small"
+          onClick={() => useGallery.setState({ lightbox: null, compare: null })}
+        >
+          {t('dialog.close')}
+        </button>
+      </div>
+      <div
+        className={`lightbox-view${other ? ' split' : ''}${zoom === 'fit' ? ' fit' : ''}`}
+        onWheel={(e) => {
+          if (!e.ctrlKey && zoom === 'fit') return;
+          e.preventDefault();
+          z(e.deltaY < 0 ? 1.1 : 1 / 1.1);
+        }}
+      >
+        <figure>
+          <img src={main.image.src} alt={t('gallery.result')} style={style(main.image.width)} />
+          {other && (
+            <figcaption className="status">
+              {t('run.seed')} {main.run.seed} · {main.image.width} × {main.image.height}
+            </figcaption>
+          )}
+        </figure>
+        {other && (
+          <figure>
+            <img src={other.image.src} alt={t('gallery.compareWith')} style={style(other.image.width)} />
+            <figcaption className="status">
+              {t('run.seed')} {other.run.seed} · {other.image.width} × {other.image.height}
+            </figcaption>
+          </figure>
+        )}
+      </div>
+      {picking && !other && (
+        <div className="compare-pick">
+          <p className="status">{t('gallery.pickCompare')}</p>
+          <div className="compare-strip">
+            {all.map(({ r, img, index }) => (
+              <button
+                key={`${r.id}-${index}`}
+                type="button"
+                className="gallery-item small-thumb"
+                onClick={() => {
+                  useGallery.setState({ compare: { runId: r.id, index } });
+                  setPicking(false);
+                }}
+              >
+                <img src={img.src} alt="" />
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

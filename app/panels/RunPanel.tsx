@@ -1,0 +1,195 @@
+import { getKind } from '../../nodes/registry.ts';
+import { useI18n } from '../i18n/i18n.ts';
+import { openGallery, useGallery } from '../run/gallery.ts';
+import { isBusy, useRun } from '../run/run-store.ts';
+import { startRun, stopRun } from '../run/runner.ts';
+import { useSettings } from '../run/settings.ts';
+import { useEditor } from '../store/editor-store.ts';
+import { focusNode } from './Problems.tsx';
+
+/** Run (Ctrl+Enter), progress with the stage and the live preview, Stop, and what the server said. */
+export function RunPanel() {
+  const { t, l, lang } = useI18n();
+  const compiled = useEditor((s) => s.compiled);
+  const stale = useEditor((s) => s.compiledRevision !== s.docRevision);
+  const nodes = useEditor((s) => s.doc.nodes);
+  const run = useRun();
+  const check = useSettings((s) => s.check);
+  const lastRun = useGallery((s) =>
+    run.resultRunId ? s.runs.find((r) => r.id === run.resultRunId) : undefined,
+  );
+  const busy = isBusy(run.phase);
+  const errors = (compiled?.diagnostics ?? []).filter((d) => d.severity === 'error');
+  const blocked = !compiled || errors.length > 0;
+  const nodeName = (id: string | undefined) => {
+    const n = id ? nodes.find((x) => x.id === id) : undefined;
+    const k = n ? getKind(n.kind) : undefined;
+    return n ? n.label || (k ? l(k.title) : n.kind) : '';
+  };
+  const runningLabels = run.running.map((i) => run.stages[i]).filter((s) => !!s);
+  const serverDiags = Object.values(run.serverDiags).flat();
+  const pct = Math.round(run.progress);
+
+  return (
+    <section className="run-panel" aria-label={t('run.title')} data-phase={run.phase}>
+      <header>
+        <h2>{t('run.title')}</h2>
+        {busy ? (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void stopRun()}
+            disabled={run.phase !== 'running'}
+            data-testid="stop"
+          >
+            ■ {run.phase === 'stopping' ? t('run.stopping') : t('run.stop')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void startRun()}
+            disabled={blocked || stale}
+            title="Ctrl+Enter"
+            data-testid="run"
+            aria-describedby={blocked ? 'run-reasons' : undefined}
+          >
+            ▶ {t('run.run')}
+          </button>
+        )}
+        <span className="status">Ctrl+Enter</span>
+        <button
+          type="button"
+          className="small push-right"
+          onClick={() => openGallery()}
+          data-testid="open-gallery"
+        >
+          {t('gallery.open')}
+        </button>
+      </header>
+      {!busy && blocked && compiled && (
+        <div id="run-reasons" className="run-reasons" data-testid="run-reasons">
+          <p>{t('run.blocked')}</p>
+          <ul>
+            {errors.map((d, i) => (
+              <li key={i}>
+                <button type="button" className="link" onClick={() => d.nodeId && focusNode(d.nodeId)}>
+                  {d.nodeId ? <strong>{nodeName(d.nodeId)}: </strong> : null}
+                  {l(d.message)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {check.state === 'failed' && !busy && run.phase === 'idle' && (
+        <p className="field-diag warning">
+          {lang === 'zh' ? (check.messageZh ?? check.message) : check.message}
+        </p>
+      )}
+      {run.phase !== 'idle' && (
+        <div className="run-body">
+          <div className="run-progress">
+            <div
+              className="progress"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={pct}
+              aria-label={t('run.progress')}
+              data-testid="progress"
+            >
+              <div className={`bar ${run.phase}`} style={{ width: `${pct}%` }} />
+              <span className="pct">{pct}%</span>
+            </div>
+            <p className="run-message" data-testid="run-message" aria-live="polite">
+              {run.message}
+            </p>
+            {runningLabels.length > 0 && busy && (
+              <p className="run-stage" data-testid="run-stage">
+                {t('run.stage')}:{' '}
+                {runningLabels.map((s, i) => (
+                  <button key={i} type="button" className="link" onClick={() => focusNode(s.nodeId)}>
+                    {l(s.label)}
+                  </button>
+                ))}
+              </p>
+            )}
+            {run.resumed && busy && <p className="status">{t('run.resumed')}</p>}
+            {run.seed !== null && (
+              <p className="status">
+                {t('run.seed')}: <span data-testid="run-seed">{run.seed}</span>
+                {run.taskId ? ` · ${t('run.task')}: ${run.taskId.slice(0, 8)}` : ''}
+              </p>
+            )}
+            {run.phase === 'done' && (
+              <p className="hint ok" data-testid="run-done">
+                {t('run.done', { n: lastRun?.images.length ?? 0 })}
+              </p>
+            )}
+            {run.phase === 'stopped' && (
+              <p className="hint" data-testid="run-stopped">
+                {t('run.stopped', { n: lastRun?.images.length ?? 0 })}
+              </p>
+            )}
+            {run.note && <p className="field-diag warning">{l(run.note)}</p>}
+            {run.error && (
+              <div className="run-error" role="alert" data-testid="run-error">
+                <p>{l(run.error)}</p>
+                {serverDiags.length > 0 && (
+                  <ul>
+                    {serverDiags.map((d, i) => (
+                      <li key={i}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => d.nodeId && focusNode(d.nodeId)}
+                        >
+                          <strong>{nodeName(d.nodeId)}</strong>
+                          {d.field ? ` · ${d.field}` : ''}: {l(d.message)}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {run.looseErrors.length > 0 && (
+                  <ul>
+                    {run.looseErrors.map((e, i) => (
+                      <li key={i}>
+                        <code>{e.field}</code>: {e.message}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                <p className="status">{t('run.graphKept')}</p>
+              </div>
+            )}
+          </div>
+          <div className="run-preview">
+            {busy && run.preview ? (
+              <img src={run.preview} alt={t('run.preview')} data-testid="run-preview" />
+            ) : lastRun && !busy ? (
+              <div className="run-results" data-testid="run-results">
+                {lastRun.images.map((img, i) => (
+                  <button
+                    key={i}
+                    type="button"
+                    className="thumb-button"
+                    onClick={() => {
+                      openGallery();
+                      useGallery.setState({ lightbox: { runId: lastRun.id, index: i } });
+                    }}
+                  >
+                    <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} />
+                  </button>
+                ))}
+              </div>
+            ) : (
+              <div className="preview-empty">{busy ? t('run.waitingPreview') : ''}</div>
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

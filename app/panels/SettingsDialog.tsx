@@ -1,0 +1,133 @@
+import { create } from 'zustand';
+import { useI18n } from '../i18n/i18n.ts';
+import { apiBaseUrl, checkConnection, setConnection, useSettings } from '../run/settings.ts';
+
+export const useSettingsDialog = create<{ open: boolean }>()(() => ({ open: false }));
+export const openSettings = (open = true) => useSettingsDialog.setState({ open });
+
+/** FooocusAPI address and key, a connection check that fills the pickers, the simulated engine's speed. */
+export function SettingsDialog() {
+  const { t, lang } = useI18n();
+  const open = useSettingsDialog((s) => s.open);
+  const s = useSettings();
+  if (!open) return null;
+  const cfg = s.config;
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && openSettings(false)}>
+      <div className="dialog settings" role="dialog" aria-modal="true" aria-labelledby="settings-title">
+        <h2 id="settings-title">{t('settings.title')}</h2>
+        <div className="field">
+          <label className="field-label" htmlFor="set-address">
+            {t('settings.address')}
+          </label>
+          {cfg ? (
+            <>
+              <input id="set-address" type="text" value={cfg.apiOrigin} readOnly />
+              <p className="field-help">{t('settings.viaServer', { base: apiBaseUrl() })}</p>
+            </>
+          ) : (
+            <>
+              <input
+                id="set-address"
+                type="url"
+                value={s.directUrl}
+                onChange={(e) => setConnection({ directUrl: e.target.value })}
+              />
+              <p className="field-help">{t('settings.direct')}</p>
+            </>
+          )}
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="set-key">
+            {t('settings.apiKey')}
+          </label>
+          {cfg?.serverHoldsKey ? (
+            <p className="field-help" data-testid="server-holds-key">
+              {t('settings.serverHoldsKey')}
+            </p>
+          ) : (
+            <>
+              <input
+                id="set-key"
+                type="password"
+                autoComplete="off"
+                value={s.apiKey}
+                onChange={(e) => setConnection({ apiKey: e.target.value })}
+              />
+              <p className="field-help">{t('settings.keyHelp')}</p>
+            </>
+          )}
+        </div>
+        <div className="field">
+          <span className="field-label">{t('settings.simSpeed')}</span>
+          <p className="field-help" data-testid="sim-speed">
+            {cfg?.simSpeed !== undefined
+              ? t('settings.simSpeedValue', { ms: cfg.simSpeed })
+              : t('settings.simSpeedUnknown')}
+          </p>
+        </div>
+        <div className="settings-check">
+          <button
+            type="button"
+            onClick={() => void checkConnection()}
+            disabled={s.check.state === 'checking'}
+            data-testid="check-connection"
+          >
+            {s.check.state === 'checking' ? t('settings.checking') : t('settings.check')}
+          </button>
+          {s.check.state === 'ok' && (
+            <span className="hint ok" data-testid="check-ok">
+              {t('settings.checkOk', {
+                models: s.models.length,
+                loras: s.loras.length,
+                styles: s.styles.length,
+              })}
+            </span>
+          )}
+          {s.check.state === 'failed' && (
+            <span className="field-diag error" role="alert">
+              {lang === 'zh' ? (s.check.messageZh ?? s.check.message) : s.check.message}
+            </span>
+          )}
+        </div>
+        {s.check.state === 'ok' && (
+          <div className="settings-lists">
+            <details open>
+              <summary>
+                {t('settings.models')} ({s.models.length})
+              </summary>
+              <ul data-testid="model-list">
+                {s.models.map((m) => (
+                  <li key={m}>{m}</li>
+                ))}
+              </ul>
+            </details>
+            <details>
+              <summary>LoRA ({s.loras.length})</summary>
+              <ul>
+                {s.loras.map((m) => (
+                  <li key={m}>{m}</li>
+                ))}
+              </ul>
+            </details>
+            <details>
+              <summary>
+                {t('settings.styles')} ({s.styles.length})
+              </summary>
+              <ul>
+                {s.styles.map((m) => (
+                  <li key={m}>{m}</li>
+                ))}
+              </ul>
+            </details>
+          </div>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={() => openSettings(false)} autoFocus>
+            {t('dialog.close')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

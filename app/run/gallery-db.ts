@@ -1,0 +1,117 @@
+import type { Workflow } from '../../nodes/graph.ts';
+
+/**
+ * Every run's results, in their own IndexedDB database: one record per run with the images as
+ * blobs, the workflow and the request that made them. The total is bounded; the oldest runs go
+ * first when a new one would not fit.
+ */
+export interface StoredImage {
+  blob: Blob;
+  width: number;
+  height: number;
+  /** The server's URL at the time (it may be gone later: the blob is what the gallery shows). */
+  url: string;
+}
+
+export interface StoredRun {
+  id: string;
+  /** Epoch ms when the run finished. */
+  at: number;
+  seed: number;
+  name: string;
+  workflow: Workflow;
+  /** The request as sent (JSON text: it can hold large inline images). */
+  requestJson: string;
+  images: StoredImage[];
+  /** Stopped runs keep what was finished. */
+  stopped: boolean;
+  bytes: number;
+}
+
+const DB = 'fooocus-flow-results';
+const STORE = 'runs';
+/** Default bound of the whole gallery. */
+export const DEFAULT_GALLERY_BYTES = 300 * 1024 * 1024;
+
+let dbp: Promise<IDBDatabase> | null = null;
+function open(): Promise<IDBDatabase> {
+  dbp ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('indexedDB open failed'));
+  });
+  return dbp;
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('indexedDB failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('indexedDB aborted'));
+  });
+}
+
+export async function listRuns(): Promise<StoredRun[]> {
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const req = db.transaction(STORE, 'readonly').objectStore(STORE).getAll();
+    req.onsuccess = () => resolve((req.result as StoredRun[]).sort((a, b) => a.at - b.at));
+    req.onerror = () => reject(req.error ?? new Error('indexedDB read failed'));
+  });
+}
+
+export function runBytes(run: Omit<StoredRun, 'bytes'>): number {
+  return (
+    run.images.reduce((n, i) => n + i.blob.size, 0) +
+    run.requestJson.length +
+    JSON.stringify(run.workflow).length
+  );
+}
+
+/**
+ * Which runs to drop (oldest first) so that `incoming` fits under `limit`. A run bigger than the
+ * whole bound is still kept alone: the newest result always survives.
+ */
+export function evictionFor(
+  existing: readonly Pick<StoredRun, 'id' | 'at' | 'bytes'>[],
+  incoming: number,
+  limit: number,
+) {
+  const sorted = [...existing].sort((a, b) => a.at - b.at);
+  let total = sorted.reduce((n, r) => n + r.bytes, 0) + incoming;
+  const drop: string[] = [];
+  for (const r of sorted) {
+    if (total <= limit) break;
+    drop.push(r.id);
+    total -= r.bytes;
+  }
+  return drop;
+}
+
+/** Adds a run, dropping the oldest ones beyond the bound. Returns the ids dropped. */
+export async function addRun(run: StoredRun, limit = DEFAULT_GALLERY_BYTES): Promise<string[]> {
+  const existing = await listRuns();
+  const drop = evictionFor(existing, run.bytes, limit);
+  const db = await open();
+  const tx = db.transaction(STORE, 'readwrite');
+  const store = tx.objectStore(STORE);
+  for (const id of drop) store.delete(id);
+  store.put(run);
+  await done(tx);
+  return drop;
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  const db = await open();
+  const tx = db.transaction(STORE, 'readwrite');
+  tx.objectStore(STORE).delete(id);
+  await done(tx);
+}
+
+export async function clearRuns(): Promise<void> {
+  const db = await open();
+  const tx = db.transaction(STORE, 'readwrite');
+  tx.objectStore(STORE).clear();
+  await done(tx);
+}

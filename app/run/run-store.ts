@@ -1,0 +1,52 @@
+import { create } from 'zustand';
+import type { Diagnostic, PlanStage } from '../../compiler/types.ts';
+import type { LocalText } from '../../nodes/types.ts';
+
+export type RunPhase = 'idle' | 'preparing' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed';
+
+export interface RunState {
+  phase: RunPhase;
+  /** 0–100. */
+  progress: number;
+  message: string;
+  preview: string | null;
+  /** The plan's stages for this run, and which of them run now (indexes). */
+  stages: PlanStage[];
+  running: number[];
+  taskId: string | null;
+  /** True when this run was picked up again after a reload (the server then sends no stage text). */
+  resumed: boolean;
+  seed: number | null;
+  startedAt: number | null;
+  /** What went wrong, in both languages (failed runs), or a note (short result). */
+  error: LocalText | null;
+  note: LocalText | null;
+  /** Server errors tied to nodes (422), shown on the node and field until the next run. */
+  serverDiags: Record<string, Diagnostic[]>;
+  /** Unattached server errors (no node produced the field). */
+  looseErrors: { field: string; message: string }[];
+  /** Ids of the gallery runs this run produced. */
+  resultRunId: string | null;
+}
+
+export const initialRunState = (): RunState => ({
+  phase: 'idle',
+  progress: 0,
+  message: '',
+  preview: null,
+  stages: [],
+  running: [],
+  taskId: null,
+  resumed: false,
+  seed: null,
+  startedAt: null,
+  error: null,
+  note: null,
+  serverDiags: {},
+  looseErrors: [],
+  resultRunId: null,
+});
+
+export const useRun = create<RunState>()(() => initialRunState());
+
+export const isBusy = (p: RunPhase) => p === 'preparing' || p === 'running' || p === 'stopping';

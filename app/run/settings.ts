@@ -1,0 +1,131 @@
+import { create } from 'zustand';
+import { createFooocusClient, type FooocusClient } from '../../api/index.ts';
+
+/**
+ * Where runs go. With the Fooocus Flow app server (`npm start`), the editor talks to `/api` on its
+ * own origin and the server forwards to the one FooocusAPI it was started with (adding the key when
+ * it holds one). Without it (e.g. `vite dev` alone), the user types the FooocusAPI address.
+ */
+export interface AppConfig {
+  apiBase: string;
+  apiOrigin: string;
+  serverHoldsKey: boolean;
+  /** Simulated engine speed in ms per step, when the server tells it (not yet: see the report). */
+  simSpeed?: number | undefined;
+}
+
+export type CheckState =
+  | { state: 'idle' }
+  | { state: 'checking' }
+  | { state: 'ok'; at: number }
+  | { state: 'failed'; message: string; messageZh?: string | undefined };
+
+export interface SettingsState {
+  /** null until /app/config answered (or failed). */
+  config: AppConfig | null;
+  configLoaded: boolean;
+  /** FooocusAPI address typed by the user; used only when there is no app server. */
+  directUrl: string;
+  /** Sent as X-API-KEY; kept in this browser only. Not used when the app server holds the key. */
+  apiKey: string;
+  check: CheckState;
+  models: string[];
+  loras: string[];
+  styles: string[];
+}
+
+const KEY = 'fooocus-flow.connection';
+const DEFAULT_DIRECT = 'http://127.0.0.1:7866';
+
+function saved(): Partial<Pick<SettingsState, 'directUrl' | 'apiKey'>> {
+  try {
+    const v = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Record<string, unknown>;
+    return {
+      ...(typeof v.directUrl === 'string' ? { directUrl: v.directUrl } : {}),
+      ...(typeof v.apiKey === 'string' ? { apiKey: v.apiKey } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+export const useSettings = create<SettingsState>()(() => ({
+  config: null,
+  configLoaded: false,
+  directUrl: DEFAULT_DIRECT,
+  apiKey: '',
+  check: { state: 'idle' },
+  models: [],
+  loras: [],
+  styles: [],
+  ...(typeof localStorage === 'undefined' ? {} : saved()),
+}));
+
+export function setConnection(patch: Partial<Pick<SettingsState, 'directUrl' | 'apiKey'>>): void {
+  useSettings.setState({ ...patch, check: { state: 'idle' } });
+  const s = useSettings.getState();
+  localStorage.setItem(KEY, JSON.stringify({ directUrl: s.directUrl, apiKey: s.apiKey }));
+}
+
+/** Reads /app/config once at start-up; a plain static host answers HTML or 404, meaning "no app server". */
+export async function loadAppConfig(): Promise<void> {
+  let config: AppConfig | null = null;
+  try {
+    const res = await fetch('/app/config', { headers: { accept: 'application/json' } });
+    if (res.ok && (res.headers.get('content-type') ?? '').includes('json')) {
+      const v = (await res.json()) as Partial<AppConfig>;
+      if (typeof v.apiBase === 'string' && typeof v.apiOrigin === 'string')
+        config = {
+          apiBase: v.apiBase,
+          apiOrigin: v.apiOrigin,
+          serverHoldsKey: v.serverHoldsKey === true,
+          simSpeed: typeof v.simSpeed === 'number' ? v.simSpeed : undefined,
+        };
+    }
+  } catch {
+    // no app server: the user sets the address
+  }
+  useSettings.setState({ config, configLoaded: true });
+}
+
+/** The FooocusAPI base the browser talks to. */
+export function apiBaseUrl(s: SettingsState = useSettings.getState()): string {
+  if (s.config) return new URL(s.config.apiBase, location.origin).href.replace(/\/+$/, '');
+  return s.directUrl.replace(/\/+$/, '');
+}
+
+/** The key the browser sends: none when the app server adds its own. */
+export function browserApiKey(s: SettingsState = useSettings.getState()): string | undefined {
+  if (s.config?.serverHoldsKey) return undefined;
+  return s.apiKey || undefined;
+}
+
+let cached: { base: string; key: string | undefined; client: FooocusClient } | null = null;
+
+export function getClient(): FooocusClient {
+  const base = apiBaseUrl();
+  const key = browserApiKey();
+  if (!cached || cached.base !== base || cached.key !== key)
+    cached = { base, key, client: createFooocusClient({ baseUrl: base, apiKey: key }) };
+  return cached.client;
+}
+
+/** Connection check: lists the server's models, LoRAs and styles (they then feed the pickers). */
+export async function checkConnection(): Promise<void> {
+  useSettings.setState({ check: { state: 'checking' } });
+  try {
+    const client = getClient();
+    const [models, styles] = await Promise.all([client.listModels(), client.listStyles()]);
+    useSettings.setState({
+      check: { state: 'ok', at: Date.now() },
+      models: models.model_filenames,
+      loras: models.lora_filenames,
+      styles,
+    });
+  } catch (e) {
+    const err = e as { message?: string; messageZh?: string };
+    useSettings.setState({
+      check: { state: 'failed', message: err.message ?? String(e), messageZh: err.messageZh },
+    });
+  }
+}
