@@ -166,9 +166,14 @@ function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
   }
   if (s.mode === 'pass-through') b.set('enhance_input_image', imageOf(s.source, ctx.images), src);
 
-  if (s.mode !== 'pass-through' && ctx.imagePrompts.length) {
+  // G-1: pack from slot 0, leaving out prompts with no reference wired (reported as errors), so a
+  // gap never lands in slot 0, which decides the server's mode.
+  const withImage = ctx.imagePrompts.filter((ip) =>
+    (ctx.chain.g.incoming.get(ip.id) ?? []).some((e) => e.targetHandle === 'image'),
+  );
+  if (s.mode !== 'pass-through' && withImage.length) {
     const items: ImagePromptItem[] = [];
-    ctx.imagePrompts.slice(0, 4).forEach((ip, slot) => {
+    withImage.slice(0, 4).forEach((ip, slot) => {
       const refEdge = (ctx.chain.g.incoming.get(ip.id) ?? []).find((e) => e.targetHandle === 'image');
       const ref = refEdge ? ctx.chain.g.node.get(refEdge.source) : undefined;
       const type = ip.params.cn_type as keyof typeof CN_TYPE_DEFAULTS;
@@ -189,7 +194,7 @@ function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
     b.set(
       'controlnet_image',
       items,
-      ctx.imagePrompts.slice(0, 4).map((ip) => ({ nodeId: ip.id })),
+      withImage.slice(0, 4).map((ip) => ({ nodeId: ip.id })),
     );
     // G-2: the mixing flags exactly when image prompts meet a main-pass uov / inpaint.
     const uov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
@@ -197,12 +202,12 @@ function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
     if (uov)
       b.set('mixing_image_prompt_and_vary_upscale', true, [
         { nodeId: uov.id },
-        ...ctx.imagePrompts.map((ip) => ({ nodeId: ip.id })),
+        ...withImage.map((ip) => ({ nodeId: ip.id })),
       ]);
     if (inp)
       b.set('mixing_image_prompt_and_inpaint', true, [
         { nodeId: inp.id },
-        ...ctx.imagePrompts.map((ip) => ({ nodeId: ip.id })),
+        ...withImage.map((ip) => ({ nodeId: ip.id })),
       ]);
   }
 

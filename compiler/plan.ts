@@ -45,7 +45,13 @@ export function buildPlan(ctx: CompileContext): Plan {
       if (mainIds.has(n.id) && predictsDirectReturn(n, current)) mainDirectReturn = true;
       current =
         current &&
-        upscaleSize(current, workerUpscaleMethod(String(n.params.method), Number(n.params.factor)));
+        upscaleSize(
+          current,
+          // Only the main pass rewrites Custom to its factor; in the enhance stage it acts as 1.0x (§3.1).
+          s.enhanceUov?.node === n
+            ? String(n.params.method)
+            : workerUpscaleMethod(String(n.params.method), Number(n.params.factor)),
+        );
       if (current) current = { width: current.width, height: current.height };
     } else if (n.kind === 'inpaint') {
       current =
@@ -118,7 +124,11 @@ export function buildPlan(ctx: CompileContext): Plan {
         )
       : undefined;
 
-  const mode = serverMode(s.mode, ctx.imagePrompts.length > 0);
+  // Only prompts with a reference reach slot 0, which is what makes the server pick its ip mode.
+  const sentPrompts = ctx.imagePrompts.filter((ip) =>
+    (ctx.chain.g.incoming.get(ip.id) ?? []).some((e) => e.targetHandle === 'image'),
+  );
+  const mode = serverMode(s.mode, sentPrompts.length > 0);
   return {
     mode,
     stages,

@@ -113,6 +113,34 @@ export function checkSources(ctx: CompileContext): void {
       );
     }
   }
+  for (const ip of ctx.imagePrompts) {
+    if (!(ctx.chain.g.incoming.get(ip.id) ?? []).some((e) => e.targetHandle === 'image')) {
+      ctx.d.error(
+        'S-missing-input',
+        ip.id,
+        t(
+          'This image prompt has no reference image: wire an Input Image into it (it is left out of the request until then).',
+          '此图像提示没有参考图像：请连接一个输入图像（在此之前它不会包含在请求中）。',
+        ),
+        { field: 'image' },
+      );
+    }
+  }
+  if (s?.mode === 'pass-through' && !s.enhanceUov && s.regions.length === 0) {
+    ctx.d.error(
+      'S-nothing-to-do',
+      ctx.chain.output?.id ?? s.source.id,
+      s.disabledRegions.length
+        ? t(
+            'Every Enhance Region on the chain is disabled, so Fooocus would do nothing with the uploaded image and return no images. Enable a region or add a step.',
+            '链上所有区域增强都已禁用，Fooocus 不会处理上传的图像，也不会返回图像。请启用一个区域或添加步骤。',
+          )
+        : t(
+            'The uploaded image goes straight to Output: Fooocus would do nothing with it and return no images. Add a step between them (Vary, Upscale, Inpaint or Enhance Region).',
+            '上传的图像直接连到输出：Fooocus 不会处理它，也不会返回图像。请在两者之间添加步骤（变化、放大、重绘或区域增强）。',
+          ),
+    );
+  }
   // Masks and image prompts that lead nowhere are left out of the request.
   for (const n of ctx.wf.nodes) {
     const outgoing = ctx.chain.g.outgoing.get(n.id) ?? [];
@@ -181,18 +209,18 @@ export function checkSettings(ctx: CompileContext): void {
       { field: 'image_number' },
     );
   }
-  for (const flag of ['debugging_dino', 'debugging_enhance_masks_checkbox'] as const) {
-    if (ctx.settings[flag] === true && settingsId) {
-      ctx.d.warn(
-        'G-25',
-        settingsId,
-        t(
-          `${flag} is a debugging switch: it changes the masks Fooocus uses. Turn it off for normal runs.`,
-          `${flag} 是调试开关，会改变 Fooocus 使用的蒙版。正常运行时请关闭。`,
-        ),
-        { field: flag },
-      );
-    }
+  const DEBUG_FLAGS = {
+    debugging_dino: t(
+      'debugging_dino is a debugging switch: enhance regions use the detection boxes as masks instead of SAM’s outlines. Turn it off for normal runs.',
+      'debugging_dino 是调试开关：区域增强会用检测框代替 SAM 轮廓作为蒙版。正常运行时请关闭。',
+    ),
+    debugging_enhance_masks_checkbox: t(
+      'debugging_enhance_masks_checkbox has no effect through the API: the mask previews it adds are dropped from the results. Turn it off.',
+      'debugging_enhance_masks_checkbox 通过 API 不起作用：它添加的蒙版预览会从结果中丢弃。请关闭。',
+    ),
+  } as const;
+  for (const [flag, message] of Object.entries(DEBUG_FLAGS)) {
+    if (ctx.settings[flag] === true && settingsId) ctx.d.warn('G-25', settingsId, message, { field: flag });
   }
   if (settingsId) checkCatalog(ctx, settingsId);
   if (settingsId && s) {
@@ -228,10 +256,12 @@ export function checkUov(ctx: CompileContext): void {
       );
     }
     const prompt = String(ctx.settings.prompt ?? '').trim();
+    const directReturn = s.mainDirectReturn && s.main[0] === n;
     if (
       n.kind === 'upscale' &&
       n.params.method !== 'Upscale (Fast 2x)' &&
       n.params.method !== 'Disabled' &&
+      !directReturn &&
       prompt
     ) {
       ctx.d.warn(
@@ -245,6 +275,8 @@ export function checkUov(ctx: CompileContext): void {
       );
     }
   }
+  checkDirectReturn(ctx);
+  checkCustomFactor(ctx);
   // G-14: the strength overrides are global, shared by the main-pass and the enhance-stage step.
   for (const kind of ['vary', 'upscale'] as const) {
     const same = uovs.filter((n) => n.kind === kind);
@@ -429,22 +461,21 @@ export function checkImagePrompts(ctx: CompileContext): void {
     const stop = Number(ip.params.cn_stop);
     const uov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
     const inpaint = s.main.find((n) => n.kind === 'inpaint');
+    // Inpaint wins the main pass when both are there (G-3), so its denoise is the one that counts.
+    const step = inpaint ?? uov;
+    const denoise = step && !s.mainDirectReturn ? mainDenoise(step) : null;
+    const starts = denoise === null ? null : startProgress(denoise);
     const partial =
-      (uov?.kind === 'vary' &&
-        uov.params.method === 'Vary (Subtle)' &&
-        stop <= 0.6 && { what: 'Vary (Subtle)', limit: 0.6 }) ||
-      (uov?.kind === 'upscale' && stop <= 0.8 && { what: 'Upscale', limit: 0.8 }) ||
-      (inpaint &&
-        !uov &&
-        Number(inpaint.params.inpaint_strength) <= 0.5 &&
-        stop <= 0.6 && { what: 'Improve Detail', limit: 0.6 });
+      starts !== null && stop <= starts + 0.01
+        ? { what: `${name(step!).en} (denoise ${denoise})`, limit: Math.round(starts * 100) / 100 }
+        : null;
     if (partial) {
       ctx.d.warn(
         'G-11',
         ip.id,
         t(
-          `With ${partial.what} the diffusion starts late, so an image prompt that stops at ${stop} (≤ ~${partial.limit}) likely has no effect. Raise "Stop at".`,
-          `使用 ${partial.what} 时扩散开始得较晚，在 ${stop}（≤ 约 ${partial.limit}）停止的图像提示很可能不起作用。请提高“停止于”。`,
+          `With ${partial.what} the diffusion starts late (at about ${partial.limit} of the way), so an image prompt that stops at ${stop} likely has no effect. Raise "Stop at".`,
+          `使用 ${partial.what} 时扩散开始得较晚（约在 ${partial.limit} 处），在 ${stop} 停止的图像提示很可能不起作用。请提高“停止于”。`,
         ),
         {
           field: 'cn_stop',
@@ -628,5 +659,136 @@ function checkCatalog(ctx: CompileContext, settingsId: string): void {
         );
       }
     }
+  }
+}
+
+/** The denoise the main pass runs at: the override when set (> 0), else Fooocus's built-in value. */
+function mainDenoise(n: WorkflowNode): number {
+  if (n.kind === 'inpaint') return Number(n.params.inpaint_strength);
+  const override = Number(n.params.strength);
+  if (override > 0) return override;
+  if (n.kind === 'upscale') return 0.382;
+  return n.params.method === 'Vary (Strong)' ? 0.85 : 0.5;
+}
+
+/**
+ * Diffusion progress at the first step for a given denoise ("Stop at" is compared with this, not with
+ * the step index). Offline estimate for SDXL/karras/30 steps (fooocus-semantics §3.2): denoise 0.382
+ * starts at ≈ 0.79, 0.5 at ≈ 0.59, 0.85 at ≈ 0.11, 1.0 at 0. Linear in between; an estimate.
+ */
+function startProgress(denoise: number): number {
+  const points: [number, number][] = [
+    [0, 1],
+    [0.382, 0.79],
+    [0.5, 0.59],
+    [0.85, 0.11],
+    [1, 0],
+  ];
+  const d = Math.min(1, Math.max(0, denoise));
+  for (let i = 1; i < points.length; i++) {
+    const [d0, p0] = points[i - 1]!;
+    const [d1, p1] = points[i]!;
+    if (d <= d1) return p0 + ((d - d0) / (d1 - d0)) * (p1 - p0);
+  }
+  return 0;
+}
+
+/** G-9: a main-pass upscale that returns without diffusion ignores image prompts and image_number. */
+function checkDirectReturn(ctx: CompileContext): void {
+  const s = ctx.stages;
+  if (!s?.mainDirectReturn) return;
+  const up = s.main[0]!;
+  const why =
+    up.params.method === 'Upscale (Fast 2x)'
+      ? t('Fast 2x upscale returns its image without diffusion', '快速 2 倍放大不经扩散直接返回图像')
+      : t(
+          'This upscale’s result is over 2800 px, so Fooocus returns it without diffusion',
+          '此放大结果超过 2800 像素，Fooocus 会不经扩散直接返回',
+        );
+  for (const ip of ctx.imagePrompts) {
+    const edge = (ctx.chain.g.outgoing.get(ip.id) ?? []).find((e) => e.targetHandle === 'imagePrompts');
+    ctx.d.error(
+      'G-9',
+      ip.id,
+      t(
+        `${why.en}: image prompts are ignored. Remove this image prompt, or pick Upscale 1.5x/2x.`,
+        `${why.zh}：图像提示会被忽略。请删除此图像提示，或改用 1.5 倍/2 倍放大。`,
+      ),
+      edge
+        ? { fix: { label: t('Remove the wire', '删除连线'), edits: [{ op: 'removeEdge', edgeId: edge.id }] } }
+        : undefined,
+    );
+  }
+  const n = Number(ctx.settings.image_number);
+  const settingsId = ctx.chain.settings?.id;
+  if (n > 1) {
+    ctx.d.error(
+      'G-9',
+      settingsId ?? up.id,
+      t(
+        `${why.en}: it gives one image whatever Images says (${n}). Set Images to 1.`,
+        `${why.zh}：无论图像数量设为多少（${n}）都只得到一张。请把图像数量设为 1。`,
+      ),
+      settingsId
+        ? {
+            field: 'image_number',
+            fix: {
+              label: t('Set Images to 1', '把图像数量设为 1'),
+              edits: [{ op: 'setParam', nodeId: settingsId, param: 'image_number', value: 1 }],
+            },
+          }
+        : undefined,
+    );
+  }
+}
+
+/**
+ * Upscale (Custom) quirks (fooocus-semantics §3.1): in the main pass a factor whose text ends in "2"
+ * (1.2, 2.2, ...) is read as 2x; in the enhance stage Custom is not rewritten and acts as 1.0x.
+ */
+function checkCustomFactor(ctx: CompileContext): void {
+  const s = ctx.stages;
+  if (!s) return;
+  const main = s.main.find((n) => n.kind === 'upscale' && n.params.method === 'Upscale (Custom)');
+  if (main) {
+    const f = Number(main.params.factor);
+    const text = Number.isInteger(f) ? `${f}.0` : String(f);
+    if (text.endsWith('2') && f !== 2) {
+      ctx.d.warn(
+        'S-custom-factor',
+        main.id,
+        t(
+          `Fooocus reads the factor ${text} as 2x (it tests for "2x" in "Upscale (${text}x)" first). Use ${(f + 0.01).toFixed(2)} or another factor not ending in 2.`,
+          `Fooocus 会把倍数 ${text} 当作 2 倍（它先在“Upscale (${text}x)”中查找“2x”）。请改用 ${(f + 0.01).toFixed(2)} 或其他不以 2 结尾的倍数。`,
+        ),
+        {
+          field: 'factor',
+          fix: {
+            label: t(`Use ${(f + 0.01).toFixed(2)}`, `改用 ${(f + 0.01).toFixed(2)}`),
+            edits: [
+              { op: 'setParam', nodeId: main.id, param: 'factor', value: Number((f + 0.01).toFixed(2)) },
+            ],
+          },
+        },
+      );
+    }
+  }
+  const stageB = s.enhanceUov?.node;
+  if (stageB?.kind === 'upscale' && stageB.params.method === 'Upscale (Custom)') {
+    ctx.d.warn(
+      'S-custom-factor',
+      stageB.id,
+      t(
+        'In the enhance stage Fooocus does not apply the custom factor: it upscales and brings the image back to its size (1.0x), then refines. Use 1.5x or 2x here.',
+        '在增强阶段 Fooocus 不会应用自定义倍数：放大后又恢复原尺寸（1.0 倍）再精修。此处请使用 1.5 倍或 2 倍。',
+      ),
+      {
+        field: 'method',
+        fix: {
+          label: t('Use 2x', '改用 2 倍'),
+          edits: [{ op: 'setParam', nodeId: stageB.id, param: 'method', value: 'Upscale (2x)' }],
+        },
+      },
+    );
   }
 }

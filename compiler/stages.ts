@@ -23,6 +23,8 @@ export interface Stages {
   regions: WorkflowNode[];
   /** Disabled regions on the chain (left out of the request). */
   disabledRegions: WorkflowNode[];
+  /** The main-pass upscale returns its image without diffusion (Fast 2x or > 2800 px): no prompts, N = 1. */
+  mainDirectReturn: boolean;
 }
 
 const isUov = (n: WorkflowNode) => n.kind === 'vary' || n.kind === 'upscale';
@@ -53,7 +55,14 @@ export function assignStages(
     return null;
   }
   const ops = chain.slice(1, -1);
-  const stages: Stages = { mode: 'text-to-image', source, main: [], regions: [], disabledRegions: [] };
+  const stages: Stages = {
+    mode: 'text-to-image',
+    source,
+    main: [],
+    regions: [],
+    disabledRegions: [],
+    mainDirectReturn: false,
+  };
   let rest = ops;
 
   if (source.kind === 'inputImage') {
@@ -77,6 +86,7 @@ export function assignStages(
       } else {
         stages.mode = 'uov';
         stages.main.push(first);
+        stages.mainDirectReturn = first.kind === 'upscale' && predictsDirectReturn(first, sizeOf(source.id));
         rest = ops.slice(1);
         // G-3: a main-pass inpaint right after the main-pass uov (the "hodgepodge" example).
         if (rest[0]?.kind === 'inpaint') {

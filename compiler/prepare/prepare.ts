@@ -38,8 +38,8 @@ export async function prepareImages(wf: Workflow, adapter: ImageAdapter): Promis
           nodeId: n.id,
           field: 'image',
           message: t(
-            `This image cannot be read (${(err as Error).message}). Use an 8-bit PNG or JPEG.`,
-            `无法读取此图像（${(err as Error).message}）。请使用 8 位 PNG 或 JPEG。`,
+            `This image cannot be decoded: its data looks truncated or corrupt (${(err as Error).message.trim()}). Load the file again; use an 8-bit PNG or JPEG.`,
+            `无法解码此图像：数据似乎被截断或已损坏（${(err as Error).message.trim()}）。请重新载入文件，并使用 8 位 PNG 或 JPEG。`,
           ),
         });
       }
@@ -57,6 +57,23 @@ export async function prepareImages(wf: Workflow, adapter: ImageAdapter): Promis
     const target = maskTarget(m, g, images);
     let mask = binarizeMask(raw, m.params.invert === true);
     if (target && (target.width !== mask.width || target.height !== mask.height)) {
+      // G-6: a mask of another size would crash the worker, so it is fitted here, and the user told.
+      const stretched = Math.abs(target.width / target.height - mask.width / mask.height) > 0.01;
+      diagnostics.push({
+        severity: stretched ? 'warning' : 'info',
+        code: 'G-6',
+        nodeId: m.id,
+        field: 'image',
+        message: stretched
+          ? t(
+              `The mask is ${mask.width}×${mask.height} but its image is ${target.width}×${target.height}, another shape: it is stretched to fit, so painted areas move. Paint the mask on this image instead.`,
+              `蒙版为 ${mask.width}×${mask.height}，而图像为 ${target.width}×${target.height}，宽高比不同：蒙版会被拉伸以适配，涂抹区域会错位。请在这张图像上重新绘制蒙版。`,
+            )
+          : t(
+              `The mask is ${mask.width}×${mask.height} and its image ${target.width}×${target.height}; a different size would crash the worker, so the mask is resized before sending.`,
+              `蒙版为 ${mask.width}×${mask.height}，图像为 ${target.width}×${target.height}；尺寸不同会使工作进程崩溃，因此发送前会缩放蒙版。`,
+            ),
+      });
       mask = resizeNearest(mask, target.width, target.height);
     }
     if (whiteShare(mask) === 0) {

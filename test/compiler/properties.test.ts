@@ -392,12 +392,18 @@ const t2iArb = fc
 
 const uovRequestArb = fc
   .tuple(settingsArb, dataUrl, uovArb('', true), imagePromptsArb)
-  .map(([s, image, uov, ips]) => ({
-    ...s,
-    uov_input_image: image,
-    ...uov,
-    ...(ips.length ? { controlnet_image: ips, mixing_image_prompt_and_vary_upscale: true } : {}),
-  }));
+  .map(([s, image, uov, ips]) => {
+    // G-9: Fast 2x returns one image without diffusion, so a request with image prompts or
+    // image_number > 1 is one the compiler rejects, not one it expresses.
+    const fast = uov.uov_method === 'Upscale (Fast 2x)';
+    return {
+      ...s,
+      ...(fast ? { image_number: 1 } : {}),
+      uov_input_image: image,
+      ...uov,
+      ...(ips.length && !fast ? { controlnet_image: ips, mixing_image_prompt_and_vary_upscale: true } : {}),
+    };
+  });
 
 const inpaintRequestArb = fc
   .tuple(
