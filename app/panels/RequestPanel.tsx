@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { serverCatalog } from '../store/compile-scheduler.ts';
 import { compile } from '../../compiler/compile.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
 import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
@@ -30,7 +31,7 @@ export function snippetBaseUrl(): string {
 export async function snippetFor(lang: SnippetLanguage, withKey: boolean): Promise<string> {
   const doc = useEditor.getState().doc;
   const prep = await prepareImages(doc, browserImageAdapter).catch(() => ({ images: {} }));
-  const res = compile(doc, { images: prep.images });
+  const res = compile(doc, { images: prep.images, catalog: serverCatalog() });
   const key = useSettings.getState().apiKey;
   return toSnippet(lang, res.request, {
     baseUrl: snippetBaseUrl(),

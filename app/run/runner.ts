@@ -1,4 +1,5 @@
 import { compile } from '../../compiler/compile.ts';
+import { serverCatalog } from '../store/compile-scheduler.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
 import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
 import { randomSeed } from '../../compiler/seed.ts';
@@ -141,7 +142,7 @@ export async function startRun(): Promise<void> {
       });
       return;
     }
-    res = compile(workflow, { seed: randomSeed(), images: prep.images });
+    res = compile(workflow, { seed: randomSeed(), images: prep.images, catalog: serverCatalog() });
   } catch (e) {
     set({ phase: 'failed', error: describe(e) });
     return;

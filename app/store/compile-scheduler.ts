@@ -1,6 +1,20 @@
 import { compile } from '../../compiler/compile.ts';
-import type { CompileResult, Diagnostic } from '../../compiler/types.ts';
+import type { CompileOptions, CompileResult, Diagnostic } from '../../compiler/types.ts';
 import { useEditor } from './editor-store.ts';
+import { useSettings } from '../run/settings.ts';
+
+/**
+ * What the connected server has installed, once the connection check listed it: unknown styles,
+ * models and LoRAs are then reported before a run (an unknown name makes Fooocus return nothing).
+ */
+export function serverCatalog(): CompileOptions['catalog'] {
+  const { models, loras, styles } = useSettings.getState();
+  return {
+    ...(styles.length ? { styles } : {}),
+    ...(models.length ? { models } : {}),
+    ...(loras.length ? { loras } : {}),
+  };
+}
 
 /** How long the document must be still before the compiler runs; typing never waits for it. */
 export const COMPILE_DEBOUNCE_MS = 120;
@@ -25,7 +39,7 @@ export function groupDiagnostics(
 /** Compiles the current document now (tests, export). */
 export function compileNow(): CompileResult {
   const s = useEditor.getState();
-  const res = compile(s.doc);
+  const res = compile(s.doc, { catalog: serverCatalog() });
   useEditor.setState({
     compiled: res,
     compiledRevision: s.docRevision,
@@ -48,8 +62,16 @@ export function startCompileScheduler(): () => void {
   const unsub = useEditor.subscribe((s, prev) => {
     if (s.docRevision !== prev.docRevision) schedule();
   });
+  // The server's lists change what is valid: recompile when the connection check brings them.
+  const unsubSettings = useSettings.subscribe((s, prev) => {
+    if (s.models !== prev.models || s.loras !== prev.loras || s.styles !== prev.styles) {
+      useEditor.setState({ compiledRevision: -1 });
+      schedule();
+    }
+  });
   return () => {
     unsub();
+    unsubSettings();
     if (timer) clearTimeout(timer);
   };
 }
