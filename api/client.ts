@@ -3,6 +3,7 @@
  * CLI (Node). Every reply is validated before use; every failure is a `FooocusApiError`.
  */
 import type { FooocusRequest } from '../compiler/request/index.ts';
+import { cancelTask, type CancelOptions, type CancelOutcome, type CancelTarget } from './cancel.ts';
 import { FooocusApiError, messages } from './errors.ts';
 import { followTask, getTask, type FollowOptions, type FollowOutcome } from './follow.ts';
 import { abortOrNetwork, requestJson, send, type HttpContext } from './http.ts';
@@ -59,6 +60,8 @@ export interface RunOptions {
   expectedImages?: ExpectedImages | undefined;
   /** Stream mode: look the finished task up in `/tasks` history afterwards (one request). Default true. */
   findTask?: boolean | undefined;
+  /** Poll mode: told the task id as soon as the server accepted the request (to stop it later). */
+  onSubmitted?: ((taskId: string) => void) | undefined;
 }
 
 export interface GenerateMaskRequest {
@@ -156,6 +159,7 @@ export function createFooocusClient(options: FooocusClientOptions) {
         return { task, images, warnings, receivedAt: outcome.receivedAt };
       }
       const taskId = await submit(request, opts);
+      opts.onSubmitted?.(taskId);
       opts.onProgress?.({ progress: 0, message: 'Submitted, waiting for the server ...' });
       const { record, receivedAt } = await follow(taskId, opts);
       const images = toResultImages(record.result ?? [], imageUrl);
@@ -167,6 +171,23 @@ export function createFooocusClient(options: FooocusClientOptions) {
     } finally {
       activeRuns.delete(marker);
     }
+  }
+
+  /**
+   * After giving up on a run (abort, Ctrl+C): stop the task on the server if it is ours and running,
+   * since a disconnect does not (contract §5.8). Never stops another client's task. Uses no caller
+   * signal: it runs after the caller's has fired.
+   */
+  function cancel(target: CancelTarget, opts: CancelOptions = {}): Promise<CancelOutcome> {
+    return cancelTask(
+      {
+        listTasks: (q) => listTasks(q),
+        getTask: (taskId) => getTask(ctx, taskId),
+        stop: () => control('stop'),
+      },
+      target,
+      opts,
+    );
   }
 
   function follow(taskId: string, opts: FollowOptions = {}): Promise<FollowOutcome> {
@@ -214,6 +235,7 @@ export function createFooocusClient(options: FooocusClientOptions) {
     stream,
     run,
     stop: (opts?: Signal) => control('stop', opts),
+    cancel,
     skip: (opts?: Signal) => control('skip', opts),
     listTasks,
     findTaskByResult,

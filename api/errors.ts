@@ -90,12 +90,26 @@ const EMPTY_RESULT_CAUSES_ZH = [
   '工作进程不接受的重绘引擎或精炼切换方式',
 ];
 
+/** True in a browser (the editor), false in Node (the CLI, tests, the app server). */
+function inBrowser(): boolean {
+  return typeof window !== 'undefined';
+}
+
 export const messages = {
-  network: (origin: string) => ({
+  /**
+   * In a browser a 500 arrives without CORS headers, so it fails exactly like a refused connection;
+   * only there is the crash worth mentioning. In Node a 500 is read and reported as `server`.
+   */
+  network: (origin: string, browser = inBrowser()) => ({
     message:
-      `Could not reach the Fooocus server at ${origin}: the server could not be reached or crashed ` +
-      `(a 500 without CORS headers looks like this in a browser). Check that FooocusAPI is running and the address is right.`,
-    messageZh: `无法连接 ${origin} 的 Fooocus 服务器：服务器无法访问或已崩溃（在浏览器中，没有 CORS 头的 500 错误也会表现为这样）。请确认 FooocusAPI 正在运行且地址正确。`,
+      `Could not reach the Fooocus server at ${origin}: ` +
+      (browser
+        ? 'the server could not be reached or crashed (a 500 without CORS headers looks like this in a browser). '
+        : 'the connection failed (refused, reset or no such host). ') +
+      'Check that FooocusAPI is running and the address is right.',
+    messageZh: browser
+      ? `无法连接 ${origin} 的 Fooocus 服务器：服务器无法访问或已崩溃（在浏览器中，没有 CORS 头的 500 错误也会表现为这样）。请确认 FooocusAPI 正在运行且地址正确。`
+      : `无法连接 ${origin} 的 Fooocus 服务器：连接失败（被拒绝、被重置或找不到主机）。请确认 FooocusAPI 正在运行且地址正确。`,
   }),
   forbidden: () => ({
     message: 'The Fooocus server refused the request (403): the API key is missing or wrong.',

@@ -1,5 +1,7 @@
 export { createFooocusClient } from './client.ts';
 export type { FooocusClient, FooocusClientOptions, GenerateMaskRequest, RunOptions } from './client.ts';
+export { isOurTask } from './cancel.ts';
+export type { CancelOptions, CancelOutcome, CancelTarget } from './cancel.ts';
 export { FooocusApiError, isFooocusApiError } from './errors.ts';
 export type { FooocusApiErrorKind, ValidationDetail } from './errors.ts';
 export type { FollowOptions, FollowOutcome } from './follow.ts';

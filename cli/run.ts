@@ -3,11 +3,12 @@
  * against FooocusAPI (or the in-process simulator) → save results and `run.json`.
  *
  * Exit codes: 0 done; 1 graph errors or a failed run; 2 unreadable or invalid input (arguments,
- * workflow file, --input/--set values).
+ * workflow file, --input/--set values); 130 cancelled (Ctrl+C, or the caller's signal).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createFooocusClient } from '../api/client.ts';
+import type { CancelOutcome } from '../api/cancel.ts';
+import { createFooocusClient, type FooocusClient } from '../api/client.ts';
 import { FooocusApiError } from '../api/errors.ts';
 import type { RunResult } from '../api/results.ts';
 import { mapValidationErrors } from '../api/validation-map.ts';
@@ -15,9 +16,10 @@ import { compile } from '../compiler/compile.ts';
 import { applyExposed } from '../compiler/exposed.ts';
 import { prepareImages } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
-import type { CompileResult } from '../compiler/types.ts';
+import type { CompileResult, Diagnostic, Plan } from '../compiler/types.ts';
 import { parseWorkflowText } from '../compiler/workflow-file/index.ts';
 import type { Workflow } from '../nodes/graph.ts';
+import { getKind } from '../nodes/registry.ts';
 import { startSimEngine } from '../server/sim/index.ts';
 import { formatDiagnostics } from './format.ts';
 import { EXIT, type CliIO } from './io.ts';
@@ -26,13 +28,17 @@ import {
   createProgressBar,
   createStagedDir,
   defaultOutDir,
-  resultFileName,
+  mapResults,
+  type ResultMapping,
 } from './run-output.ts';
 
 export type RunIo = CliIO;
 
 export interface RunExtras {
-  /** Ctrl-C: abort the run and leave nothing behind. */
+  /**
+   * Ctrl-C: abort the run, stop our task on the server if it is running, and leave nothing behind.
+   * Without one, `run` listens for SIGINT itself.
+   */
   signal?: AbortSignal | undefined;
   /** Base of the default `--out`; default `process.cwd()`. */
   cwd?: string | undefined;
@@ -46,14 +52,20 @@ Options:
   --out DIR            where to save results (default ./fooocus-flow-out/<timestamp>)
   --input NAME=FILE    a PNG or JPEG for the exposed image input NAME (repeatable)
   --set NAME=VALUE     a value for the exposed parameter NAME (repeatable)
-  --stream             follow progress over the SSE stream instead of polling
+  --poll               follow progress by polling GET /tasks/{id} (no stage messages)
+                       instead of the SSE stream (the default; --stream forces it)
   --seed N             seed for a workflow that asks for a random one
+
+Ctrl+C cancels: the task is stopped on the server if it is running, nothing is saved, exit code 130.
 `;
+
+/** The conventional exit code of a command ended by SIGINT (128 + 2). */
+const EXIT_CANCELLED = 130;
 
 /** A user error that ends the command with a message and an exit code, not a stack trace. */
 class Exit extends Error {
   constructor(
-    readonly code: (typeof EXIT)['graphErrors' | 'badInput'],
+    readonly code: (typeof EXIT)['graphErrors' | 'badInput'] | typeof EXIT_CANCELLED,
     message: string,
   ) {
     super(message);
@@ -67,7 +79,8 @@ interface RunArgs {
   out: string | undefined;
   inputs: Record<string, string>;
   set: Record<string, string>;
-  stream: boolean;
+  /** SSE (the default: it carries the stage messages) or polling. */
+  mode: 'stream' | 'poll';
   seed: number | undefined;
 }
 
@@ -107,6 +120,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         input: { type: 'string', multiple: true },
         set: { type: 'string', multiple: true },
         stream: { type: 'boolean' },
+        poll: { type: 'boolean' },
         seed: { type: 'string' },
       },
     });
@@ -126,6 +140,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
       );
     }
   }
+  if (values.stream && values.poll) {
+    throw new Exit(EXIT.badInput, `Give either --stream or --poll, not both.\n\n${RUN_USAGE}`);
+  }
   if (values.api !== undefined && !/^https?:\/\/[^/]/.test(values.api)) {
     throw new Exit(
       EXIT.badInput,
@@ -139,7 +156,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: values.out,
     inputs: pairs('--input', values.input),
     set: pairs('--set', values.set),
-    stream: values.stream ?? false,
+    mode: values.poll ? 'poll' : 'stream',
     seed,
   };
 }
@@ -165,7 +182,14 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   const seed = args.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
   const compiled = compile(workflow, { seed, images: prepared.images });
   const diagnostics = [...prepared.diagnostics, ...compiled.diagnostics];
-  if (diagnostics.length > 0) io.stderr.write(`${formatDiagnostics(diagnostics, workflow)}\n`);
+  if (diagnostics.length > 0) {
+    io.stderr.write(
+      `${formatDiagnostics(
+        diagnostics.map((d) => forTheCommandLine(d, workflow)),
+        workflow,
+      )}\n`,
+    );
+  }
   if (!compiled.ok || diagnostics.some((d) => d.severity === 'error')) {
     throw new Exit(EXIT.graphErrors, 'The workflow has errors (listed above); nothing was sent.');
   }
@@ -176,15 +200,36 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
     io.stderr.write(
       `Running "${workflow.name}" on ${args.api ? baseUrl : `the simulated engine (${baseUrl})`} ...\n`,
     );
-    const result = await execute(args, baseUrl, compiled, io, extras.signal);
+    if (args.mode === 'poll') {
+      io.stderr.write(
+        `Polling for progress: the server sends no stage messages this way (drop --poll to see them).\n`,
+      );
+    }
+    const result = await execute(args, baseUrl, compiled, io, extras.signal, !engine);
     for (const w of result.result.warnings) io.stderr.write(`warning: ${w.message}\n`);
-    const saved = await save(out, result, {
+    const mapping = mapResults(
+      result.result.images.map((i) => i.url),
+      compiled.plan,
       workflow,
-      request: compiled.request,
-      task: result.result.task,
-      plan: compiled.plan,
-      diagnostics,
-    });
+      compiled.request.image_number ?? 1,
+    );
+    if (mapping.note) io.stderr.write(`${mapping.note}\n`);
+    const saved = await save(
+      out,
+      result,
+      mapping,
+      {
+        workflow,
+        request: compiled.request,
+        task: result.result.task,
+        plan: compiled.plan,
+        diagnostics,
+        files: mapping.files,
+        fileMapping: mapping.mapping,
+        ...(mapping.note ? { resultNote: mapping.note } : {}),
+      },
+      extras.signal,
+    );
     for (const path of saved) io.stdout.write(`${path}\n`);
     return EXIT.ok;
   } finally {
@@ -240,13 +285,26 @@ async function execute(
   compiled: CompileResult,
   io: RunIo,
   signal: AbortSignal | undefined,
+  /** False for the built-in simulator: closing it ends its task anyway. */
+  remote: boolean,
 ): Promise<Executed> {
+  // Cancelled while preparing: nothing was sent, so there is nothing to stop.
+  if (signal?.aborted) throw cancelled();
   const client = createFooocusClient({ baseUrl, apiKey: args.apiKey });
   const bar = createProgressBar(io.stderr);
+  const steps = planSteps(compiled.plan);
+  let taskId: string | undefined;
   try {
     const result = await client.run(compiled.request, {
-      mode: args.stream ? 'stream' : 'poll',
-      onProgress: (p) => bar.update(p),
+      mode: args.mode,
+      // Polled records carry no stage message: say which steps the task runs instead.
+      onProgress: (p) =>
+        bar.update(
+          args.mode === 'poll' && steps && /^Generating \.\.\./.test(p.message)
+            ? { ...p, message: `${steps} ... ${Math.round(p.progress)}%` }
+            : p,
+        ),
+      onSubmitted: (id) => (taskId = id),
       signal,
       expectedImages: { count: compiled.plan.images.count, min: compiled.plan.images.min },
     });
@@ -255,8 +313,82 @@ async function execute(
     return { result, download: (url) => client.download(url, { signal }) };
   } catch (e) {
     bar.done();
+    if (signal?.aborted) {
+      if (remote) await stopOnServer(client, { taskId, request: compiled.request }, io);
+      throw cancelled();
+    }
     throw new Exit(EXIT.graphErrors, runFailure(e, compiled));
   }
+}
+
+/** `Vary (Strong) → Enhance region #1: face → ...`, or undefined for an empty plan. */
+function planSteps(plan: Plan): string | undefined {
+  return plan.stages.map((s) => s.label.en).join(' → ') || undefined;
+}
+
+function cancelled(): Exit {
+  return new Exit(EXIT_CANCELLED, 'The run was cancelled; nothing was saved.');
+}
+
+/**
+ * Ctrl+C: FooocusAPI keeps running a task whose client went away (contract §5.8), so stop it, but
+ * only when the running task is ours. A second Ctrl+C quits at once (the SIGINT listener is gone).
+ */
+async function stopOnServer(
+  client: FooocusClient,
+  target: Parameters<FooocusClient['cancel']>[0],
+  io: RunIo,
+): Promise<void> {
+  io.stderr.write('Cancelling: stopping the task on the server (Ctrl+C again to quit without waiting) ...\n');
+  let outcome: CancelOutcome;
+  try {
+    outcome = await client.cancel(target);
+  } catch (e) {
+    const why = e instanceof FooocusApiError ? e.message : String(e);
+    io.stderr.write(`Could not stop the task on the server: ${why}\n`);
+    return;
+  }
+  const control = `${client.baseUrl}/v1/engine/control?action=stop`;
+  switch (outcome.state) {
+    case 'stopped':
+      io.stderr.write(
+        outcome.task
+          ? `Stopped task ${outcome.taskId} on the server.\n`
+          : `Asked the server to stop task ${outcome.taskId}; it has not confirmed yet.\n`,
+      );
+      return;
+    case 'ended':
+      io.stderr.write(`Task ${outcome.taskId} had already ended on the server; nothing to stop.\n`);
+      return;
+    case 'queued':
+      io.stderr.write(
+        `Task ${outcome.taskId} is still queued on the server, and FooocusAPI cannot remove a queued task: ` +
+          `it will run when its turn comes. Stop it then with POST ${control}\n`,
+      );
+      return;
+    case 'not-found':
+      io.stderr.write(
+        `The task was not found running on the server, so nothing was stopped. Check ${client.baseUrl}/tasks?query=current\n`,
+      );
+  }
+}
+
+/**
+ * The compiler speaks to the editor ("pick a file, drop or paste one"); on the command line a missing
+ * image is filled with `--input NAME=FILE`, when the workflow exposes it.
+ */
+function forTheCommandLine(d: Diagnostic, workflow: Workflow): Diagnostic {
+  if (d.code !== 'S-no-image' || !d.nodeId) return d;
+  const node = workflow.nodes.find((n) => n.id === d.nodeId);
+  const what = node?.label ?? (node && getKind(node.kind)?.title.en) ?? d.nodeId;
+  const exposed = workflow.exposed.find((x) => x.nodeId === d.nodeId && x.param === 'image');
+  const en = exposed
+    ? `${what} has no image: use --input ${exposed.name}=FILE (a PNG or JPEG).`
+    : `${what} has no image, and the workflow does not expose it: set the image in the editor, or expose its "image" parameter and use --input NAME=FILE.`;
+  const zh = exposed
+    ? `${what} 没有图像：请使用 --input ${exposed.name}=文件（PNG 或 JPEG）。`
+    : `${what} 没有图像，且工作流未公开该参数：请在编辑器中设置图像，或公开其 "image" 参数后使用 --input 名称=文件。`;
+  return { ...d, message: { en, zh } };
 }
 
 /** The client's message, plus for a 422 each complaint tied to the node that made the field. */
@@ -273,21 +405,25 @@ function runFailure(e: unknown, compiled: CompileResult): string {
 }
 
 /** Images first, then run.json, all into the staging folder; moved into place only when complete. */
-async function save(out: string, executed: Executed, record: Record<string, unknown>): Promise<string[]> {
+async function save(
+  out: string,
+  executed: Executed,
+  mapping: ResultMapping,
+  record: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
   const dir = await createStagedDir(out);
   try {
-    const { images } = executed.result;
-    for (const image of images) {
+    for (const file of mapping.files) {
       // Re-downloaded through /outputs on the configured server (re-based), as stored, metadata and all.
-      await dir.write(
-        resultFileName(image.index, images.length, image.url),
-        await executed.download(image.url),
-      );
+      await dir.write(file.file, await executed.download(file.url));
     }
     await dir.write('run.json', `${JSON.stringify(record, null, 2)}\n`);
+    if (signal?.aborted) throw cancelled();
     return await dir.commit();
   } catch (e) {
     await dir.discard();
+    if (signal?.aborted) throw cancelled();
     if (e instanceof FooocusApiError)
       throw new Exit(EXIT.graphErrors, `Saving the results failed (${e.kind}): ${e.message}`);
     throw e;

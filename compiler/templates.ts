@@ -1,10 +1,12 @@
 /**
  * Start-screen templates: one per scenario of the source documents (shared/seeds) plus plain
  * text-to-image. Images are left empty for the user to pick; everything else matches the documents.
+ * Each exposes its images and prompt under short names, so a saved template runs from the command
+ * line: `fooocus-flow run t.json --input image=a.png --input reference=b.png --set prompt="..."`.
  */
 import { GraphBuilder } from '../nodes/build.ts';
 import { t } from '../nodes/field.ts';
-import type { Workflow } from '../nodes/graph.ts';
+import type { ExposedParam, Workflow } from '../nodes/graph.ts';
 import type { LocalText } from '../nodes/types.ts';
 
 export interface Template {
@@ -17,10 +19,22 @@ export interface Template {
 /** The documents' image prompt: stop 0.5 / weight 0.6 (the Fooocus UI defaults for ImagePrompt). */
 const DOC_IMAGE_PROMPT = { cn_type: 'ImagePrompt', cn_stop: 0.5, cn_weight: 0.6 };
 
-function withImagePrompt(b: GraphBuilder, target: string): void {
+/** Adds the reference image and its Image Prompt; returns the reference's Input Image id. */
+function withImagePrompt(b: GraphBuilder, target: string): string {
   const ref = b.add('inputImage', {}, 'Reference');
   const ip = b.add('imagePrompt', DOC_IMAGE_PROMPT);
   b.wire(ref, ip).wire(ip, target, 'imagePrompts');
+  return ref;
+}
+
+/** The workflow with its run-time parameters named: `{ name: [nodeId, param] }`. */
+function exposing(wf: Workflow, params: Record<string, [string, string]>): Workflow {
+  const exposed: ExposedParam[] = Object.entries(params).map(([name, [nodeId, param]]) => ({
+    nodeId,
+    param,
+    name,
+  }));
+  return { ...wf, exposed };
 }
 
 export const TEMPLATES: Template[] = [
@@ -33,7 +47,7 @@ export const TEMPLATES: Template[] = [
       const s = b.add('promptSettings', { prompt: 'a lighthouse on a cliff at dawn, dramatic sky' });
       const out = b.add('output');
       b.wire(s, out);
-      return b.build('Text to image');
+      return exposing(b.build('Text to image'), { prompt: [s, 'prompt'] });
     },
   },
   {
@@ -45,13 +59,17 @@ export const TEMPLATES: Template[] = [
     ),
     build() {
       const b = new GraphBuilder();
-      b.add('promptSettings');
+      const s = b.add('promptSettings');
       const img = b.add('inputImage', {}, 'Image to vary');
       const vary = b.add('vary', { method: 'Vary (Strong)' });
       const out = b.add('output');
       b.wire(img, vary).wire(vary, out);
-      withImagePrompt(b, vary);
-      return b.build('Vary + Image Prompt');
+      const ref = withImagePrompt(b, vary);
+      return exposing(b.build('Vary + Image Prompt'), {
+        image: [img, 'image'],
+        reference: [ref, 'image'],
+        prompt: [s, 'prompt'],
+      });
     },
   },
   {
@@ -63,14 +81,19 @@ export const TEMPLATES: Template[] = [
     ),
     build() {
       const b = new GraphBuilder();
-      b.add('promptSettings');
+      const s = b.add('promptSettings');
       const img = b.add('inputImage', {}, 'Image to inpaint');
       const mask = b.add('mask');
       const inpaint = b.add('inpaint');
       const out = b.add('output');
       b.wire(img, inpaint).wire(img, mask).wire(mask, inpaint, 'mask').wire(inpaint, out);
-      withImagePrompt(b, inpaint);
-      return b.build('Inpaint + Image Prompt');
+      const ref = withImagePrompt(b, inpaint);
+      return exposing(b.build('Inpaint + Image Prompt'), {
+        image: [img, 'image'],
+        mask: [mask, 'image'],
+        reference: [ref, 'image'],
+        prompt: [s, 'prompt'],
+      });
     },
   },
   {
@@ -82,15 +105,20 @@ export const TEMPLATES: Template[] = [
     ),
     build() {
       const b = new GraphBuilder();
-      b.add('promptSettings');
+      const s = b.add('promptSettings');
       const img = b.add('inputImage', {}, 'Image');
       const vary = b.add('vary', { method: 'Vary (Strong)' });
       const mask = b.add('mask');
       const inpaint = b.add('inpaint');
       const out = b.add('output');
       b.wire(img, vary).wire(vary, inpaint).wire(img, mask).wire(mask, inpaint, 'mask').wire(inpaint, out);
-      withImagePrompt(b, vary);
-      return b.build('Everything mixed');
+      const ref = withImagePrompt(b, vary);
+      return exposing(b.build('Everything mixed'), {
+        image: [img, 'image'],
+        mask: [mask, 'image'],
+        reference: [ref, 'image'],
+        prompt: [s, 'prompt'],
+      });
     },
   },
   {
@@ -102,7 +130,7 @@ export const TEMPLATES: Template[] = [
     ),
     build() {
       const b = new GraphBuilder();
-      b.add('promptSettings');
+      const s = b.add('promptSettings');
       const img = b.add('inputImage', {}, 'Portrait');
       const vary = b.add('vary', { method: 'Vary (Strong)' });
       const regions = ['face', 'mouse', 'eye'].map((w) =>
@@ -114,7 +142,7 @@ export const TEMPLATES: Template[] = [
         .wire(regions[0]!, regions[1]!)
         .wire(regions[1]!, regions[2]!)
         .wire(regions[2]!, out);
-      return b.build('Enhance chain');
+      return exposing(b.build('Enhance chain'), { image: [img, 'image'], prompt: [s, 'prompt'] });
     },
   },
 ];

@@ -30,14 +30,29 @@ async function failure(p: Promise<unknown>): Promise<FooocusApiError> {
 }
 
 describe('client faults', () => {
-  it('connection refused → network, with the browser CORS hint', async () => {
+  it('connection refused → network; in Node without the browser-only CORS hint', async () => {
     const port = await closedPort();
     const client = createFooocusClient({ baseUrl: `http://127.0.0.1:${port}` });
     const e = await failure(client.run({ prompt: 'x' }));
     expect(e.kind).toBe('network');
     expect(e.message).toContain(`http://127.0.0.1:${port}`);
-    expect(e.message).toContain('a 500 without CORS headers looks like this in a browser');
+    expect(e.message).toMatch(/the connection failed \(refused, reset or no such host\)/);
+    expect(e.message).not.toMatch(/CORS|browser/);
     expect(e.messageZh).toBeTruthy();
+    expect(e.messageZh).not.toMatch(/CORS|浏览器/);
+  });
+
+  it('connection refused in a browser → network, with the CORS hint (a 500 looks the same there)', async () => {
+    vi.stubGlobal('window', {});
+    try {
+      const port = await closedPort();
+      const e = await failure(createFooocusClient({ baseUrl: `http://127.0.0.1:${port}` }).run({}));
+      expect(e.kind).toBe('network');
+      expect(e.message).toContain('a 500 without CORS headers looks like this in a browser');
+      expect(e.messageZh).toMatch(/CORS/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('403 → forbidden, naming the API key', async () => {

@@ -2,6 +2,7 @@
  * `fooocus-flow run` failures: the right exit code, a message in plain words, and nothing written
  * in --out (no folder, no hidden partial folder beside it).
  */
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../../cli/run.ts';
@@ -179,25 +180,78 @@ describe('fooocus-flow run: run failures → exit 1, nothing written', () => {
     expect(r.left).toEqual([]);
   });
 
-  it('cancelled mid-run (Ctrl-C)', async () => {
+  it.each([
+    ['stream (default)', []],
+    ['poll', ['--poll']],
+  ])('cancelled mid-run (Ctrl-C), %s: the task is stopped on the server, exit 130', async (_, mode) => {
     sim.setSpeed(20);
     const controller = new AbortController();
     const stderr = captureIo().stderr;
     const io = captureIo();
-    // Abort as soon as the first sampling line is drawn.
+    // Abort as soon as the bar shows progress past the start.
     io.stderr.write = (s: string) => {
       stderr.text += s;
-      if (s.includes('Sampling')) controller.abort();
+      if (/^\[[#-]+\] +[1-9]\d*% /m.test(s)) controller.abort();
       return true;
     };
     const dir = await tempDir();
     const file = await t2i(dir);
-    const code = await runCommand([file, '--api', sim.url, '--stream', '--out', join(dir, 'out')], io, {
+    const code = await runCommand([file, '--api', sim.url, ...mode, '--out', join(dir, 'out')], io, {
       signal: controller.signal,
     });
-    expect(code).toBe(1);
-    expect(stderr.text).toMatch(/Run failed \(stopped\): The run was cancelled/);
+    expect(code).toBe(130);
+    expect(stderr.text).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
+    expect(stderr.text).toMatch(/The run was cancelled; nothing was saved\./);
     expect(await listDir(dir)).toEqual(['text-to-image.json']);
+    // On the engine the task ended as "stop", not "finished", and nothing is running any more.
+    const id = /Stopped task ([0-9a-f]{32})/.exec(stderr.text)![1]!;
+    const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
+    expect(record.task_status).toBe('stop');
+    const tasks = (await (await fetch(`${sim.url}/tasks?query=current`)).json()) as { current: unknown[] };
+    expect(tasks.current).toEqual([]);
+  });
+
+  it('Ctrl+C on the real process: SIGINT stops the task on the server and exits 130', async () => {
+    sim.setSpeed(30);
+    const dir = await tempDir();
+    const file = await t2i(dir);
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../cli/bin.mjs'),
+        'run',
+        file,
+        '--api',
+        sim.url,
+        '--out',
+        join(dir, 'out'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Once: a second Ctrl+C quits at once, without waiting for the server.
+      if (!sent && /\] +[1-9]\d*% /.test(stderr)) sent = child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(stderr).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
+    expect(code).toBe(130);
+    const id = /Stopped task ([0-9a-f]{32})/.exec(stderr)![1]!;
+    const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
+    expect(record.task_status).toBe('stop');
+    expect(await listDir(dir)).toEqual(['text-to-image.json']);
+  }, 30_000);
+
+  it('cancelled while preparing: nothing is sent, exit 130', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runIn(t2i, ['--api', sim.url], { signal: controller.signal });
+    expect(r.code).toBe(130);
+    expect(r.err).toMatch(/The run was cancelled; nothing was saved\./);
+    expect(r.err).not.toMatch(/Stopped task/);
+    expect(r.left).toEqual([]);
   });
 
   it('a 422 is reported on the node that made the field', async () => {
@@ -236,7 +290,7 @@ describe('fooocus-flow run: run failures → exit 1, nothing written', () => {
       }
       res.writeHead(404).end();
     });
-    const r = await runIn(t2i, ['--api', fake.url]);
+    const r = await runIn(t2i, ['--api', fake.url, '--poll']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/Saving the results failed \(server\): .*HTTP 404/);
     expect(r.left).toEqual([]);
@@ -258,6 +312,6 @@ describe('fooocus-flow run: the input image path', () => {
     );
     expect(io.stderr.text).not.toMatch(/^error/m);
     expect(code).toBe(0);
-    expect(await listDir(join(dir, 'o'))).toEqual(['01.png', 'run.json']);
+    expect(await listDir(join(dir, 'o'))).toEqual(['01-vary.png', 'run.json']);
   });
 });

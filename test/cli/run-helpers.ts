@@ -43,14 +43,14 @@ export async function listDir(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
 }
 
-/** A template with exposed params, written to `dir/name.json`. */
+/** A template written to `dir/name.json`: with its own exposed params, or the ones `expose` gives. */
 export async function writeTemplate(
   dir: string,
   templateId: string,
-  expose: (wf: Workflow) => ExposedParam[] = () => [],
+  expose?: (wf: Workflow) => ExposedParam[],
 ): Promise<string> {
   const wf = getTemplate(templateId)!.build();
-  wf.exposed = expose(wf);
+  if (expose) wf.exposed = expose(wf);
   const path = join(dir, `${templateId}.json`);
   await writeFile(path, serializeWorkflow(wf));
   return path;

@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 describe('fooocus-flow run: success', () => {
-  it('runs a text-to-image workflow on the built-in simulator and saves 01.png + run.json', async () => {
+  it('runs a text-to-image workflow on the built-in simulator and saves 01-generate.png + run.json', async () => {
     const dir = await tempDir();
     const file = await writeTemplate(dir, 'text-to-image');
     const out = join(dir, 'out');
@@ -39,22 +39,57 @@ describe('fooocus-flow run: success', () => {
     const code = await runCommand([file, '--out', out, '--seed', '42'], io);
     expect(io.stderr.text).not.toMatch(/error/i);
     expect(code).toBe(0);
-    expect(await listDir(out)).toEqual(['01.png', 'run.json']);
+    expect(await listDir(out)).toEqual(['01-generate.png', 'run.json']);
     expect(await listDir(dir)).toEqual(['out', 'text-to-image.json']);
-    expect(io.stdout.text.trim().split('\n')).toEqual([join(out, '01.png'), join(out, 'run.json')]);
+    expect(io.stdout.text.trim().split('\n')).toEqual([join(out, '01-generate.png'), join(out, 'run.json')]);
 
     const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
-    expect(Object.keys(run)).toEqual(['workflow', 'request', 'task', 'plan', 'diagnostics']);
+    expect(Object.keys(run)).toEqual([
+      'workflow',
+      'request',
+      'task',
+      'plan',
+      'diagnostics',
+      'files',
+      'fileMapping',
+    ]);
     expect(run.request.image_seed).toBe(42);
     expect(run.task.task_status).toBe('finished');
     expect(run.workflow.name).toBe('Text to image');
-    const meta = await sharp(join(out, '01.png')).metadata();
+    expect(run.files).toEqual([
+      {
+        file: '01-generate.png',
+        url: run.task.result[0],
+        step: { nodeId: 'promptSettings-1', label: 'Text-to-image', image: 1 },
+      },
+    ]);
+    expect(run.fileMapping).toBe('by-step');
+    const meta = await sharp(join(out, '01-generate.png')).metadata();
     expect([meta.width, meta.height]).toEqual([1152, 896]);
-    // Not a terminal: one line per stage, not one per poll. Polled records carry no stage text.
+    // The default follows the stream, so the bar names the stage. Not a terminal: one line per
+    // stage, not one per sampling step.
+    const lines = io.stderr.text.split('\n').filter((l) => l.startsWith('['));
+    expect(lines).toContain('[----------]   2% Loading models ...');
+    expect(
+      lines.filter((l) => /^\[[#-]{10}\] +\d+% Sampling step \d+\/30, image 1\/1 \.\.\.$/.test(l)),
+    ).toHaveLength(1);
+    expect(lines.filter((l) => /Generating/.test(l))).toEqual([]);
+    expect(lines.at(-1)).toBe('[##########] 100% Finished: 1 image(s)');
+  });
+
+  it('--poll: polled records carry no stage text, so the bar names the plan steps', async () => {
+    const dir = await tempDir();
+    const file = await writeTemplate(dir, 'text-to-image');
+    const out = join(dir, 'out');
+    const io = captureIo();
+    expect(await runCommand([file, '--out', out, '--poll', '--api', sim.url], io)).toBe(0);
+    expect(io.stderr.text).toMatch(/^Polling for progress: the server sends no stage messages this way/m);
     const lines = io.stderr.text.split('\n').filter((l) => l.startsWith('['));
     expect(lines[0]).toBe('[----------]   0% Submitted, waiting for the server ...');
-    expect(lines.filter((l) => /^\[#*-*\] +\d+% Generating \.\.\. \d+%$/.test(l))).toHaveLength(1);
+    expect(lines.some((l) => /^\[[#-]{10}\] +\d+% Text-to-image \.\.\. \d+%$/.test(l))).toBe(true);
     expect(lines.at(-1)).toBe('[##########] 100% Finished: 1 image(s)');
+    expect(await listDir(out)).toEqual(['01-generate.png', 'run.json']);
+    expect(await runCommand([file, '--poll', '--stream'], captureIo())).toBe(2);
   });
 
   it('fills exposed params (--input file, --set text) and saves the enhance chain: vary + face + eye', async () => {
@@ -67,7 +102,7 @@ describe('fooocus-flow run: success', () => {
     const out = join(dir, 'result');
     const io = captureIo(true);
     const code = await runCommand(
-      [file, '--out', out, '--input', `portrait=${png}`, '--set', 'prompt=a calm face', '--stream'],
+      [file, '--out', out, '--input', `portrait=${png}`, '--set', 'prompt=a calm face'],
       io,
     );
     expect(io.stderr.text).not.toMatch(/^error/m);
@@ -92,6 +127,7 @@ describe('fooocus-flow run: success', () => {
     expect(bars.some((l) => /^\[[#-]{10}\] +\d+% Sampling step 2\/\d+, image 1\/1 \.\.\.$/.test(l))).toBe(
       true,
     );
+    expect(bars.some((l) => /% Preparing enhancement 1\/\d+ \.\.\.$/.test(l))).toBe(true);
   });
 
   it('uses ./fooocus-flow-out/<timestamp> by default', async () => {
@@ -101,6 +137,6 @@ describe('fooocus-flow run: success', () => {
     expect(await runCommand([file, '--api', sim.url], io, { cwd: dir })).toBe(0);
     const [stamp] = await listDir(join(dir, 'fooocus-flow-out'));
     expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z$/);
-    expect(await listDir(join(dir, 'fooocus-flow-out', stamp!))).toEqual(['01.png', 'run.json']);
+    expect(await listDir(join(dir, 'fooocus-flow-out', stamp!))).toEqual(['01-generate.png', 'run.json']);
   });
 });
