@@ -1,13 +1,89 @@
+/**
+ * `fooocus-flow compile | validate | decompile`. Arguments are parsed strictly: an unknown flag is
+ * refused (exit 2 with the usage) instead of being ignored. `compile` and `decompile` print one
+ * document on stdout, so they take exactly one file; `validate` checks each file it is given.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile } from '../compiler/compile.ts';
-import { decompile } from '../compiler/decompile.ts';
+import { decompileText } from '../compiler/decompile.ts';
 import { prepareImages } from '../compiler/prepare/prepare.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
-import { parseWorkflowText, serializeWorkflow } from '../compiler/workflow-file/index.ts';
+import type { Diagnostic } from '../compiler/types.ts';
+import {
+  closestName,
+  formatFileError,
+  parseWorkflowText,
+  serializeWorkflow,
+  type FileError,
+} from '../compiler/workflow-file/index.ts';
+import { t } from '../nodes/field.ts';
 import type { Workflow } from '../nodes/graph.ts';
-import { formatDiagnostics, summaryLine } from './format.ts';
+import { formatDiagnostics, formatFileWarnings, summaryLine } from './format.ts';
 import { EXIT, readInput, type CliIO } from './io.ts';
 
-async function loadWorkflow(path: string, io: CliIO): Promise<Workflow | null> {
+export const COMPILE_USAGE = `usage: fooocus-flow compile <workflow.json> [--json]
+  Prints the FooocusAPI request on stdout; diagnostics and the plan summary on stderr.
+  --json   print {request, diagnostics, plan} on stdout instead
+  One file at a time ("-" reads stdin). Exit 0 ok (warnings allowed), 1 graph errors, 2 bad file.
+`;
+export const VALIDATE_USAGE = `usage: fooocus-flow validate <workflow.json>...
+  Prints the diagnostics of each file on stdout (with a "== file" header when there are several).
+  Exit code: the worst of all files (0 ok, 1 graph errors, 2 a file is unreadable or invalid).
+`;
+export const DECOMPILE_USAGE = `usage: fooocus-flow decompile <request.json>
+  Turns a FooocusAPI request (or a task record from /tasks, or its req_params) into a workflow on
+  stdout; notes about what the server would ignore go to stderr. One file at a time ("-" reads stdin).
+`;
+
+type Parsed = { ok: true; json: boolean; files: string[] } | { ok: false; code: number };
+
+/** Strict flags: unknown ones exit 2 with the usage (and a "did you mean" for close names). */
+function parseCommandArgs(
+  args: string[],
+  io: CliIO,
+  usage: string,
+  options: { json?: boolean; files: 'one' | 'many' },
+): Parsed {
+  const known: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  if (options.json) known.json = { type: 'boolean' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: known });
+  } catch (err) {
+    const option = /'(-[^']*)'/.exec((err as Error).message)?.[1];
+    const code = (err as { code?: string }).code;
+    const hint = option ? closestName(option.replace(/^-+/, ''), Object.keys(known)) : undefined;
+    const why =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option
+        ? `unknown option ${option}${hint ? `; did you mean --${hint}?` : ''}`
+        : (err as Error).message;
+    io.stderr.write(`${why}\n\n${usage}`);
+    return { ok: false, code: EXIT.badInput };
+  }
+  const { values, positionals } = parsed;
+  if ((values as { help?: boolean }).help) {
+    io.stdout.write(usage);
+    return { ok: false, code: EXIT.ok };
+  }
+  if (positionals.length === 0) {
+    io.stderr.write(`no file given\n\n${usage}`);
+    return { ok: false, code: EXIT.badInput };
+  }
+  if (options.files === 'one' && positionals.length > 1) {
+    io.stderr.write(
+      `${positionals.length} files given; this command takes one file at a time (it prints one document)\n\n${usage}`,
+    );
+    return { ok: false, code: EXIT.badInput };
+  }
+  return { ok: true, json: (values as { json?: boolean }).json === true, files: positionals };
+}
+
+interface Loaded {
+  workflow: Workflow;
+  warnings: FileError[];
+}
+
+async function loadWorkflow(path: string, io: CliIO): Promise<Loaded | null> {
   const input = await readInput(path);
   if (!input.ok) {
     io.stderr.write(`${input.message}\n`);
@@ -16,81 +92,100 @@ async function loadWorkflow(path: string, io: CliIO): Promise<Workflow | null> {
   const parsed = parseWorkflowText(input.text, path);
   if (!parsed.ok) {
     io.stderr.write(`${path} is not a valid workflow:\n`);
-    for (const e of parsed.errors) io.stderr.write(`  ${e.path}: ${e.message}\n`);
+    for (const e of parsed.errors) io.stderr.write(`  ${formatFileError(e)}\n`);
     return null;
   }
-  return parsed.workflow;
+  return { workflow: parsed.workflow, warnings: parsed.warnings };
+}
+
+/** An empty canvas has no diagnostics in the editor; on the command line it is an error. */
+function emptyWorkflow(wf: Workflow): Diagnostic | undefined {
+  if (wf.nodes.some((n) => n.kind !== 'note')) return undefined;
+  return {
+    severity: 'error',
+    code: 'S-empty',
+    message: t(
+      'The workflow is empty: it has no nodes to compile. Add a Prompt & Settings node wired to an Output (or start from a template).',
+      '工作流为空：没有可编译的节点。请添加“提示词与设置”节点并连接到输出节点（或从模板开始）。',
+    ),
+  };
 }
 
 /** Compiles with images prepared (sizes measured, masks fitted), as a run would send it. */
 async function compilePrepared(wf: Workflow, seed?: number) {
   const prepared = await prepareImages(wf, nodeImageAdapter);
   const result = compile(wf, { images: prepared.images, seed });
+  const empty = emptyWorkflow(wf);
+  const diagnostics = [...(empty ? [empty] : []), ...prepared.diagnostics, ...result.diagnostics];
   return {
     ...result,
-    diagnostics: [...prepared.diagnostics, ...result.diagnostics],
-    ok: result.ok && !prepared.diagnostics.some((d) => d.severity === 'error'),
+    diagnostics,
+    ok: result.ok && !diagnostics.some((d) => d.severity === 'error'),
   };
 }
 
 export async function compileCommand(args: string[], io: CliIO): Promise<number> {
-  const json = args.includes('--json');
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) {
-    io.stderr.write('usage: fooocus-flow compile <workflow.json> [--json]\n');
-    return EXIT.badInput;
-  }
-  const wf = await loadWorkflow(file, io);
-  if (!wf) return EXIT.badInput;
+  const parsed = parseCommandArgs(args, io, COMPILE_USAGE, { json: true, files: 'one' });
+  if (!parsed.ok) return parsed.code;
+  const file = parsed.files[0]!;
+  const loaded = await loadWorkflow(file, io);
+  if (!loaded) return EXIT.badInput;
+  const wf = loaded.workflow;
   const r = await compilePrepared(wf);
-  if (json) {
+  if (loaded.warnings.length) io.stderr.write(formatFileWarnings(loaded.warnings) + '\n');
+  if (parsed.json) {
     io.stdout.write(
       JSON.stringify({ request: r.request, diagnostics: r.diagnostics, plan: r.plan }, null, 2) + '\n',
     );
   } else {
     io.stdout.write(JSON.stringify(r.request, null, 2) + '\n');
     if (r.diagnostics.length) io.stderr.write(formatDiagnostics(r.diagnostics, wf) + '\n');
-    io.stderr.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics)}\n`);
+    io.stderr.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics, loaded.warnings.length)}\n`);
   }
   return r.ok ? EXIT.ok : EXIT.graphErrors;
 }
 
 export async function validateCommand(args: string[], io: CliIO): Promise<number> {
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) {
-    io.stderr.write('usage: fooocus-flow validate <workflow.json>\n');
-    return EXIT.badInput;
+  const parsed = parseCommandArgs(args, io, VALIDATE_USAGE, { files: 'many' });
+  if (!parsed.ok) return parsed.code;
+  let worst: number = EXIT.ok;
+  for (const file of parsed.files) {
+    if (parsed.files.length > 1) io.stdout.write(`== ${file}\n`);
+    const code = await validateOne(file, io);
+    worst = Math.max(worst, code);
   }
-  const wf = await loadWorkflow(file, io);
-  if (!wf) return EXIT.badInput;
+  return worst;
+}
+
+async function validateOne(file: string, io: CliIO): Promise<number> {
+  const loaded = await loadWorkflow(file, io);
+  if (!loaded) return EXIT.badInput;
+  const wf = loaded.workflow;
   const r = await compilePrepared(wf);
+  if (loaded.warnings.length) io.stdout.write(formatFileWarnings(loaded.warnings) + '\n');
   if (r.diagnostics.length) io.stdout.write(formatDiagnostics(r.diagnostics, wf) + '\n');
-  io.stdout.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics)}\n`);
+  io.stdout.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics, loaded.warnings.length)}\n`);
   return r.ok ? EXIT.ok : EXIT.graphErrors;
 }
 
 export async function decompileCommand(args: string[], io: CliIO): Promise<number> {
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) {
-    io.stderr.write('usage: fooocus-flow decompile <request.json>\n');
-    return EXIT.badInput;
-  }
+  const parsed = parseCommandArgs(args, io, DECOMPILE_USAGE, { files: 'one' });
+  if (!parsed.ok) return parsed.code;
+  const file = parsed.files[0]!;
   const input = await readInput(file);
   if (!input.ok) {
     io.stderr.write(`${input.message}\n`);
     return EXIT.badInput;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(input.text);
-  } catch (err) {
-    io.stderr.write(`${file} is not valid JSON: ${(err as Error).message}\n`);
-    return EXIT.badInput;
-  }
-  const r = decompile(json, file.replace(/^.*\//, '').replace(/\.json$/, ''));
+  const name = file === '-' ? 'Decompiled request' : file.replace(/^.*[/\\]/, '').replace(/\.json$/, '');
+  const r = decompileText(input.text, name);
   if (!r.ok) {
-    io.stderr.write(`${file} is not a valid FooocusAPI request:\n`);
-    for (const e of r.errors) io.stderr.write(`  ${e.path}: ${e.message}\n`);
+    const oneLine = r.errors.length === 1 && ['format', '(file)'].includes(r.errors[0]!.path);
+    io.stderr.write(
+      oneLine
+        ? `${file}: ${r.errors[0]!.message}\n`
+        : `${file} is not a valid FooocusAPI request:\n${r.errors.map((e) => `  ${e.path}: ${e.message}\n`).join('')}`,
+    );
     return EXIT.badInput;
   }
   io.stdout.write(serializeWorkflow(r.workflow));

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../compiler/types.ts';
+import { formatFileError, type FileError } from '../compiler/workflow-file/index.ts';
 import type { Workflow } from '../nodes/graph.ts';
 
 const ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
@@ -19,7 +20,13 @@ export function formatDiagnostics(diags: Diagnostic[], wf?: Workflow, lang: 'en'
     .join('\n');
 }
 
-export function summaryLine(diags: Diagnostic[]): string {
+/** What loading the file dropped (unknown keys, misspelt params): `warning file nodes[0] (…).params.x: …`. */
+export function formatFileWarnings(warnings: readonly FileError[]): string {
+  return warnings.map((w) => `warning file ${formatFileError(w)}`).join('\n');
+}
+
+/** `fileWarnings`: warnings from loading the file, counted with the diagnostics' warnings. */
+export function summaryLine(diags: Diagnostic[], fileWarnings = 0): string {
   const count = (s: string) => diags.filter((d) => d.severity === s).length;
-  return `${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)`;
+  return `${count('error')} error(s), ${count('warning') + fileWarnings} warning(s), ${count('info')} note(s)`;
 }

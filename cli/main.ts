@@ -5,8 +5,10 @@ const HELP = `fooocus-flow: compile, check and run Fooocus Flow workflows
 
 usage:
   fooocus-flow compile <workflow.json> [--json]   print the FooocusAPI request (diagnostics on stderr)
-  fooocus-flow validate <workflow.json>           print diagnostics
-  fooocus-flow decompile <request.json>           turn a FooocusAPI request into a workflow
+  fooocus-flow validate <workflow.json>...        print diagnostics (several files: each is checked)
+  fooocus-flow decompile <request.json>           turn a FooocusAPI request or task record into a workflow
+      compile and decompile take one file at a time; "-" reads stdin; unknown flags are refused
+      (fooocus-flow <command> --help for details)
   fooocus-flow run <workflow.json> [options]      run it (default: the built-in simulated engine)
       --api URL  --api-key KEY  --out DIR  --input NAME=image.png  --set NAME=value  --stream  --seed N
   fooocus-flow sim [--port 7866] [--speed MS] [--api-key KEY]

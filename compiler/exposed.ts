@@ -2,6 +2,8 @@
  * Exposed parameters: a reusable workflow names the params a user fills in at run time
  * (`fooocus-flow run --set prompt="..." --input portrait=me.png`).
  */
+import { fieldMeta } from '../nodes/field.ts';
+import { didYouMean } from './workflow-file/suggest.ts';
 import type { Workflow } from '../nodes/graph.ts';
 import { getKind } from '../nodes/registry.ts';
 
@@ -24,12 +26,27 @@ export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: W
     const x = known.get(name);
     if (!x) {
       const list = [...known.keys()].join(', ') || 'none';
-      errors.push(`"${name}" is not an exposed parameter of this workflow (exposed: ${list})`);
+      errors.push(
+        `"${name}" is not an exposed parameter of this workflow (exposed: ${list})${didYouMean(name, known.keys())}`,
+      );
       continue;
     }
     const node = nodes.find((n) => n.id === x.nodeId)!;
     const kind = getKind(node.kind)!;
     const schema = kind.params.shape[x.param];
+    const isImage = schema !== undefined && fieldMeta.get(schema)?.widget === 'image';
+    if (image && !isImage) {
+      errors.push(
+        `--input ${name}: ${name} is ${kind.title.en} "${x.param}" (${node.id}), not an image; use --set ${name}=VALUE`,
+      );
+      continue;
+    }
+    if (!image && isImage && !/^(https?:\/\/|data:image\/)/.test(value)) {
+      errors.push(
+        `--set ${name}: ${name} is an image (${kind.title.en} ${node.id}); use --input ${name}=FILE (a PNG or JPEG file), or --set ${name}=URL with an http(s) URL the server can fetch`,
+      );
+      continue;
+    }
     const candidate = image ? value : coerce(value, node.params[x.param]);
     const parsed = schema
       ? schema.safeParse(candidate)
@@ -39,7 +56,7 @@ export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: W
       continue;
     }
     node.params[x.param] = parsed.data;
-    if (image) {
+    if (isImage) {
       // A new image has a new size; prepare measures it again.
       node.params.width = null;
       node.params.height = null;

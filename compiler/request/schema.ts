@@ -56,10 +56,19 @@ function strictSpec(spec: FieldSpec, name: string): z.ZodType {
       return z.enum(spec.values as [string, ...string[]]);
     case 'list':
       return z.array(strictSpec(spec.item, name));
-    case 'object':
+    case 'object': {
+      // Fields the server marks required (Lora `enabled`, `model_name`: a 422 `missing` without them,
+      // contract §3.5/§5.7) stay required; the others have server defaults and may be left out.
+      const required = new Set(spec.required ?? []);
       return z.strictObject(
-        Object.fromEntries(Object.entries(spec.fields).map(([k, f]) => [k, strictSpec(f, k).optional()])),
+        Object.fromEntries(
+          Object.entries(spec.fields).map(([k, f]) => {
+            const inner = strictSpec(f, k);
+            return [k, required.has(k) ? inner : inner.optional()];
+          }),
+        ),
       );
+    }
   }
 }
 

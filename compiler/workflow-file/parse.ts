@@ -1,18 +1,35 @@
 import type { z } from 'zod';
 import { WORKFLOW_FORMAT, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
-import { getKind } from '../../nodes/registry.ts';
+import { NODE_KINDS, getKind } from '../../nodes/registry.ts';
 import { migrateDocument, migrateParams } from './migrations.ts';
-import { workflowFileSchema } from './schema.ts';
+import { edgeSchema, nodeSchema, workflowFileSchema } from './schema.ts';
 import { jsonErrorOffset, lineColumn } from './json-error.ts';
+import { didYouMean } from './suggest.ts';
 
 export interface FileError {
   /** JSON path into the file, e.g. `nodes[3].params.cn_stop`. */
   path: string;
   message: string;
+  /**
+   * The node the path is in, when it is under `nodes[i]`: its id and label (or kind title), e.g.
+   * `promptSettings-1 "Prompt & Settings"`. `formatFileError` puts it after `nodes[i]`.
+   */
+  node?: string | undefined;
 }
 
+/**
+ * A file that loads. `warnings` lists what loading dropped: unknown keys, e.g. a misspelt param
+ * (`nodes[0].params.guidence_scale`), which would otherwise fall back to its default silently.
+ */
 export type ParseResult =
-  { ok: true; workflow: Workflow; migratedFrom?: number } | { ok: false; errors: FileError[] };
+  | { ok: true; workflow: Workflow; migratedFrom?: number; warnings: FileError[] }
+  | { ok: false; errors: FileError[] };
+
+/** One line for a person: `nodes[0] (promptSettings-1 "Prompt & Settings").params.image_number: at most 32`. */
+export function formatFileError(e: FileError): string {
+  const path = e.node ? e.path.replace(/^nodes\[\d+\]/, (m) => `${m} (${e.node})`) : e.path;
+  return `${path}: ${e.message}`;
+}
 
 /** Workflows carry images as data URLs; anything beyond this is not a workflow. */
 export const MAX_WORKFLOW_BYTES = 64 * 1024 * 1024;
@@ -23,10 +40,88 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-function zodErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FileError[] {
-  return error.issues
-    .slice(0, 20)
-    .map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+/** Messages that say what to write instead of zod's defaults ("Too big: expected number to be <=32"). */
+export function friendlyIssue(iss: z.core.$ZodRawIssue): string | undefined {
+  const got = describeValue(iss.input);
+  switch (iss.code) {
+    case 'invalid_type':
+      if (iss.input === undefined) return `required but missing (expected ${typeName(iss.expected)})`;
+      if (iss.expected === 'int') return `must be a whole number, got ${got}`;
+      return `expected ${typeName(iss.expected)}, got ${got}`;
+    case 'too_big': {
+      const n = String(iss.maximum);
+      if (iss.origin === 'array')
+        return `at most ${n} item(s), got ${Array.isArray(iss.input) ? iss.input.length : got}`;
+      if (iss.origin === 'string') return `at most ${n} characters`;
+      return `${iss.inclusive === false ? 'less than' : 'at most'} ${n}, got ${got}`;
+    }
+    case 'too_small': {
+      const n = String(iss.minimum);
+      if (iss.origin === 'array') return `at least ${n} item(s)`;
+      if (iss.origin === 'string') return n === '1' ? 'must not be empty' : `at least ${n} characters`;
+      return `${iss.inclusive === false ? 'more than' : 'at least'} ${n}, got ${got}`;
+    }
+    case 'invalid_value':
+      return `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}; got ${got}`;
+    case 'unrecognized_keys':
+      return `unknown key(s) ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
+function typeName(t: string): string {
+  return (
+    {
+      int: 'a whole number',
+      number: 'a number',
+      string: 'a string',
+      boolean: 'true or false',
+      array: 'a list',
+      object: 'an object',
+    }[t] ?? t
+  );
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return v.length > 40 ? `a ${v.length}-character string` : JSON.stringify(v);
+  return String(v);
+}
+
+/** One error per path (zod may report `2**60` as both "not a safe int" and "too big"), at most 20. */
+function zodErrors(error: z.ZodError, prefix: readonly PropertyKey[] = [], node?: string): FileError[] {
+  const seen = new Set<string>();
+  const out: FileError[] = [];
+  for (const i of error.issues) {
+    const path = formatPath([...prefix, ...i.path]);
+    if (seen.has(path)) continue;
+    seen.add(path);
+    out.push(node ? { path, message: i.message, node } : { path, message: i.message });
+    if (out.length >= 20) break;
+  }
+  return out;
+}
+
+/** Keys of `value` that `known` lacks, as warnings at `prefix.key`. */
+function unknownKeys(
+  value: unknown,
+  known: readonly string[],
+  prefix: string,
+  what: string,
+  node?: string,
+): FileError[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.keys(value)
+    .filter((k) => !known.includes(k))
+    .map((k) => ({
+      path: prefix ? `${prefix}.${k}` : k,
+      message: `unknown ${what} ${JSON.stringify(k)}, ignored${didYouMean(k, known)}`,
+      ...(node ? { node } : {}),
+    }));
 }
 
 /** Where in the text a JSON syntax error is, as " at line L, column C". */
@@ -47,6 +142,11 @@ export function parseWorkflowText(text: string, sourceName = 'workflow'): ParseR
         },
       ],
     };
+  }
+  // A UTF-8 byte order mark (some Windows editors save one) is not JSON, but it is not a reason to refuse.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') {
+    return { ok: false, errors: [{ path: '(file)', message: `${sourceName} is empty (no JSON in it)` }] };
   }
   let json: unknown;
   try {
@@ -85,25 +185,35 @@ export function parseWorkflowJson(json: unknown): ParseResult {
   }
   const migrated = migrateDocument(doc);
   if (!migrated.ok) return { ok: false, errors: [{ path: migrated.path, message: migrated.message }] };
-  const envelope = workflowFileSchema.safeParse(migrated.doc);
+  const envelope = workflowFileSchema.safeParse(migrated.doc, { error: friendlyIssue });
   if (!envelope.success) return { ok: false, errors: zodErrors(envelope.error) };
   const wf = envelope.data;
 
   const errors: FileError[] = [];
+  const warnings: FileError[] = unknownKeys(migrated.doc, Object.keys(workflowFileSchema.shape), '', 'key');
+  const rawNodes = migrated.doc.nodes as unknown[];
+  const rawEdges = migrated.doc.edges as unknown[];
   const nodes: WorkflowNode[] = [];
   const ids = new Set<string>();
   wf.nodes.forEach((n, i) => {
     if (ids.has(n.id)) errors.push({ path: `nodes[${i}].id`, message: `duplicate node id "${n.id}"` });
     ids.add(n.id);
     const kind = getKind(n.kind);
+    const node = `${n.id} "${n.label ?? kind?.title.en ?? n.kind}"`;
+    warnings.push(...unknownKeys(rawNodes[i], Object.keys(nodeSchema.shape), `nodes[${i}]`, 'key', node));
     if (!kind) {
-      errors.push({ path: `nodes[${i}].kind`, message: `unknown node kind "${n.kind}"` });
+      errors.push({
+        path: `nodes[${i}].kind`,
+        message: `unknown node kind "${n.kind}"${didYouMean(n.kind, Object.keys(NODE_KINDS))}`,
+        node,
+      });
       return;
     }
     if (n.kindVersion > kind.version) {
       errors.push({
         path: `nodes[${i}].kindVersion`,
         message: `${kind.title.en} version ${n.kindVersion} is newer than this Fooocus Flow knows (${kind.version}); update Fooocus Flow`,
+        node,
       });
       return;
     }
@@ -112,18 +222,29 @@ export function parseWorkflowJson(json: unknown): ParseResult {
       errors.push({
         path: `nodes[${i}].kindVersion`,
         message: `no migration for ${n.kind} from version ${n.kindVersion}`,
+        node,
       });
       return;
     }
-    const params = kind.params.safeParse(raw);
+    const params = kind.params.safeParse(raw, { error: friendlyIssue });
     if (!params.success) {
-      errors.push(...zodErrors(params.error, ['nodes', i, 'params']));
+      errors.push(...zodErrors(params.error, ['nodes', i, 'params'], node));
       return;
     }
+    warnings.push(
+      ...unknownKeys(
+        raw,
+        Object.keys(kind.params.shape),
+        `nodes[${i}].params`,
+        `${kind.title.en} parameter`,
+        node,
+      ),
+    );
     nodes.push({ ...n, kindVersion: kind.version, params: params.data as Record<string, unknown> });
   });
   const edgeIds = new Set<string>();
   wf.edges.forEach((e, i) => {
+    warnings.push(...unknownKeys(rawEdges[i], Object.keys(edgeSchema.shape), `edges[${i}]`, 'key'));
     if (edgeIds.has(e.id)) errors.push({ path: `edges[${i}].id`, message: `duplicate edge id "${e.id}"` });
     edgeIds.add(e.id);
     for (const end of ['source', 'target'] as const) {
@@ -166,9 +287,10 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     edges: wf.edges,
     exposed: wf.exposed,
   };
+  const kept = warnings.slice(0, 50);
   return migrated.from < wf.version
-    ? { ok: true, workflow, migratedFrom: migrated.from }
-    : { ok: true, workflow };
+    ? { ok: true, workflow, migratedFrom: migrated.from, warnings: kept }
+    : { ok: true, workflow, warnings: kept };
 }
 
 export function serializeWorkflow(wf: Workflow): string {

@@ -131,7 +131,7 @@ describe('compile', () => {
     const path = await file('bad.json', JSON.stringify(wf));
     const r = await run('compile', path);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/nodes\[1\]\.params\.method/);
+    expect(r.stderr).toMatch(/nodes\[1\] \(vary-1 "Vary"\)\.params\.method: must be one of/);
   });
 
   it('not JSON exits 2', async () => {
@@ -228,6 +228,144 @@ describe('decompile', () => {
   it('not JSON exits 2', async () => {
     const r = await run('decompile', await file('nojson.json', '{'));
     expect(r.code).toBe(2);
+  });
+});
+
+describe('strict arguments', () => {
+  it('an unknown flag exits 2 with the usage, and suggests the close one', async () => {
+    const path = await file('flags.json', serializeWorkflow(varyWorkflow()));
+    const r = await run('compile', path, '--jsn');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^unknown option --jsn; did you mean --json\?\n\nusage: fooocus-flow compile/);
+    for (const command of ['validate', 'decompile']) {
+      const u = await run(command, path, '--json');
+      expect(u.code, command).toBe(2);
+      expect(u.stderr).toMatch(new RegExp(`unknown option --json\\n\\nusage: fooocus-flow ${command}`));
+    }
+  });
+
+  it('compile and decompile take one file at a time (exit 2); the usage says so', async () => {
+    const a = await file('one-a.json', JSON.stringify(loadSeed('vary-image-prompt')));
+    const b = await file('one-b.json', JSON.stringify(loadSeed('enhance-chain')));
+    const d = await run('decompile', a, b);
+    expect(d.code).toBe(2);
+    expect(d.stdout).toBe('');
+    expect(d.stderr).toMatch(/2 files given; this command takes one file at a time/);
+    expect(d.stderr).toMatch(/One file at a time/);
+    const c = await run('compile', a, b);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/one file at a time/);
+  });
+
+  it('validate checks each file it is given; the exit code is the worst', async () => {
+    const good = await file('m-good.json', serializeWorkflow(warningWorkflow()));
+    const bad = await file('m-bad.json', serializeWorkflow(varyWorkflow('Disabled')));
+    const r = await run('validate', good, bad);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`== ${good}\n`);
+    expect(r.stdout).toContain(`== ${bad}\n`);
+    expect(r.stdout).toMatch(/warning G-3[\s\S]*error G-5/);
+    const broken = await run('validate', good, join(dir, 'missing.json'));
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toMatch(/0 error\(s\), 1 warning\(s\)/);
+  });
+
+  it('--help prints the usage on stdout and exits 0', async () => {
+    const r = await run('decompile', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: fooocus-flow decompile <request.json>/);
+    const top = await run('--help');
+    expect(top.stdout).toMatch(/compile and decompile take one file at a time/);
+  });
+});
+
+describe('loading workflow files', () => {
+  it('an empty workflow is an error on the command line (exit 1), like a settings-only one', async () => {
+    const empty = await file(
+      'empty.json',
+      JSON.stringify({ format: 'fooocus-flow/workflow', version: 1, nodes: [], edges: [] }),
+    );
+    const v = await run('validate', empty);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/error S-empty: The workflow is empty/);
+    const c = await run('compile', empty);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/error S-empty/);
+    const j = await run('compile', empty, '--json');
+    expect(JSON.parse(j.stdout).diagnostics[0]).toMatchObject({ severity: 'error', code: 'S-empty' });
+    const b = new GraphBuilder();
+    b.add('promptSettings', { prompt: 'x' });
+    const settingsOnly = await run(
+      'validate',
+      await file('settings-only.json', serializeWorkflow(b.build('s'))),
+    );
+    expect(settingsOnly.code).toBe(1);
+    expect(settingsOnly.stdout).toMatch(/error S-no-output/);
+  });
+
+  it('unknown params load with a warning that validate and compile print', async () => {
+    const wf = JSON.parse(serializeWorkflow(varyWorkflow()));
+    wf.nodes.find((n: { kind: string }) => n.kind === 'promptSettings').params.guidence_scale = 9;
+    const path = await file('typo.json', JSON.stringify(wf));
+    const v = await run('validate', path);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(
+      /warning file nodes\[2\] \(promptSettings-1 "Prompt & Settings"\)\.params\.guidence_scale: unknown Prompt & Settings parameter "guidence_scale", ignored; did you mean "guidance_scale"\?/,
+    );
+    expect(v.stdout).toMatch(/0 error\(s\), 1 warning\(s\)/);
+    const c = await run('compile', path);
+    expect(c.code).toBe(0);
+    expect(c.stderr).toMatch(/warning file .*guidence_scale/);
+    expect(JSON.parse(c.stdout)).not.toHaveProperty('guidence_scale');
+  });
+
+  it('a file with a UTF-8 BOM compiles', async () => {
+    const path = await file('bom.json', '\ufeff' + serializeWorkflow(varyWorkflow()));
+    const r = await run('compile', path);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).uov_method).toBe('Vary (Strong)');
+  });
+
+  it('one error line per path, naming the node', async () => {
+    const wf = JSON.parse(serializeWorkflow(varyWorkflow()));
+    wf.nodes.find((n: { kind: string }) => n.kind === 'promptSettings').params.image_seed = 2 ** 60;
+    const r = await run('validate', await file('seed.json', JSON.stringify(wf)));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/is not a valid workflow:$/),
+      expect.stringMatching(
+        /^ {2}nodes\[2\] \(promptSettings-1 "Prompt & Settings"\)\.params\.image_seed: at most 9007199254740991, got /,
+      ),
+    ]);
+  });
+});
+
+describe('decompile: what it is given', () => {
+  it('a workflow exits 2: it is already a workflow', async () => {
+    const r = await run('decompile', await file('wf-as-request.json', serializeWorkflow(varyWorkflow())));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/this is already a workflow .*fooocus-flow compile/);
+  });
+
+  it('a task record with a 63-bit seed and flat LoRAs decompiles, with notes', async () => {
+    const flat = [true, 'sd_xl_offset_example-lora_1.0.safetensors', 0.1];
+    for (let i = 0; i < 4; i++) flat.push(true, 'None', 1);
+    const text = `{"id":1,"task_id":"25ad75a189b3445b8d30f7df29101ed1","req_params":{"prompt":"a cat","aspect_ratios_selection":"1152×896","image_seed":8441793560237457123,"loras":${JSON.stringify(flat)},"save_name":null,"current_tab":"uov","input_image_checkbox":true},"task_status":"finished","result":[]}`;
+    const r = await run('decompile', await file('record.json', text));
+    expect(r.code).toBe(0);
+    const parsed = parseWorkflowText(r.stdout);
+    expect(parsed.ok).toBe(true);
+    expect(r.stderr).toMatch(/note: This is a task record/);
+    expect(r.stderr).toMatch(/note: This is the server's rewritten req_params/);
+    expect(r.stderr).toMatch(/note: image_seed 8441793560237457123 is above 2\^53−1/);
+  });
+
+  it('unknown keys are noted with "did you mean"', async () => {
+    const r = await run('decompile', await file('typo-req.json', '{"promtp":"a cat"}'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: Unknown field "promtp": the server ignores it; did you mean "prompt"\?/);
   });
 });
 

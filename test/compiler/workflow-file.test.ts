@@ -8,6 +8,7 @@ import { compile } from '../../compiler/compile.ts';
 import { KIND_MIGRATIONS, migrateParams } from '../../compiler/workflow-file/migrations.ts';
 import {
   MAX_WORKFLOW_BYTES,
+  formatFileError,
   migrateDocument,
   parseWorkflowJson,
   parseWorkflowText,
@@ -82,6 +83,7 @@ describe('saved corpus (version 1)', () => {
     expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
     if (!r.ok) return;
     expect(r.workflow.version).toBe(WORKFLOW_VERSION);
+    expect(r.warnings, 'a saved file has no unknown keys').toEqual([]);
     expect(() => compile(r.workflow)).not.toThrow();
   });
 
@@ -110,6 +112,7 @@ describe('saved corpus (version 1)', () => {
       const wf = t.build();
       const r = parseWorkflowText(serializeWorkflow(wf));
       expect(r.ok && r.workflow).toEqual(wf);
+      expect(r.ok && r.warnings).toEqual([]);
     }
   });
 });
@@ -347,5 +350,108 @@ describe('migration chain', () => {
     const d = doc();
     d.nodes[1]!.kindVersion = 1;
     expect(parseWorkflowJson(d).ok).toBe(true);
+  });
+});
+
+describe('loading: BOM, unknown keys, one line per path, node names, readable messages', () => {
+  it('a UTF-8 byte order mark before the JSON is dropped', () => {
+    const r = parseWorkflowText('\ufeff' + JSON.stringify(doc()));
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+    const bad = parseWorkflowText('\ufeff{"format":');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]!.message).toMatch(/not valid JSON at line 1, column 11/);
+  });
+
+  it('an empty file says so', () => {
+    expectError(parse(''), '(file)', /is empty/);
+    expectError(parse(' \n'), '(file)', /is empty/);
+  });
+
+  it('unknown params load with a warning at their path, with "did you mean" for close names', () => {
+    const d = doc();
+    d.nodes[1]!.params = { method: 'Vary (Strong)', bogus_field: 1, strenght: 0.5 };
+    const r = parse(d);
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+    if (!r.ok) return;
+    expect(r.workflow.nodes[1]!.params).not.toHaveProperty('bogus_field');
+    expect(r.warnings.map((w) => w.path)).toEqual([
+      'nodes[1].params.bogus_field',
+      'nodes[1].params.strenght',
+    ]);
+    expect(r.warnings[0]!.message).toMatch(/unknown Vary parameter "bogus_field", ignored$/);
+    expect(r.warnings[1]!.message).toMatch(/did you mean "strength"\?/);
+    expect(formatFileError(r.warnings[1]!)).toBe(
+      'nodes[1] (v "Vary").params.strenght: unknown Vary parameter "strenght", ignored; did you mean "strength"?',
+    );
+  });
+
+  it('unknown keys of the file, a node and an edge are warnings too (a misspelt "params" loses them all)', () => {
+    const d = doc() as Record<string, unknown> & {
+      nodes: Record<string, unknown>[];
+      edges: Record<string, unknown>[];
+    };
+    d.exposd = [];
+    d.nodes[1]!.parms = d.nodes[1]!.params;
+    delete d.nodes[1]!.params;
+    d.edges[0]!.colour = 'red';
+    const r = parse(d);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.warnings.map((w) => `${w.path}: ${w.message}`)).toEqual([
+      'exposd: unknown key "exposd", ignored; did you mean "exposed"?',
+      'nodes[1].parms: unknown key "parms", ignored; did you mean "params"?',
+      'edges[0].colour: unknown key "colour", ignored',
+    ]);
+  });
+
+  it('a deeply nested unknown param is one warning, not a crash', () => {
+    const depth = 100_000;
+    const text = JSON.stringify(doc()).replace(
+      '"params":{}',
+      `"params":{"junk":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+    );
+    const r = parseWorkflowText(text);
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+    if (r.ok) expect(r.warnings.map((w) => w.path)).toEqual(['nodes[2].params.junk']);
+  });
+
+  it('one error line per path (a 2**60 seed is both "not a safe integer" and "too big")', () => {
+    const d = doc();
+    d.nodes.push({ id: 'ps', kind: 'promptSettings', kindVersion: 1, params: { image_seed: 2 ** 60 } });
+    const r = parse(d);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.path).toBe('nodes[3].params.image_seed');
+    expect(r.errors[0]!.message).toMatch(/^at most 9007199254740991, got /);
+  });
+
+  it('errors name the node (id and label or kind title) and say what to write', () => {
+    const d = doc();
+    d.nodes.push({
+      id: 'promptSettings-1',
+      kind: 'promptSettings',
+      kindVersion: 1,
+      params: { image_number: 33, performance_selection: 'Fast', prompt: 5, clip_skip: 1.5 },
+    });
+    d.nodes[1]!.label = 'My vary';
+    d.nodes[1]!.params = { method: 'Vary (Medium)' };
+    const r = parse(d);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map(formatFileError)).toEqual([
+      'nodes[1] (v "My vary").params.method: must be one of "Vary (Subtle)", "Vary (Strong)", "Disabled"; got "Vary (Medium)"',
+      'nodes[3] (promptSettings-1 "Prompt & Settings").params.prompt: expected a string, got 5',
+      'nodes[3] (promptSettings-1 "Prompt & Settings").params.performance_selection: must be one of "Quality", "Speed", "Extreme Speed", "Lightning", "Hyper-SD"; got "Fast"',
+      'nodes[3] (promptSettings-1 "Prompt & Settings").params.image_number: at most 32, got 33',
+      'nodes[3] (promptSettings-1 "Prompt & Settings").params.clip_skip: must be a whole number, got 1.5',
+    ]);
+    expect(r.errors[0]!.node).toBe('v "My vary"');
+  });
+
+  it('an unknown kind suggests the close one', () => {
+    const d = doc();
+    d.nodes[1]!.kind = 'Vary';
+    expectError(parse(d), 'nodes[1].kind', /unknown node kind "Vary"; did you mean "vary"\?/);
   });
 });
