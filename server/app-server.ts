@@ -1,11 +1,13 @@
 /**
  * The Fooocus Flow app server: the built editor from dist/, a narrow proxy from /api/<path> to the
  * one FooocusAPI configured at start-up, and /app/config telling the editor how it is wired.
+ * Only this server's own pages may use /api (and the key it adds): see the rule in app/guard.ts.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { decideProxy } from './app/allowed-paths.ts';
+import { createGuard, type Guard } from './app/guard.ts';
 import { forward, type ProxyTarget } from './app/proxy.ts';
 import { serveStatic } from './app/static.ts';
 
@@ -23,6 +25,18 @@ const optionsSchema = z.object({
     .refine((u) => !new URL(u).username && !new URL(u).password, 'apiUrl must not carry credentials'),
   apiKey: z.string().min(1).optional(),
   distDir: z.string().min(1),
+  /**
+   * Other origins whose pages may use /api, e.g. the Vite dev server that proxies /api here
+   * (`http://localhost:5173`). This server's own origin is always allowed.
+   */
+  trustedOrigins: z
+    .array(
+      z
+        .string()
+        .url()
+        .refine((u) => /^https?:$/.test(new URL(u).protocol), 'trusted origins must be http(s)'),
+    )
+    .default([]),
 });
 
 export type AppServerOptions = z.input<typeof optionsSchema>;
@@ -66,9 +80,18 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     serverHoldsKey: opts.apiKey !== undefined,
   };
 
+  // Built on the first request: the port is known by then (port 0 picks one at listen()).
+  let guard: Guard | undefined;
+  const guardFor = (srv: Server) =>
+    (guard ??= createGuard(opts.host, (srv.address() as AddressInfo).port, opts.trustedOrigins));
+  const refuse = (res: import('node:http').ServerResponse, status: number, reason: string) =>
+    sendJson(res, status, { detail: `Refused by the Fooocus Flow app server: ${reason}.` });
+
   const server: Server = createServer((req, res) => {
     const rawUrl = req.url ?? '/';
     const method = req.method ?? 'GET';
+    const hostCheck = guardFor(server).check(req, null);
+    if (!hostCheck.ok) return refuse(res, hostCheck.status, hostCheck.reason);
     if (rawUrl === CONFIG_PATH || rawUrl.startsWith(`${CONFIG_PATH}?`)) return sendJson(res, 200, config);
     if (rawUrl === API_PREFIX || rawUrl.startsWith(`${API_PREFIX}/`) || rawUrl.startsWith(`${API_PREFIX}?`)) {
       const decision = decideProxy(method, rawUrl, API_PREFIX);
@@ -76,6 +99,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
         return sendJson(res, decision.status, {
           detail: `Refused by the Fooocus Flow proxy: ${decision.reason}. Only FooocusAPI paths are forwarded.`,
         });
+      const allowed = guardFor(server).check(req, decision);
+      if (!allowed.ok) return refuse(res, allowed.status, allowed.reason);
       return forward(req, res, target, decision.path, decision.query);
     }
     if (!rawUrl.startsWith('/') || rawUrl.startsWith('//'))

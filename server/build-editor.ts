@@ -45,14 +45,23 @@ export async function editorBuildState(root: string, distDir: string): Promise<B
   return newest > built ? 'stale' : 'fresh';
 }
 
-/** Runs `vite build` with Vite's JS entry (no npx wrapper, so signals reach the real process). */
-export function buildEditor(root: string): Promise<boolean> {
+/**
+ * Runs `vite build` with Vite's JS entry (no npx wrapper, so signals reach the real process).
+ * Aborting `signal` (Ctrl+C or SIGTERM during the build) stops the build.
+ */
+export function buildEditor(root: string, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
     const child = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
       cwd: root,
       stdio: 'inherit',
     });
+    const abort = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', abort, { once: true });
     child.on('error', () => resolve(false));
-    child.on('exit', (code) => resolve(code === 0));
+    child.on('exit', (code) => {
+      signal?.removeEventListener('abort', abort);
+      resolve(code === 0);
+    });
   });
 }

@@ -2,6 +2,7 @@
  * What `npm start` does, as a function: read the environment, build the editor when needed, start the
  * simulated engine (unless FOOOCUS_API_URL names another server) and the app server.
  */
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -24,7 +25,63 @@ const envSchema = z.object({
   DIST_DIR: z.string().min(1).optional(),
   /** "1" skips the editor build check. */
   SKIP_BUILD: z.enum(['0', '1']).optional(),
+  /** Comma-separated origins whose pages may use /api besides the app's own (e.g. http://localhost:5173 for `npm run dev`). */
+  TRUSTED_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url()))
+    .optional(),
 });
+
+/** A start-up failure with a message meant for the user (no stack trace needed). */
+export class LaunchError extends Error {}
+
+/** Thrown when the stop signal arrives while starting; everything started so far is closed. */
+export class LaunchAborted extends Error {
+  constructor() {
+    super('stopped while starting');
+  }
+}
+
+function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The first free port after `from` (skipping `avoid`), for the hint of a "port in use" error. */
+async function nearbyFreePort(from: number, host: string, avoid: number[]): Promise<number | null> {
+  for (let p = from + 1; p <= Math.min(65535, from + 30); p++)
+    if (!avoid.includes(p) && (await canListen(p, host))) return p;
+  return null;
+}
+
+async function explainListenError(
+  err: unknown,
+  variable: 'PORT' | 'SIM_PORT',
+  port: number,
+  avoid: number[],
+): Promise<unknown> {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return err;
+  const what = variable === 'PORT' ? 'the app server' : 'the simulated engine';
+  const free = await nearbyFreePort(port, HOST, avoid);
+  const example = `${variable}=${free ?? port + 1} npm start`;
+  const why =
+    code === 'EADDRINUSE'
+      ? `port ${port} on ${HOST} is already in use (is Fooocus Flow, or something else, already running?)`
+      : `port ${port} on ${HOST} may not be opened by this user`;
+  return new LaunchError(
+    `${what} cannot listen: ${why}. Choose another port with ${variable}=…, e.g. ${example}`,
+  );
+}
 
 export interface Launched {
   app: AppServer;
@@ -39,9 +96,22 @@ function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undef
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
 }
 
-export async function launch(rawEnv: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Launched> {
-  const env = envSchema.parse(emptyToUndefined(rawEnv));
+/**
+ * Starts everything. When any step fails, or `signal` aborts, whatever already started is closed
+ * before the promise rejects (with a LaunchError for "port in use", LaunchAborted for the signal).
+ */
+export async function launch(
+  rawEnv: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<Launched> {
+  const parsedEnv = envSchema.safeParse(emptyToUndefined(rawEnv));
+  if (!parsedEnv.success) throw new LaunchError(`invalid environment:\n${z.prettifyError(parsedEnv.error)}`);
+  const env = parsedEnv.data;
   const distDir = env.DIST_DIR ? resolve(env.DIST_DIR) : join(ROOT, 'dist');
+  const checkAbort = () => {
+    if (signal?.aborted) throw new LaunchAborted();
+  };
 
   if (!env.DIST_DIR && env.SKIP_BUILD !== '1') {
     const state = await editorBuildState(ROOT, distDir);
@@ -49,27 +119,47 @@ export async function launch(rawEnv: NodeJS.ProcessEnv, log: (line: string) => v
       log('Editor sources (app/index.html) not found yet: serving without a build.');
     else if (state !== 'fresh') {
       log(`Building the editor (${state === 'missing' ? 'no build yet' : 'sources changed'}) ...`);
-      if (!(await buildEditor(ROOT))) log('Editor build failed: serving the previous build, if any.');
+      const built = await buildEditor(ROOT, signal);
+      checkAbort();
+      if (!built) log('Editor build failed: serving the previous build, if any.');
     }
   }
+  checkAbort();
 
   const simUrl = `http://${HOST}:${env.SIM_PORT}`;
   const useSim = !env.FOOOCUS_API_URL || new URL(env.FOOOCUS_API_URL).origin === new URL(simUrl).origin;
   let sim: SimEngine | null = null;
-  if (useSim)
-    sim = await startSimEngine({
-      port: env.SIM_PORT,
-      host: HOST,
-      speed: env.SIM_SPEED,
-      apiKey: env.FOOOCUS_API_KEY,
-    });
+  if (useSim) {
+    try {
+      sim = await startSimEngine({
+        port: env.SIM_PORT,
+        host: HOST,
+        speed: env.SIM_SPEED,
+        apiKey: env.FOOOCUS_API_KEY,
+      });
+    } catch (err) {
+      throw await explainListenError(err, 'SIM_PORT', env.SIM_PORT, [env.PORT]);
+    }
+  }
   const apiUrl = sim ? sim.url : env.FOOOCUS_API_URL!;
   let app: AppServer;
   try {
-    app = await startAppServer({ port: env.PORT, host: HOST, apiUrl, apiKey: env.FOOOCUS_API_KEY, distDir });
+    checkAbort();
+    app = await startAppServer({
+      port: env.PORT,
+      host: HOST,
+      apiUrl,
+      apiKey: env.FOOOCUS_API_KEY,
+      distDir,
+      trustedOrigins: env.TRUSTED_ORIGINS ?? [],
+    });
   } catch (err) {
     await sim?.close();
-    throw err;
+    throw await explainListenError(err, 'PORT', env.PORT, [env.SIM_PORT]);
+  }
+  if (signal?.aborted) {
+    await Promise.all([app.close(), sim?.close()]);
+    throw new LaunchAborted();
   }
 
   log(`Fooocus Flow: open ${app.url}`);

@@ -1,7 +1,9 @@
 /**
  * Forwards an allowed `/api/<path>` request to the one FooocusAPI origin fixed at start-up. Streams
  * both ways without buffering (SSE arrives event by event), adds the server-side X-API-KEY, and maps
- * redirects that point at the upstream back under /api.
+ * redirects that point at the upstream back under /api. FooocusAPI's CORS headers (`*`, credentials
+ * allowed) are dropped: the editor is same-origin and no other origin may read these replies
+ * (app/guard.ts).
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -45,7 +47,8 @@ export function forward(
   const url = new URL(target.origin);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.includes(name) || name === 'cookie') continue;
+    if (value === undefined || HOP_BY_HOP.includes(name) || name === 'cookie' || name === 'x-fooocus-flow')
+      continue;
     headers[name] = value;
   }
   headers.host = url.host;
@@ -63,7 +66,7 @@ export function forward(
   upstream.on('response', (up) => {
     const out: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(up.headers)) {
-      if (value === undefined || HOP_BY_HOP.includes(name)) continue;
+      if (value === undefined || HOP_BY_HOP.includes(name) || name.startsWith('access-control-')) continue;
       out[name] = value;
     }
     const location = up.headers.location;

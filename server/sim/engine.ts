@@ -2,6 +2,7 @@
  * The simulated FooocusAPI v3 server: a real node:http server with the routes, auth, CORS and reply
  * formats of the real one (contract §7 checklist) and a fake GPU worker that writes real images.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -108,6 +109,22 @@ async function fireWebhook(entry: TaskEntry, allowRemote: boolean): Promise<void
   }
 }
 
+/**
+ * Temp data folders of engines still open. A process that ends without close() (process.exit,
+ * an uncaught error) still removes them; only SIGKILL leaves one behind.
+ */
+const openTempDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function removeOnExit(dir: string): void {
+  openTempDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const d of openTempDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -122,6 +139,7 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
   const opts = optionsSchema.parse(options);
   const ownsDataDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'fooocus-sim-')));
+  if (ownsDataDir) removeOnExit(dataDir);
   await mkdir(join(dataDir, 'outputs'), { recursive: true });
   await mkdir(join(dataDir, 'inputs'), { recursive: true });
   let closed = false;
@@ -168,7 +186,14 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
       sendServerError(ctx);
     });
   });
-  await listen(server, opts.port, opts.host);
+  try {
+    await listen(server, opts.port, opts.host);
+  } catch (err) {
+    closed = true;
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    openTempDirs.delete(dataDir);
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const publicHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   const hostPart = publicHost.includes(':') ? `[${publicHost}]` : publicHost;
@@ -192,7 +217,11 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      // The worker abandons its task at its next step; wait for that so no late write re-creates
+      // the folder after it is removed (bounded: a stuck render does not hold up the exit).
+      await Promise.race([sim.worker.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+      openTempDirs.delete(dataDir);
     },
   };
 }

@@ -89,7 +89,10 @@ export async function readInputImage(
 /** Saves a decoded input as inputs/<sha>.png (idempotent) and returns its public URL. */
 export async function storeInput(img: DecodedImage, dataDir: string, baseUrl: string): Promise<string> {
   const dir = join(dataDir, 'inputs');
-  await mkdir(dir, { recursive: true });
+  // Not recursive: once close() has removed the data folder, a late request must not re-create it.
+  await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
   await writeFile(join(dir, `${img.sha}.png`), img.png);
   return `${baseUrl}/inputs/${img.sha}.png`;
 }

@@ -1,6 +1,7 @@
 /**
  * `fooocus-flow sim [--port 7866] [--speed ms] [--api-key k] [--host h] [--data-dir d]`:
- * run the simulated FooocusAPI until SIGINT/SIGTERM, then resolve with the exit code.
+ * run the simulated FooocusAPI until SIGINT/SIGTERM/SIGHUP, then resolve with the exit code. Its
+ * default data folder (a temp folder) is removed on the way out.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -27,6 +28,8 @@ export interface SimCliHooks {
   /** Called once the engine listens (tests use it instead of signals). */
   onStarted?: (engine: SimEngine, stop: () => void) => void;
 }
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Exit codes: 0 after a clean stop, 1 when the server cannot start, 2 for bad arguments. */
 export async function runSimCli(args: string[], io: SimCliIo, hooks: SimCliHooks = {}): Promise<number> {
@@ -63,7 +66,11 @@ export async function runSimCli(args: string[], io: SimCliIo, hooks: SimCliHooks
       dataDir: a['data-dir'],
     });
   } catch (err) {
-    io.stderr.write(`The simulator could not start: ${(err as Error).message}\n`);
+    const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    io.stderr.write(
+      `The simulator could not start: ${(err as Error).message}\n` +
+        (inUse ? `Port ${a.port} is taken: choose another with --port, e.g. --port ${a.port + 1}\n` : ''),
+    );
     return 1;
   }
   io.stdout.write(
@@ -76,12 +83,11 @@ export async function runSimCli(args: string[], io: SimCliIo, hooks: SimCliHooks
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      for (const signal of SIGNALS) process.off(signal, stop);
+      // close() also removes the engine's temp data folder (not a --data-dir given by the user).
       void engine.close().then(() => resolve(0));
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    for (const signal of SIGNALS) process.on(signal, stop);
     hooks.onStarted?.(engine, stop);
   });
 }

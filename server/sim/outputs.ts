@@ -40,7 +40,11 @@ export async function saveOutput(
   const now = new Date();
   const date = localDate(now);
   const dir = join(dataDir, 'outputs', date);
-  await mkdir(dir, { recursive: true });
+  // Not recursive above outputs/: once close() has removed the data folder, nothing re-creates it.
+  for (const d of [join(dataDir, 'outputs'), dir])
+    await mkdir(d).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
   const candidate = () => `${localStamp(now)}_${1000 + Math.floor(Math.random() * 9000)}.${ext}`;
   let name = candidate();
   while (await exists(join(dir, name))) name = candidate();

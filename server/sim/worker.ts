@@ -104,6 +104,7 @@ class Run {
 
   private async save(png: Buffer, persist: boolean, label: string): Promise<void> {
     if (!persist) return; // Fooocus writes it to its temp folder, which the API drops from results.
+    if (this.env.closed()) throw new Interrupted('stop'); // the data folder is being removed
     const saved = await saveOutput(this.env.dataDir, png, this.req.output_format, label);
     this.saved.push(saved);
   }
@@ -335,12 +336,18 @@ class Run {
 export class SimWorker {
   private readonly queue: TaskEntry[] = [];
   private busy = false;
+  private drained: Promise<void> = Promise.resolve();
 
   constructor(private readonly env: WorkerEnv) {}
 
+  /** Resolves once no task is being played (after close(), the current one is abandoned). */
+  idle(): Promise<void> {
+    return this.drained;
+  }
+
   enqueue(entry: TaskEntry): void {
     this.queue.push(entry);
-    void this.drain();
+    if (!this.busy) this.drained = this.drain();
   }
 
   private async drain(): Promise<void> {
