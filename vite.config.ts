@@ -3,12 +3,13 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The editor lives in app/; the dev server proxies /api to the app server (npm start) so `npm run dev`
-// talks to the same FooocusAPI as production.
+// talks to the same FooocusAPI as production. The app server only trusts its own origin: start it with
+// TRUSTED_ORIGINS=http://localhost:5173 for development.
 export default defineConfig({
   root: 'app',
   plugins: [react()],
   build: { outDir: '../dist', emptyOutDir: true },
-  server: { proxy: { '/api': 'http://127.0.0.1:7870' } },
+  server: { proxy: { '/api': { target: 'http://127.0.0.1:7870', changeOrigin: true } } },
   test: {
     root: '.',
     environment: 'node',
