@@ -17,7 +17,8 @@ import { applyExposed } from '../compiler/exposed.ts';
 import { prepareImages } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
 import type { CompileResult, Diagnostic, Plan } from '../compiler/types.ts';
-import { parseWorkflowText } from '../compiler/workflow-file/index.ts';
+import { formatFileError, parseWorkflowText } from '../compiler/workflow-file/index.ts';
+import { formatFileWarnings } from './format.ts';
 import type { Workflow } from '../nodes/graph.ts';
 import { getKind } from '../nodes/registry.ts';
 import { startSimEngine } from '../server/sim/index.ts';
@@ -176,7 +177,7 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   const busy = await checkOutDirFree(out);
   if (busy) throw new Exit(EXIT.badInput, busy);
 
-  const workflow = await loadWorkflow(args);
+  const workflow = await loadWorkflow(args, io);
   const prepared = await prepareImages(workflow, nodeImageAdapter);
   // A fresh seed per run, unless asked; kept in [0, 2^53) so JSON round-trips it exactly.
   const seed = args.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
@@ -237,7 +238,7 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   }
 }
 
-async function loadWorkflow(args: RunArgs): Promise<Workflow> {
+async function loadWorkflow(args: RunArgs, io: CliIO): Promise<Workflow> {
   let text: string;
   try {
     text = await readFile(args.file, 'utf8');
@@ -246,9 +247,10 @@ async function loadWorkflow(args: RunArgs): Promise<Workflow> {
   }
   const parsed = parseWorkflowText(text, args.file);
   if (!parsed.ok) {
-    const lines = parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
+    const lines = parsed.errors.map((e) => `  ${formatFileError(e)}`).join('\n');
     throw new Exit(EXIT.badInput, `${args.file} is not a valid workflow:\n${lines}`);
   }
+  if (parsed.warnings.length) io.stderr.write(formatFileWarnings(parsed.warnings) + '\n');
   const inputs: Record<string, string> = {};
   for (const [name, path] of Object.entries(args.inputs)) inputs[name] = await imageFileToDataUrl(name, path);
   if (Object.keys(inputs).length === 0 && Object.keys(args.set).length === 0) return parsed.workflow;
