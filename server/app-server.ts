@@ -52,7 +52,18 @@ export interface AppConfig {
   apiBase: string;
   apiOrigin: string;
   serverHoldsKey: boolean;
+  /** ms per sampling step of the simulated engine this server started; null for a real FooocusAPI. */
+  simSpeed: number | null;
 }
+
+/** The simulated engine `npm start` runs, when it runs one: its speed can be set from the editor. */
+export interface SimulatorControl {
+  getSpeed(): number;
+  setSpeed(ms: number): void;
+}
+
+export const SIM_SPEED_PATH = '/app/sim-speed';
+const simSpeedBody = z.object({ ms: z.number().min(0).max(5000) });
 
 function sendJson(res: import('node:http').ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
@@ -65,7 +76,10 @@ function sendJson(res: import('node:http').ServerResponse, status: number, value
     .end(body);
 }
 
-export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+export async function startAppServer(
+  options: AppServerOptions,
+  simulator?: SimulatorControl,
+): Promise<AppServer> {
   const opts = optionsSchema.parse(options);
   const api = new URL(opts.apiUrl);
   const target: ProxyTarget = {
@@ -74,11 +88,12 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     apiKey: opts.apiKey,
     prefix: API_PREFIX,
   };
-  const config: AppConfig = {
+  const config = (): AppConfig => ({
     apiBase: API_PREFIX,
     apiOrigin: `${target.origin}${target.basePath}`,
     serverHoldsKey: opts.apiKey !== undefined,
-  };
+    simSpeed: simulator ? simulator.getSpeed() : null,
+  });
 
   // Built on the first request: the port is known by then (port 0 picks one at listen()).
   let guard: Guard | undefined;
@@ -92,7 +107,25 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     const method = req.method ?? 'GET';
     const hostCheck = guardFor(server).check(req, null);
     if (!hostCheck.ok) return refuse(res, hostCheck.status, hostCheck.reason);
-    if (rawUrl === CONFIG_PATH || rawUrl.startsWith(`${CONFIG_PATH}?`)) return sendJson(res, 200, config);
+    if (rawUrl === CONFIG_PATH || rawUrl.startsWith(`${CONFIG_PATH}?`)) return sendJson(res, 200, config());
+    if (rawUrl === SIM_SPEED_PATH) {
+      // Same rules as /api: only the editor's own pages may change it.
+      const allowed = guardFor(server).check(req, { path: SIM_SPEED_PATH, query: '' });
+      if (!allowed.ok) return refuse(res, allowed.status, allowed.reason);
+      if (method !== 'POST') return sendJson(res, 405, { detail: 'Method Not Allowed' });
+      if (!simulator)
+        return sendJson(res, 409, {
+          detail: 'This app server talks to a real FooocusAPI, not the simulated engine.',
+        });
+      void readSmallJson(req).then((body) => {
+        const parsed = simSpeedBody.safeParse(body);
+        if (!parsed.success)
+          return sendJson(res, 422, { detail: 'Send {"ms": number of milliseconds per step, 0–5000}.' });
+        simulator.setSpeed(parsed.data.ms);
+        sendJson(res, 200, config());
+      });
+      return;
+    }
     if (rawUrl === API_PREFIX || rawUrl.startsWith(`${API_PREFIX}/`) || rawUrl.startsWith(`${API_PREFIX}?`)) {
       const decision = decideProxy(method, rawUrl, API_PREFIX);
       if (!decision.ok)
@@ -131,4 +164,20 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
         server.closeAllConnections();
       }),
   };
+}
+
+/** Reads a small JSON body (the sim-speed setting); anything unreadable becomes null. */
+async function readSmallJson(req: import('node:http').IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 4096) return null;
+    chunks.push(c as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return null;
+  }
 }

@@ -145,14 +145,17 @@ export async function launch(
   let app: AppServer;
   try {
     checkAbort();
-    app = await startAppServer({
-      port: env.PORT,
-      host: HOST,
-      apiUrl,
-      apiKey: env.FOOOCUS_API_KEY,
-      distDir,
-      trustedOrigins: env.TRUSTED_ORIGINS ?? [],
-    });
+    app = await startAppServer(
+      {
+        port: env.PORT,
+        host: HOST,
+        apiUrl,
+        apiKey: env.FOOOCUS_API_KEY,
+        distDir,
+        trustedOrigins: env.TRUSTED_ORIGINS ?? [],
+      },
+      simControl(sim, env.SIM_SPEED),
+    );
   } catch (err) {
     await sim?.close();
     throw await explainListenError(err, 'PORT', env.PORT, [env.SIM_PORT]);
@@ -174,6 +177,19 @@ export async function launch(
     apiUrl,
     close: async () => {
       await Promise.all([app.close(), sim?.close()]);
+    },
+  };
+}
+
+/** Lets the editor read and set the simulated engine's pace (SimEngine keeps the value itself). */
+function simControl(sim: SimEngine | null, initial: number) {
+  if (!sim) return undefined;
+  let speed = initial;
+  return {
+    getSpeed: () => speed,
+    setSpeed: (ms: number) => {
+      speed = ms;
+      sim.setSpeed(ms);
     },
   };
 }

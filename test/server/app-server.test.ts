@@ -133,6 +133,7 @@ describe('proxy', () => {
       apiBase: '/api',
       apiOrigin: sim.url,
       serverHoldsKey: false,
+      simSpeed: null,
     });
     const config = (await (await fetch(`${keyed.url}/app/config`)).json()) as Record<string, unknown>;
     expect(config.serverHoldsKey).toBe(true);
@@ -160,5 +161,44 @@ describe('static editor', () => {
       expect(r.body.toString()).not.toContain('"name"');
       expect([400, 403, 404]).toContain(r.status);
     }
+  });
+});
+
+describe('simulated engine speed', () => {
+  it('is reported in /app/config and can be set by the editor, not by other pages', async () => {
+    const speeds: number[] = [];
+    const control = { getSpeed: () => speeds.at(-1) ?? 40, setSpeed: (ms: number) => void speeds.push(ms) };
+    const withSim = await startAppServer(
+      { port: 0, host: '127.0.0.1', apiUrl: sim.url, distDir: dist },
+      control,
+    );
+    try {
+      const before = (await (await fetch(`${withSim.url}/app/config`)).json()) as { simSpeed: number };
+      expect(before.simSpeed).toBe(40);
+      const foreign = await postJson(
+        withSim.url,
+        '/app/sim-speed',
+        { ms: 0 },
+        { origin: 'https://evil.example' },
+      );
+      expect(foreign.status).toBe(403);
+      expect(speeds).toEqual([]);
+      const bad = await postJson(withSim.url, '/app/sim-speed', { ms: -5 });
+      expect(bad.status).toBe(422);
+      const ok = await postJson(withSim.url, '/app/sim-speed', { ms: 5 }, { origin: withSim.url });
+      expect(ok.status).toBe(200);
+      expect(speeds).toEqual([5]);
+      const after = (await (await fetch(`${withSim.url}/app/config`)).json()) as { simSpeed: number };
+      expect(after.simSpeed).toBe(5);
+    } finally {
+      await withSim.close();
+    }
+  });
+
+  it('is null with a real FooocusAPI, and setting it says why it cannot', async () => {
+    const config = (await (await fetch(`${app.url}/app/config`)).json()) as { simSpeed: number | null };
+    expect(config.simSpeed).toBeNull();
+    const r = await postJson(app.url, '/app/sim-speed', { ms: 5 });
+    expect(r.status).toBe(409);
   });
 });
