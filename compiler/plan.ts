@@ -79,8 +79,19 @@ export function buildPlan(ctx: CompileContext): Plan {
   // Stages in execution order.
   if (s.mode === 'text-to-image')
     stages.push({ stage: 'main', nodeId: s.source.id, label: t('Text-to-image', '文生图') });
-  for (const n of s.main)
-    stages.push({ stage: 'main', nodeId: n.id, label: n.kind === 'inpaint' ? inpaintLabel(n) : uovLabel(n) });
+  // G-3: with an Inpaint after it in the main pass, the Vary/Upscale result is overwritten.
+  const overwritten = s.main.length === 2;
+  for (const n of s.main) {
+    const label = n.kind === 'inpaint' ? inpaintLabel(n) : uovLabel(n);
+    stages.push({
+      stage: 'main',
+      nodeId: n.id,
+      label:
+        overwritten && n.kind !== 'inpaint'
+          ? t(`${label.en} (discarded by the Inpaint)`, `${label.zh}（被重绘覆盖）`)
+          : label,
+    });
+  }
   const before = s.enhanceUov?.order === 'Before First Enhancement';
   if (s.enhanceUov && before)
     stages.push({ stage: 'enhance', nodeId: s.enhanceUov.node.id, label: uovLabel(s.enhanceUov.node) });
