@@ -54,24 +54,19 @@ test('run: the running stage is shown on the node that owns it, in plan order', 
   await openTemplateOnRunServer(page, 'enhance-chain');
   await fillImages(page);
   const doc = await docOf(page);
+  // Record every node that shows the running badge, as the DOM changes (a poll from the test could
+  // miss a short stage on a busy machine; a MutationObserver sees each render).
+  await page.evaluate(`(() => {
+    window.__owners = [];
+    const note = () => {
+      const id = document.querySelector('[data-testid="node-running"]')?.closest('.react-flow__node')?.getAttribute('data-id');
+      if (id && window.__owners[window.__owners.length - 1] !== id) window.__owners.push(id);
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true });
+  })()`);
   await clickRun(page);
-  const owners: string[] = [];
-  await expect
-    .poll(
-      async () => {
-        const id = await page.evaluate(
-          () =>
-            document
-              .querySelector('[data-testid="node-running"]')
-              ?.closest('.react-flow__node')
-              ?.getAttribute('data-id') ?? null,
-        );
-        if (id && owners.at(-1) !== id) owners.push(id);
-        return phaseOf(page);
-      },
-      { timeout: 45_000, intervals: [20] },
-    )
-    .toBe('done');
+  await expect.poll(() => phaseOf(page), { timeout: 45_000 }).toBe('done');
+  const owners = await page.evaluate(() => (window as unknown as { __owners: string[] }).__owners);
   const vary = doc.nodes.find((n) => n.kind === 'vary')!.id;
   const regions = doc.nodes.filter((n) => n.kind === 'enhanceRegion').map((n) => n.id);
   // Main pass first, then each region in turn (some may be too quick to catch, never out of order).
