@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { KNOWN_MODELS } from './lib/known-names.ts';
@@ -8,16 +9,39 @@ import { Palette } from './panels/Palette.tsx';
 import { Problems } from './panels/Problems.tsx';
 import { RequestPanel } from './panels/RequestPanel.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
-import { Gallery } from './panels/Gallery.tsx';
-import { MaskPainter } from './panels/MaskPainter.tsx';
-import { SettingsDialog } from './panels/SettingsDialog.tsx';
+import { usePainter } from './panels/painter-state.ts';
+import { useSettingsDialog } from './panels/settings-dialog-state.ts';
+import { useGallery } from './run/gallery.ts';
 import { useSettings } from './run/settings.ts';
 import { SearchDialog } from './panels/SearchDialog.tsx';
 import { ShortcutsHelp } from './panels/ShortcutsHelp.tsx';
-import { StartScreen } from './panels/StartScreen.tsx';
 import { Toasts } from './panels/Toasts.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { useEditor } from './store/editor-store.ts';
+
+// Not needed for the first paint: each is loaded the first time it opens.
+const Gallery = lazy(() => import('./panels/Gallery.tsx').then((m) => ({ default: m.Gallery })));
+const MaskPainter = lazy(() => import('./panels/MaskPainter.tsx').then((m) => ({ default: m.MaskPainter })));
+// The start screen builds its templates with dagre's layout: a returning user (draft restored) never needs it.
+const StartScreen = lazy(() => import('./panels/StartScreen.tsx').then((m) => ({ default: m.StartScreen })));
+const SettingsDialog = lazy(() =>
+  import('./panels/SettingsDialog.tsx').then((m) => ({ default: m.SettingsDialog })),
+);
+
+function OnDemand() {
+  const gallery = useGallery((s) => s.open);
+  const painter = usePainter((s) => s.maskId !== null);
+  const settings = useSettingsDialog((s) => s.open);
+  const start = useEditor((s) => s.dialog === 'start');
+  return (
+    <Suspense fallback={null}>
+      {start && <StartScreen />}
+      {gallery && <Gallery />}
+      {painter && <MaskPainter />}
+      {settings && <SettingsDialog />}
+    </Suspense>
+  );
+}
 
 export function App() {
   const theme = useEditor((s) => s.theme);
@@ -42,12 +66,9 @@ export function App() {
           <Inspector />
         </main>
         <SearchDialog />
-        <StartScreen />
         <ShortcutsHelp />
         <ImportFailureDialog />
-        <Gallery />
-        <MaskPainter />
-        <SettingsDialog />
+        <OnDemand />
         <Toasts />
         <datalist id="known-models">
           {models.map((m) => (

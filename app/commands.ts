@@ -1,4 +1,4 @@
-import { layoutPositions } from './lib/layout.ts';
+import { withLayout } from './lib/layout.ts';
 import { emptyWorkflow } from '../nodes/graph.ts';
 import type { Template } from '../compiler/templates.ts';
 import type { MessageKey } from './i18n/catalog.ts';
@@ -17,8 +17,8 @@ import {
 import { fromClipboardText, toClipboardText } from '../compiler/clipboard.ts';
 import { startRun } from './run/runner.ts';
 import { openGallery, useGallery } from './run/gallery.ts';
-import { openSettings, useSettingsDialog } from './panels/SettingsDialog.tsx';
-import { openPainter, usePainter } from './panels/MaskPainter.tsx';
+import { openSettings, useSettingsDialog } from './panels/settings-dialog-state.ts';
+import { openPainter, usePainter } from './panels/painter-state.ts';
 
 /**
  * Every editor action in one list: the toolbar, the keyboard handler and the shortcuts help read it,
@@ -48,10 +48,14 @@ export function openSearch(): void {
   });
 }
 
-export function layout(group?: string): void {
-  const { doc, measured } = useEditor.getState();
-  setAllPositions(layoutPositions(doc, measured), group);
-  requestAnimationFrame(() => requestAnimationFrame(fitView));
+/** Lays the graph out (one undo step, or part of `group`); `then` runs right after the layout's commit. */
+export function layout(group?: string, then?: () => void): void {
+  withLayout((layoutPositions) => {
+    const { doc, measured } = useEditor.getState();
+    setAllPositions(layoutPositions(doc, measured), group);
+    then?.();
+    requestAnimationFrame(() => requestAnimationFrame(fitView));
+  });
 }
 
 /** Runs `fn` once every node has been measured (a few frames after they appear), or after ~20 frames. */
@@ -98,10 +102,7 @@ export function openTemplate(t: Template | null): void {
   update((s) => {
     s.dialog = null;
   });
-  whenMeasured(() => {
-    layout(group);
-    sealHistory();
-  });
+  whenMeasured(() => layout(group, sealHistory));
 }
 
 export const COMMANDS: Command[] = [

@@ -9,6 +9,7 @@ import { restoreDraft, startAutosave } from './persistence/autosave.ts';
 import { startCompileScheduler } from './store/compile-scheduler.ts';
 import { update } from './store/editor-store.ts';
 import { installTestHooks } from './test-hooks.ts';
+import { loadLayout } from './lib/layout.ts';
 import { loadGallery } from './run/gallery.ts';
 import { resumeRun } from './run/runner.ts';
 import { checkConnection, loadAppConfig } from './run/settings.ts';
@@ -33,6 +34,9 @@ async function boot() {
       <App />
     </StrictMode>,
   );
+  // Auto-layout's dagre is not part of the first load; fetch it once the editor is idle.
+  const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
+  idle(() => void loadLayout());
 }
 
 void boot();

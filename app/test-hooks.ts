@@ -2,6 +2,8 @@ import { serializeWorkflow } from '../compiler/workflow-file/index.ts';
 import { compileNow } from './store/compile-scheduler.ts';
 import { redo, undo, useEditor } from './store/editor-store.ts';
 import { flushAutosave } from './persistence/autosave.ts';
+import { loadLayout } from './lib/layout.ts';
+import { centreOn } from './canvas/viewport.ts';
 
 /**
  * A small read-mostly window for browser tests and the benchmark: the compiled request, the
@@ -19,6 +21,13 @@ export function installTestHooks(): void {
     undo,
     redo,
     flushAutosave,
+    /** Pans the view (zoom unchanged) to a node, for the benchmark's drag on a graph larger than the view. */
+    showNode: (id: string) => {
+      const n = useEditor.getState().doc.nodes.find((x) => x.id === id);
+      if (n) centreOn({ x: n.position.x + 100, y: n.position.y + 60 });
+    },
+    /** Resolves once auto-layout's code is loaded (it is fetched after the first paint). */
+    layoutReady: () => loadLayout().then(() => true),
     loadForBench: (doc: unknown) => {
       useEditor.setState((s) => ({ doc: doc as typeof s.doc, docRevision: s.docRevision + 1, dialog: null }));
     },

@@ -14,6 +14,8 @@ import { NODE_KINDS } from '../nodes/registry.ts';
 import { CHROMIUM_ARGS } from '../playwright.config.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+/** The build to measure: dist/ unless BENCH_DIST names another (so a bench can run beside other builds). */
+const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -98,8 +100,16 @@ async function loadGraph(page: Page, wf: Workflow): Promise<void> {
 }
 
 async function dragFrames(page: Page, nodeId: string): Promise<number[]> {
-  // Zoom onto the node so it can be grabbed, then record rAF intervals while dragging it.
-  await page.evaluate(() => document.querySelector<HTMLElement>('.react-flow__node')?.focus());
+  // Bring the node into view so it can be grabbed (at 1000 nodes the fitted view is clamped at the
+  // minimum zoom and the node starts above the canvas: pan to it, same zoom), then record rAF
+  // intervals while dragging it.
+  const before = await nodePosition(page, nodeId);
+  await page.evaluate(
+    (id) =>
+      (window as unknown as { __fooocusFlow: { showNode(id: string): void } }).__fooocusFlow.showNode(id),
+    nodeId,
+  );
+  await page.waitForTimeout(300);
   const header = page.locator(`.react-flow__node[data-id="${nodeId}"] .flow-node-header`);
   const box = (await header.boundingBox())!;
   // A string, not a function: tsx's name-keeping helper does not exist inside the page.
@@ -118,11 +128,29 @@ async function dragFrames(page: Page, nodeId: string): Promise<number[]> {
   await page.mouse.down();
   for (let i = 1; i <= 60; i++) await page.mouse.move(box.x + 20 + i * 4, box.y + box.height / 2 + i * 2);
   await page.mouse.up();
-  return page.evaluate(() => {
+  const frames = await page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __recording: boolean };
     w.__recording = false;
     return w.__frames.slice(2);
   });
+  // A drag that grabbed nothing measures an idle page: refuse to report it.
+  const after = await nodePosition(page, nodeId);
+  if (after.x === before.x && after.y === before.y)
+    throw new Error(
+      `the drag did not move ${nodeId} (${JSON.stringify(before)} → ${JSON.stringify(after)}, grabbed at ${JSON.stringify(box)})`,
+    );
+  return frames;
+}
+
+async function nodePosition(page: Page, nodeId: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((id) => {
+    const doc = (
+      window as unknown as {
+        __fooocusFlow: { doc(): { nodes: { id: string; position: { x: number; y: number } }[] } };
+      }
+    ).__fooocusFlow.doc();
+    return doc.nodes.find((n) => n.id === id)!.position;
+  }, nodeId);
 }
 
 async function typingLatency(page: Page): Promise<number[]> {
@@ -143,15 +171,15 @@ async function typingLatency(page: Page): Promise<number[]> {
 }
 
 function firstLoadJsGzip(): { bytes: number; files: string[] } {
-  const html = readFileSync(join(ROOT, 'dist/index.html'), 'utf8');
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="\/?([^"]+\.js)"/g)].map((m) => m[1]!);
-  const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, 'dist', f))).length, 0);
+  const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(DIST, f))).length, 0);
   return { bytes, files };
 }
 
 export async function benchEditor(): Promise<Record<string, string | number>> {
-  if (!existsSync(join(ROOT, 'dist/index.html'))) {
-    const b = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build'], {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    const b = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', DIST], {
       cwd: ROOT,
       stdio: 'inherit',
     });
@@ -163,6 +191,8 @@ export async function benchEditor(): Promise<Record<string, string | number>> {
     [
       'node_modules/vite/bin/vite.js',
       'preview',
+      '--outDir',
+      DIST,
       '--port',
       String(port),
       '--strictPort',

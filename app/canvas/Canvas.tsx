@@ -37,18 +37,12 @@ export function Canvas() {
   const rf = useReactFlow<FlowNode>();
   const nodeAdapter = useMemo(() => createNodeAdapter(), []);
   const edgeAdapter = useMemo(() => createEdgeAdapter(), []);
-  const doc = useEditor((s) => s.doc);
-  const selectedNodes = useEditor((s) => s.selectedNodes);
-  const selectedEdges = useEditor((s) => s.selectedEdges);
-  const dragPositions = useEditor((s) => s.dragPositions);
-  const measured = useEditor((s) => s.measured);
+  // The adapters return the previous array when nothing React Flow shows changed, so a param edit
+  // (a keystroke) neither re-renders the canvas nor makes React Flow re-adopt its nodes and edges.
+  const nodes = useEditor(nodeAdapter);
+  const edges = useEditor(edgeAdapter);
   const theme = useEditor((s) => s.theme);
   const focusRequest = useEditor((s) => s.focusRequest);
-  const nodes = useMemo(
-    () => nodeAdapter({ doc, selectedNodes, dragPositions, measured }),
-    [nodeAdapter, doc, selectedNodes, dragPositions, measured],
-  );
-  const edges = useMemo(() => edgeAdapter({ doc, selectedEdges }), [edgeAdapter, doc, selectedEdges]);
   const reconnecting = useRef(false);
   const reconnectingEdge = useRef<string | null>(null);
 
@@ -289,7 +283,7 @@ export function Canvas() {
 }
 
 function minimapColor(n: FlowNode): string {
-  const role = getKind(n.data.node.kind)?.role;
+  const role = getKind(n.data.kind)?.role;
   return role === 'source'
     ? '#3b82f6'
     : role === 'operation'

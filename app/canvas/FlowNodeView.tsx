@@ -8,9 +8,10 @@ import { kindFields } from '../lib/schema-fields.ts';
 import { FieldEditor } from '../fields/FieldEditor.tsx';
 import { useNodeDiagnostics } from '../fields/use-field-diagnostics.ts';
 import { update, useEditor, type PendingWire } from '../store/editor-store.ts';
+import { nodeById } from '../store/selectors.ts';
 import type { FlowNode } from './rf-adapter.ts';
 import { useRun } from '../run/run-store.ts';
-import { openPainter } from '../panels/MaskPainter.tsx';
+import { openPainter } from '../panels/painter-state.ts';
 
 const TYPE_LABEL = {
   image: { en: 'image', zh: '图像' },
@@ -18,11 +19,29 @@ const TYPE_LABEL = {
   imagePrompt: { en: 'image prompt', zh: '图像提示' },
 };
 
-/** One node on the canvas: title, diagnostics badge, typed ports, key fields, predicted size. */
+/**
+ * One node on the canvas. React Flow re-renders this on every frame of a drag of this node (its
+ * position props change); the body below depends only on the id and selection, so a drag frame
+ * renders nothing else.
+ */
 export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
+  return <FlowNodeBody id={id} fallbackKind={data.kind} selected={!!selected} />;
+});
+
+/** Title, diagnostics badge, typed ports, key fields, predicted size. */
+const FlowNodeBody = memo(function FlowNodeBody({
+  id,
+  fallbackKind,
+  selected,
+}: {
+  id: string;
+  fallbackKind: string;
+  selected: boolean;
+}) {
   const { l, t } = useI18n();
-  const node = data.node;
-  const kind = getKind(node.kind);
+  // This node only: an edit elsewhere leaves this selection's result (the node object) unchanged.
+  const node = useEditor((s) => nodeById(s, id));
+  const kind = getKind(node?.kind ?? fallbackKind);
   const diags = useNodeDiagnostics(id);
   const size = useEditor((s) => {
     const z = s.compiled?.plan.sizes[id];
@@ -34,6 +53,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
     return i === undefined ? null : (s.stages[i]?.label ?? null);
   });
   const progress = useRun((s) => (stage ? Math.round(s.progress) : 0));
+  if (!node) return null;
   if (!kind) return <div className="flow-node unknown">{node.kind}</div>;
   const errors = diags.filter((d) => d.severity === 'error');
   const warnings = diags.filter((d) => d.severity === 'warning');

@@ -1,18 +1,22 @@
 import type { Edge, Node } from '@xyflow/react';
-import type { WorkflowEdge, WorkflowNode } from '../../nodes/graph.ts';
+import type { WorkflowEdge } from '../../nodes/graph.ts';
 import { getKind } from '../../nodes/registry.ts';
 import type { EditorState } from '../store/editor-store.ts';
 
 /**
  * React Flow is a view: its nodes and edges are derived from the workflow document plus transient
- * state (selection, drag positions, measured sizes). Unchanged nodes keep their object identity so
- * React Flow skips them on every drag frame.
+ * state (selection, drag positions, measured sizes). A React Flow node carries only what React Flow
+ * itself needs (position, selection, size, kind and label for the class and aria label); the node
+ * view reads its params from the store by id. So an edit of a param keeps every React Flow node —
+ * and the array itself — identical, and React Flow does no work at all; a drag frame replaces one
+ * node object and keeps all others.
  */
-export type FlowNodeData = { node: WorkflowNode };
+export type FlowNodeData = { kind: string };
 export type FlowNode = Node<FlowNodeData, 'fooocus'>;
 
 interface NodeCacheEntry {
-  src: WorkflowNode;
+  kind: string;
+  label: string | undefined;
   selected: boolean;
   x: number;
   y: number;
@@ -21,8 +25,16 @@ interface NodeCacheEntry {
   rf: FlowNode;
 }
 
+/** The previous array when every element is the same object in the same place. */
+function sameItems<T>(prev: T[], next: T[]): boolean {
+  if (prev.length !== next.length) return false;
+  for (let i = 0; i < next.length; i++) if (prev[i] !== next[i]) return false;
+  return true;
+}
+
 export function createNodeAdapter() {
   let cache = new Map<string, NodeCacheEntry>();
+  let last: FlowNode[] = [];
   return (s: Pick<EditorState, 'doc' | 'selectedNodes' | 'dragPositions' | 'measured'>): FlowNode[] => {
     const next = new Map<string, NodeCacheEntry>();
     const out: FlowNode[] = [];
@@ -34,7 +46,8 @@ export function createNodeAdapter() {
       let entry: NodeCacheEntry;
       if (
         prev &&
-        prev.src === n &&
+        prev.kind === n.kind &&
+        prev.label === n.label &&
         prev.selected === selected &&
         prev.x === pos.x &&
         prev.y === pos.y &&
@@ -44,9 +57,10 @@ export function createNodeAdapter() {
         entry = prev;
       } else {
         const kind = getKind(n.kind);
-        const data = prev && prev.src === n ? prev.rf.data : { node: n };
+        const data = prev && prev.kind === n.kind ? prev.rf.data : { kind: n.kind };
         entry = {
-          src: n,
+          kind: n.kind,
+          label: n.label,
           selected,
           x: pos.x,
           y: pos.y,
@@ -68,6 +82,8 @@ export function createNodeAdapter() {
       out.push(entry.rf);
     }
     cache = next;
+    if (sameItems(last, out)) return last;
+    last = out;
     return out;
   };
 }
@@ -80,7 +96,18 @@ interface EdgeCacheEntry {
 
 export function createEdgeAdapter() {
   let cache = new Map<string, EdgeCacheEntry>();
+  let last: Edge[] = [];
+  let lastIn: (Pick<EditorState, 'selectedEdges'> & { nodes: unknown; edges: unknown }) | null = null;
   return (s: Pick<EditorState, 'doc' | 'selectedEdges'>): Edge[] => {
+    // Nothing a wire shows changed (a drag frame, a selection of nodes): skip the walk.
+    if (
+      lastIn &&
+      lastIn.nodes === s.doc.nodes &&
+      lastIn.edges === s.doc.edges &&
+      lastIn.selectedEdges === s.selectedEdges
+    )
+      return last;
+    lastIn = { nodes: s.doc.nodes, edges: s.doc.edges, selectedEdges: s.selectedEdges };
     const next = new Map<string, EdgeCacheEntry>();
     const types = new Map<string, string>();
     for (const n of s.doc.nodes) {
@@ -112,6 +139,8 @@ export function createEdgeAdapter() {
       out.push(entry.rf);
     }
     cache = next;
+    if (sameItems(last, out)) return last;
+    last = out;
     return out;
   };
 }

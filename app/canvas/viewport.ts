@@ -16,6 +16,11 @@ export function fitView(): void {
   void instance?.fitView({ padding: 0.15, maxZoom: 1.2 });
 }
 
+/** Pans (zoom unchanged) so the flow point `p` is at the centre of the canvas. */
+export function centreOn(p: XY): void {
+  void instance?.setCenter(p.x, p.y, { zoom: instance.getZoom() });
+}
+
 /** The flow position at the centre of the visible canvas (where keyboard-added nodes go). */
 export function viewCentre(): XY {
   const el = document.querySelector('.react-flow');

@@ -4,9 +4,10 @@ import { useI18n } from '../i18n/i18n.ts';
 import { kindFields, type FieldInfo } from '../lib/schema-fields.ts';
 import { FieldEditor } from '../fields/FieldEditor.tsx';
 import { sealHistory, useEditor } from '../store/editor-store.ts';
+import { nodeById } from '../store/selectors.ts';
 import { deleteNodes, duplicateSelection, setLabel, toggleExposed } from '../store/graph-actions.ts';
 import { WorkflowPanel } from './WorkflowPanel.tsx';
-import { openPainter } from './MaskPainter.tsx';
+import { openPainter } from './painter-state.ts';
 import type { MessageKey } from '../i18n/catalog.ts';
 
 const GROUPS: { id: string | undefined; label: MessageKey | null }[] = [
@@ -23,7 +24,7 @@ export function Inspector() {
   const selected = useEditor((s) => s.selectedNodes);
   const ids = Object.keys(selected);
   const only = ids.length === 1 ? ids[0] : undefined;
-  const node = useEditor((s) => (only ? s.doc.nodes.find((n) => n.id === only) : undefined));
+  const node = useEditor((s) => (only ? nodeById(s, only) : undefined));
   return (
     <aside className="inspector" aria-label={t('inspector.title')}>
       {node ? (

@@ -1,12 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { create } from 'zustand';
 import { indexGraph, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isImageFile } from '../lib/images.ts';
 import { commit, useEditor } from '../store/editor-store.ts';
-
-export const usePainter = create<{ maskId: string | null }>()(() => ({ maskId: null }));
-export const openPainter = (maskId: string | null) => usePainter.setState({ maskId });
+import { openPainter, usePainter } from './painter-state.ts';
 
 /** The image a mask is painted over: its own `image` wire, else the image at the head of the Inpaint it feeds. */
 export function paintTarget(doc: Workflow, maskId: string): WorkflowNode | null {

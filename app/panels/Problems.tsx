@@ -3,6 +3,7 @@ import type { Diagnostic } from '../../compiler/types.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { update, useEditor } from '../store/editor-store.ts';
 import { applyEdits, selectOnly } from '../store/graph-actions.ts';
+import { selectNodeNames } from '../store/selectors.ts';
 
 let focusSeq = 0;
 export function focusNode(nodeId: string): void {
@@ -17,12 +18,12 @@ export function Problems() {
   const { t, l } = useI18n();
   const compiled = useEditor((s) => s.compiled);
   const stale = useEditor((s) => s.compiledRevision !== s.docRevision);
-  const nodes = useEditor((s) => s.doc.nodes);
+  const names = useEditor(selectNodeNames);
   const diags = compiled?.diagnostics ?? [];
   const errors = diags.filter((d) => d.severity === 'error').length;
   const warnings = diags.filter((d) => d.severity === 'warning').length;
   const nodeName = (d: Diagnostic) => {
-    const n = d.nodeId ? nodes.find((x) => x.id === d.nodeId) : undefined;
+    const n = d.nodeId ? names.get(d.nodeId) : undefined;
     if (!n) return null;
     const k = getKind(n.kind);
     return n.label || (k ? l(k.title) : n.kind);

@@ -3,12 +3,13 @@ import { serverCatalog } from '../store/compile-scheduler.ts';
 import { compile } from '../../compiler/compile.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
 import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
-import { toSnippet, type SnippetLanguage } from '../../compiler/snippets.ts';
+import type { SnippetLanguage } from '../../compiler/snippets.ts';
 import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isCovered, ownersOf, pathsOf, requestLines } from '../lib/request-lines.ts';
 import { apiBaseUrl, useSettings } from '../run/settings.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { selectNodeNames } from '../store/selectors.ts';
 import { focusNode } from './Problems.tsx';
 
 const MODE_LABEL = {
@@ -32,6 +33,7 @@ export async function snippetFor(lang: SnippetLanguage, withKey: boolean): Promi
   const doc = useEditor.getState().doc;
   const prep = await prepareImages(doc, browserImageAdapter).catch(() => ({ images: {} }));
   const res = compile(doc, { images: prep.images, catalog: serverCatalog() });
+  const { toSnippet } = await import('../../compiler/snippets.ts');
   const key = useSettings.getState().apiKey;
   return toSnippet(lang, res.request, {
     baseUrl: snippetBaseUrl(),
@@ -44,7 +46,7 @@ export function RequestPanel() {
   const { t, l, lang } = useI18n();
   const compiled = useEditor((s) => s.compiled);
   const selected = useEditor((s) => s.selectedNodes);
-  const nodes = useEditor((s) => s.doc.nodes);
+  const names = useEditor(selectNodeNames);
   const config = useSettings((s) => s.config);
   const hasKey = useSettings((s) => !!s.apiKey && !s.config?.serverHoldsKey);
   const [withKey, setWithKey] = useState(false);
@@ -65,7 +67,7 @@ export function RequestPanel() {
     if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += r.top - b.top - 40;
   }, [selected]);
   const nodeName = (id: string) => {
-    const n = nodes.find((x) => x.id === id);
+    const n = names.get(id);
     const k = n ? getKind(n.kind) : undefined;
     return n?.label || (k ? l(k.title) : id);
   };

@@ -5,6 +5,7 @@ import { isBusy, useRun } from '../run/run-store.ts';
 import { startRun, stopRun } from '../run/runner.ts';
 import { useSettings } from '../run/settings.ts';
 import { useEditor } from '../store/editor-store.ts';
+import { selectNodeNames } from '../store/selectors.ts';
 import { focusNode } from './Problems.tsx';
 
 /** Run (Ctrl+Enter), progress with the stage and the live preview, Stop, and what the server said. */
@@ -12,7 +13,7 @@ export function RunPanel() {
   const { t, l, lang } = useI18n();
   const compiled = useEditor((s) => s.compiled);
   const stale = useEditor((s) => s.compiledRevision !== s.docRevision);
-  const nodes = useEditor((s) => s.doc.nodes);
+  const names = useEditor(selectNodeNames);
   const run = useRun();
   const check = useSettings((s) => s.check);
   const lastRun = useGallery((s) =>
@@ -22,7 +23,7 @@ export function RunPanel() {
   const errors = (compiled?.diagnostics ?? []).filter((d) => d.severity === 'error');
   const blocked = !compiled || errors.length > 0;
   const nodeName = (id: string | undefined) => {
-    const n = id ? nodes.find((x) => x.id === id) : undefined;
+    const n = id ? names.get(id) : undefined;
     const k = n ? getKind(n.kind) : undefined;
     return n ? n.label || (k ? l(k.title) : n.kind) : '';
   };

@@ -1,9 +1,7 @@
-import { create } from 'zustand';
 import { useI18n } from '../i18n/i18n.ts';
 import { apiBaseUrl, checkConnection, setConnection, useSettings } from '../run/settings.ts';
 
-export const useSettingsDialog = create<{ open: boolean }>()(() => ({ open: false }));
-export const openSettings = (open = true) => useSettingsDialog.setState({ open });
+import { openSettings, useSettingsDialog } from './settings-dialog-state.ts';
 
 /** FooocusAPI address and key, a connection check that fills the pickers, the simulated engine's speed. */
 export function SettingsDialog() {

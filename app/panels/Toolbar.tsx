@@ -6,7 +6,7 @@ import { sealHistory, update, useEditor } from '../store/editor-store.ts';
 import { setWorkflowMeta } from '../store/graph-actions.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { useSettings } from '../run/settings.ts';
-import { openSettings } from './SettingsDialog.tsx';
+import { openSettings } from './settings-dialog-state.ts';
 
 export function Toolbar() {
   const { t, lang } = useI18n();

@@ -2,6 +2,7 @@ import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { sealHistory, useEditor } from '../store/editor-store.ts';
 import { renameExposed, selectOnly, setWorkflowMeta, toggleExposed } from '../store/graph-actions.ts';
+import { selectNodeNames } from '../store/selectors.ts';
 
 /** Shown when nothing is selected: the workflow's name, description and exposed parameters. */
 export function WorkflowPanel() {
@@ -9,7 +10,7 @@ export function WorkflowPanel() {
   const name = useEditor((s) => s.doc.name);
   const description = useEditor((s) => s.doc.description);
   const exposed = useEditor((s) => s.doc.exposed);
-  const nodes = useEditor((s) => s.doc.nodes);
+  const names = useEditor(selectNodeNames);
   return (
     <div className="workflow-panel">
       <h2>{t('inspector.workflow')}</h2>
@@ -42,7 +43,7 @@ export function WorkflowPanel() {
       {exposed.length === 0 && <p className="hint">{t('inspector.noneExposed')}</p>}
       <ul className="exposed-list">
         {exposed.map((x) => {
-          const n = nodes.find((m) => m.id === x.nodeId);
+          const n = names.get(x.nodeId);
           const kind = n && getKind(n.kind);
           return (
             <li key={`${x.nodeId}.${x.param}`}>

@@ -49,6 +49,10 @@ export async function dragFromPalette(page: Page, kind: string): Promise<string>
 }
 
 export async function layout(page: Page): Promise<void> {
+  // Auto-layout's code is fetched after the first paint: make sure it is there, so the click lays out at once.
+  await page.evaluate(() =>
+    (window as unknown as { __fooocusFlow: { layoutReady(): Promise<boolean> } }).__fooocusFlow.layoutReady(),
+  );
   await page.getByRole('button', { name: /Auto-layout|自动布局/ }).click();
   // Layout then fit-view happen on the next frames; wait until the view stops moving.
   await page.evaluate(
