@@ -186,6 +186,9 @@ export const EN = {
   'settings.keyHelp': 'Only if FooocusAPI was started with --apikey. Kept in this browser only.',
   'settings.simSpeed': 'Simulated engine speed',
   'settings.simSpeedValue': '{ms} ms per step',
+  'settings.simSpeedApply': 'Apply',
+  'settings.simSpeedHelp': 'milliseconds per sampling step; 0 = as fast as possible.',
+  'settings.simSpeedRange': 'Give a number of milliseconds from 0 to 5000.',
   'settings.simSpeedUnknown':
     'Set when the server starts (SIM_SPEED, ms per step); this server does not report or change it from here.',
   'settings.check': 'Check connection',
@@ -397,6 +400,9 @@ export const ZH: Record<MessageKey, string> = {
   'settings.keyHelp': '仅当 FooocusAPI 以 --apikey 启动时需要。只保存在本浏览器中。',
   'settings.simSpeed': '模拟引擎速度',
   'settings.simSpeedValue': '每步 {ms} 毫秒',
+  'settings.simSpeedApply': '应用',
+  'settings.simSpeedHelp': '每个采样步骤的毫秒数；0 = 尽可能快。',
+  'settings.simSpeedRange': '请输入 0 到 5000 之间的毫秒数。',
   'settings.simSpeedUnknown':
     '在服务器启动时设定（SIM_SPEED，每步毫秒数）；此服务器不提供查看或修改它的方式。',
   'settings.check': '检查连接',

@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/i18n.ts';
-import { apiBaseUrl, checkConnection, setConnection, useSettings } from '../run/settings.ts';
+import { useState } from 'react';
+import { apiBaseUrl, checkConnection, setConnection, setSimSpeed, useSettings } from '../run/settings.ts';
 
 import { openSettings, useSettingsDialog } from './settings-dialog-state.ts';
 
@@ -58,11 +59,13 @@ export function SettingsDialog() {
         </div>
         <div className="field">
           <span className="field-label">{t('settings.simSpeed')}</span>
-          <p className="field-help" data-testid="sim-speed">
-            {cfg?.simSpeed !== undefined
-              ? t('settings.simSpeedValue', { ms: cfg.simSpeed })
-              : t('settings.simSpeedUnknown')}
-          </p>
+          {cfg?.simSpeed !== undefined ? (
+            <SimSpeedField current={cfg.simSpeed} />
+          ) : (
+            <p className="field-help" data-testid="sim-speed">
+              {t('settings.simSpeedUnknown')}
+            </p>
+          )}
         </div>
         <div className="settings-check">
           <button
@@ -126,6 +129,44 @@ export function SettingsDialog() {
           </button>
         </div>
       </div>
+    </div>
+  );
+}
+
+/** The simulated engine's pace (ms per sampling step), set through the app server. */
+function SimSpeedField({ current }: { current: number }) {
+  const { t } = useI18n();
+  const [value, setValue] = useState(String(current));
+  const [error, setError] = useState<string | null>(null);
+  const apply = () => {
+    const ms = Number(value);
+    if (!Number.isFinite(ms) || ms < 0 || ms > 5000) return setError(t('settings.simSpeedRange'));
+    setError(null);
+    setSimSpeed(ms).catch((e: unknown) => setError(String((e as Error).message)));
+  };
+  return (
+    <div className="sim-speed" data-testid="sim-speed">
+      <input
+        type="number"
+        min={0}
+        max={5000}
+        step={5}
+        aria-label={t('settings.simSpeed')}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+      />
+      <button type="button" onClick={apply}>
+        {t('settings.simSpeedApply')}
+      </button>
+      <p className="field-help">
+        {t('settings.simSpeedValue', { ms: current })} · {t('settings.simSpeedHelp')}
+      </p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

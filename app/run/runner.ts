@@ -249,7 +249,8 @@ export async function stopRun(): Promise<void> {
   if (s.phase !== 'running') return;
   set({ phase: 'stopping', message: 'Stopping ...' });
   try {
-    await getClient().stop();
+    // Stop only our own task: FooocusAPI's stop ends whatever runs now, which may be another client's.
+    await getClient().cancel({ taskId: s.taskId ?? undefined, request: { image_seed: s.seed ?? undefined } });
   } catch (e) {
     set({ phase: 'running', error: describe(e) });
   }

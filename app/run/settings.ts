@@ -88,6 +88,17 @@ export async function loadAppConfig(): Promise<void> {
   useSettings.setState({ config, configLoaded: true });
 }
 
+/** Sets the simulated engine's pace through the app server (it refuses when it talks to a real FooocusAPI). */
+export async function setSimSpeed(ms: number): Promise<void> {
+  const res = await fetch('/app/sim-speed', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ ms }),
+  });
+  if (!res.ok) throw new Error(`the app server answered ${res.status}`);
+  await loadAppConfig();
+}
+
 /** The FooocusAPI base the browser talks to. */
 export function apiBaseUrl(s: SettingsState = useSettings.getState()): string {
   if (s.config) return new URL(s.config.apiBase, location.origin).href.replace(/\/+$/, '');

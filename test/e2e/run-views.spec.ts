@@ -256,3 +256,24 @@ test('mask painter: a painted mask has the image size and reaches the request', 
   await clickRun(page);
   expect((await watchRun(page)).phase).toBe('done');
 });
+
+test('settings: the simulated engine speed is shown and can be changed from the editor', async ({ page }) => {
+  await openTemplateOnRunServer(page, 'text-to-image');
+  await page.getByTestId('toolbar-settings').click();
+  const field = page.getByTestId('sim-speed');
+  await expect(field).toContainText('12 ms per step');
+  const input = field.getByRole('spinbutton', { name: 'Simulated engine speed' });
+  try {
+    await input.fill('30');
+    await field.getByRole('button', { name: 'Apply' }).click();
+    await expect(field).toContainText('30 ms per step');
+    const config = (await (await page.request.get(`${RUN_URL}/app/config`)).json()) as { simSpeed: number };
+    expect(config.simSpeed).toBe(30);
+    await input.fill('-4');
+    await field.getByRole('button', { name: 'Apply' }).click();
+    await expect(field.getByRole('alert')).toContainText('0 to 5000');
+  } finally {
+    // The run server is shared by the other run tests: put its pace back.
+    await page.request.post(`${RUN_URL}/app/sim-speed`, { data: { ms: 12 }, headers: { origin: RUN_URL } });
+  }
+});
