@@ -10,12 +10,13 @@ usage:
       compile and decompile take one file at a time; "-" reads stdin; unknown flags are refused
       (fooocus-flow <command> --help for details)
   fooocus-flow run <workflow.json> [options]      run it (default: the built-in simulated engine)
-      --api URL  --api-key KEY  --out DIR  --input NAME=image.png  --set NAME=value  --stream  --seed N
+      --api URL  --api-key KEY  --out DIR  --input NAME=image.png  --set NAME=value  --poll  --seed N
+      (follows the run over the stream by default; --poll polls /tasks/{id} instead)
   fooocus-flow sim [--port 7866] [--speed MS] [--api-key KEY]
                                                   run the simulated FooocusAPI engine alone
 
 exit codes: 0 ok (warnings allowed), 1 the graph has errors or the run failed,
-            2 the file is unreadable or not a valid workflow/request
+            2 the file is unreadable or not a valid workflow/request, 130 the run was cancelled
 `;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
