@@ -36,6 +36,8 @@ export interface CompileContext {
   imagePrompts: WorkflowNode[];
   /** The node each image prompt is wired into. */
   imagePromptTargets: Map<string, WorkflowNode>;
+  /** The reference image of each image prompt that has one wired in (the others are not sent). */
+  imagePromptRefs: Map<string, WorkflowNode>;
   images: PreparedImages;
   catalog: NonNullable<CompileOptions['catalog']>;
   d: DiagnosticList;
@@ -53,7 +55,7 @@ export function compile(
   checkEdges(graph, d);
   const chain = findChain(graph, d);
   const settings = (chain.settings?.params ?? promptSettings.params.parse({})) as Record<string, unknown>;
-  const { imagePrompts, targets } = collectImagePrompts(chain);
+  const { imagePrompts, targets, refs } = collectImagePrompts(chain);
   const stages = chain.nodes.length
     ? assignStages(
         {
@@ -75,6 +77,7 @@ export function compile(
     settings,
     imagePrompts,
     imagePromptTargets: targets,
+    imagePromptRefs: refs,
     images,
     catalog: options.catalog ?? {},
     d,
@@ -121,6 +124,7 @@ function validatedParams(n: WorkflowNode, d: DiagnosticList): WorkflowNode {
 function collectImagePrompts(chain: Chain) {
   const imagePrompts: WorkflowNode[] = [];
   const targets = new Map<string, WorkflowNode>();
+  const refs = new Map<string, WorkflowNode>();
   const candidates = [
     ...chain.nodes,
     ...(chain.settings && !chain.nodes.includes(chain.settings) ? [chain.settings] : []),
@@ -132,9 +136,12 @@ function collectImagePrompts(chain: Chain) {
       if (ip?.kind !== 'imagePrompt' || targets.has(ip.id)) continue;
       imagePrompts.push(ip);
       targets.set(ip.id, n);
+      const refEdge = (chain.g.incoming.get(ip.id) ?? []).find((x) => x.targetHandle === 'image');
+      const ref = refEdge && chain.g.node.get(refEdge.source);
+      if (ref) refs.set(ip.id, ref);
     }
   }
-  return { imagePrompts, targets };
+  return { imagePrompts, targets, refs };
 }
 
 function emitSettings(ctx: CompileContext, b: RequestBuilder, seedOption: number | undefined): void {
@@ -168,14 +175,11 @@ function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): void {
 
   // G-1: pack from slot 0, leaving out prompts with no reference wired (reported as errors), so a
   // gap never lands in slot 0, which decides the server's mode.
-  const withImage = ctx.imagePrompts.filter((ip) =>
-    (ctx.chain.g.incoming.get(ip.id) ?? []).some((e) => e.targetHandle === 'image'),
-  );
+  const withImage = ctx.imagePrompts.filter((ip) => ctx.imagePromptRefs.has(ip.id));
   if (s.mode !== 'pass-through' && withImage.length) {
     const items: ImagePromptItem[] = [];
     withImage.slice(0, 4).forEach((ip, slot) => {
-      const refEdge = (ctx.chain.g.incoming.get(ip.id) ?? []).find((e) => e.targetHandle === 'image');
-      const ref = refEdge ? ctx.chain.g.node.get(refEdge.source) : undefined;
+      const ref = ctx.imagePromptRefs.get(ip.id);
       const type = ip.params.cn_type as keyof typeof CN_TYPE_DEFAULTS;
       items.push({
         cn_img: ref ? imageOf(ref, ctx.images) : '',

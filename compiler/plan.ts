@@ -136,9 +136,7 @@ export function buildPlan(ctx: CompileContext): Plan {
       : undefined;
 
   // Only prompts with a reference reach slot 0, which is what makes the server pick its ip mode.
-  const sentPrompts = ctx.imagePrompts.filter((ip) =>
-    (ctx.chain.g.incoming.get(ip.id) ?? []).some((e) => e.targetHandle === 'image'),
-  );
+  const sentPrompts = ctx.imagePrompts.filter((ip) => ctx.imagePromptRefs.has(ip.id));
   const mode = serverMode(s.mode, sentPrompts.length > 0);
   return {
     mode,

@@ -72,10 +72,7 @@ export function checkSources(ctx: CompileContext): void {
   const used = new Set<string>();
   const s = ctx.stages;
   if (s && s.source.kind === 'inputImage') used.add(s.source.id);
-  for (const ip of ctx.imagePrompts) {
-    const ref = (ctx.chain.g.incoming.get(ip.id) ?? []).find((e) => e.targetHandle === 'image');
-    if (ref) used.add(ref.source);
-  }
+  for (const ref of ctx.imagePromptRefs.values()) used.add(ref.id);
   for (const n of s?.main ?? []) {
     const m = (ctx.chain.g.incoming.get(n.id) ?? []).find((e) => e.targetHandle === 'mask');
     if (m) used.add(m.source);
@@ -114,7 +111,7 @@ export function checkSources(ctx: CompileContext): void {
     }
   }
   for (const ip of ctx.imagePrompts) {
-    if (!(ctx.chain.g.incoming.get(ip.id) ?? []).some((e) => e.targetHandle === 'image')) {
+    if (!ctx.imagePromptRefs.has(ip.id)) {
       ctx.d.error(
         'S-missing-input',
         ip.id,
