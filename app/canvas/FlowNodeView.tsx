@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { checkConnection } from '../../nodes/connection.ts';
 import { getKind } from '../../nodes/registry.ts';
 import type { NodeKind, PortSpec } from '../../nodes/types.ts';
@@ -12,6 +12,7 @@ import { nodeById } from '../store/selectors.ts';
 import type { FlowNode } from './rf-adapter.ts';
 import { useRun } from '../run/run-store.ts';
 import { openPainter } from '../panels/painter-state.ts';
+import { summarizeField } from './field-summary.ts';
 
 const TYPE_LABEL = {
   image: { en: 'image', zh: '图像' },
@@ -20,23 +21,36 @@ const TYPE_LABEL = {
 };
 
 /**
+ * Level of detail: below this canvas zoom a node shows its inline fields as read-only text instead
+ * of live form controls. Hundreds of inputs, selects and sliders on a zoomed-out canvas make
+ * Chromium's compositing (layerize) dominate every frame of a drag or a keystroke; at this scale
+ * they are too small to use anyway.
+ */
+export const LOD_ZOOM = 0.4;
+const zoomedOut = (s: ReactFlowState) => s.transform[2] < LOD_ZOOM;
+
+/**
  * One node on the canvas. React Flow re-renders this on every frame of a drag of this node (its
- * position props change); the body below depends only on the id and selection, so a drag frame
- * renders nothing else.
+ * position props change); the body below depends only on the id, the selection and whether the
+ * zoom is below {@link LOD_ZOOM} (a boolean: zooming re-renders nodes only when it crosses it), so
+ * a drag frame renders nothing else.
  */
 export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
-  return <FlowNodeBody id={id} fallbackKind={data.kind} selected={!!selected} />;
+  const compact = useStore(zoomedOut);
+  return <FlowNodeBody id={id} fallbackKind={data.kind} selected={!!selected} compact={compact} />;
 });
 
-/** Title, diagnostics badge, typed ports, key fields, predicted size. */
+/** Title, diagnostics badge, typed ports, key fields (live, or as text when compact), predicted size. */
 const FlowNodeBody = memo(function FlowNodeBody({
   id,
   fallbackKind,
   selected,
+  compact,
 }: {
   id: string;
   fallbackKind: string;
   selected: boolean;
+  compact: boolean;
 }) {
   const { l, t } = useI18n();
   // This node only: an edit elsewhere leaves this selection's result (the node object) unchanged.
@@ -60,12 +74,17 @@ const FlowNodeBody = memo(function FlowNodeBody({
   const title = node.label || l(kind.title);
   const fields = kindFields(kind).filter((f) => kind.inlineFields.includes(f.key));
   const status = errors.length ? 'error' : warnings.length ? 'warning' : 'ok';
+  const hintId = `lod-${id}`;
 
   return (
     <div
-      className={`flow-node role-${kind.role} status-${status}${selected ? ' selected' : ''}${stage ? ' running' : ''}`}
+      className={`flow-node role-${kind.role} status-${status}${selected ? ' selected' : ''}${stage ? ' running' : ''}${compact ? ' lod-compact' : ''}`}
       data-kind={node.kind}
       data-running={stage ? 'true' : undefined}
+      data-lod={compact ? 'compact' : 'full'}
+      role={compact ? 'group' : undefined}
+      aria-label={compact ? title : undefined}
+      aria-describedby={compact ? hintId : undefined}
     >
       {stage && (
         <div className="flow-node-running" role="status" data-testid="node-running">
@@ -93,12 +112,39 @@ const FlowNodeBody = memo(function FlowNodeBody({
         )}
       </header>
       <Ports kind={kind} nodeId={id} nodeTitle={title} />
-      {fields.length > 0 && (
-        <div className="flow-node-fields">
-          {fields.map((f) => (
-            <FieldEditor key={f.key} node={node} info={f} compact />
-          ))}
-        </div>
+      {compact ? (
+        <>
+          <span id={hintId} className="sr-only">
+            {t('node.compact')}
+          </span>
+          {fields.length > 0 && (
+            <dl className="flow-node-fields flow-node-summary">
+              {fields.map((f) => (
+                <div key={f.key} className="summary-row" data-field={f.key}>
+                  <dt>{f.meta ? l(f.meta.label) : f.key}</dt>
+                  <dd>
+                    {summarizeField(f, node.params[f.key], l, {
+                      empty: t('node.empty'),
+                      random: t('field.random'),
+                      on: t('node.on'),
+                      off: t('node.off'),
+                      image: t('node.hasImage'),
+                      noImage: t('node.noImage'),
+                    })}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </>
+      ) : (
+        fields.length > 0 && (
+          <div className="flow-node-fields">
+            {fields.map((f) => (
+              <FieldEditor key={f.key} node={node} info={f} compact />
+            ))}
+          </div>
+        )
       )}
       {node.kind === 'mask' && (
         <button type="button" className="small nodrag paint-button" onClick={() => openPainter(id)}>

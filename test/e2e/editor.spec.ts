@@ -243,3 +243,48 @@ test('copy and paste nodes through the clipboard as text', async ({ page, contex
     'Vary (Strong)',
   ]);
 });
+
+test('zoomed out, nodes show their fields as read-only text; zoomed in, as live controls', async ({
+  page,
+}) => {
+  await openBlank(page);
+  const s = await dragFromPalette(page, 'promptSettings');
+  const prompt = page.locator(`#n-${s}-prompt`);
+  await prompt.fill('a lighthouse on a cliff at dawn');
+  await prompt.blur();
+  const node = page.locator(`.react-flow__node[data-id="${s}"]`);
+  const body = node.locator('.flow-node');
+  const scale = () =>
+    page
+      .locator('.react-flow__viewport')
+      .evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+
+  // Normal zoom: the full body with its live controls.
+  expect(await scale()).toBeGreaterThanOrEqual(0.4);
+  await expect(body).toHaveAttribute('data-lod', 'full');
+  await expect(node.locator('textarea, select')).not.toHaveCount(0);
+
+  // Below the threshold: title, ports and values as text, no form controls.
+  const zoomOut = page.locator('.react-flow__controls-zoomout');
+  for (let i = 0; i < 12 && (await scale()) >= 0.4; i++) {
+    await zoomOut.click();
+    await page.waitForTimeout(250);
+  }
+  expect(await scale()).toBeLessThan(0.4);
+  await expect(body).toHaveAttribute('data-lod', 'compact');
+  await expect(node.locator('input, select, textarea')).toHaveCount(0);
+  await expect(node.locator('.flow-node-title')).toHaveText('Prompt & Settings');
+  await expect(node.locator('.flow-node-summary [data-field="prompt"] dd')).toHaveText(
+    'a lighthouse on a cliff at dawn',
+  );
+  await expect(body).toHaveAccessibleDescription(/Zoomed out/);
+  const port = node.locator('.react-flow__handle').first();
+  await expect(port).toHaveAttribute('tabindex', '0');
+  await expect(port).toHaveAccessibleName(/of Prompt & Settings/);
+
+  // Back above the threshold: the live controls return, with the value.
+  await page.getByRole('button', { name: 'Fit view', exact: true }).click();
+  await expect.poll(scale).toBeGreaterThanOrEqual(0.4);
+  await expect(body).toHaveAttribute('data-lod', 'full');
+  await expect(prompt).toHaveValue('a lighthouse on a cliff at dawn');
+});
