@@ -43,10 +43,7 @@ export interface CompileContext {
   d: DiagnosticList;
 }
 
-export function compile(
-  wf: Workflow,
-  options: CompileOptions & { images?: PreparedImages } = {},
-): CompileResult {
+export function compile(wf: Workflow, options: CompileOptions = {}): CompileResult {
   const d = new DiagnosticList();
   // Null prototype: node ids are user data, and "__proto__" must not find Object.prototype.
   const images: PreparedImages = Object.assign(Object.create(null), options.images);

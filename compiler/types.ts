@@ -1,5 +1,6 @@
 import type { LocalText } from '../nodes/types.ts';
 import type { FooocusRequest } from './request/fields.ts';
+import type { PreparedImages } from './images.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -72,6 +73,8 @@ export interface CompileResult {
 }
 
 export interface CompileOptions {
+  /** Images measured and fitted by `prepare` (node id → data and size); without them params are used as is. */
+  images?: PreparedImages | undefined;
   /**
    * Seed to use when the workflow asks for a random one (-1). Runs pass a fresh random seed; without
    * one the compiler derives a stable seed from the workflow, so compile stays pure.

@@ -4,36 +4,23 @@
  * proxied reply carries CORS headers, and the bulk delete needs a custom header. The editor's own
  * client path (same origin, `createFooocusClient({ baseUrl: '/api' })`) keeps working.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createFooocusClient } from '../../api/index.ts';
 import { startAppServer, type AppServer } from '../../server/app-server.ts';
-import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
+import type { SimEngine } from '../../server/sim/index.ts';
 import { generate, postJson, rawRequest, type RawReply } from './helpers.ts';
+import { startAppFixture } from './helpers.ts';
 
+let fx: Awaited<ReturnType<typeof startAppFixture>>;
 let sim: SimEngine;
 let app: AppServer;
 let keyed: AppServer;
 let dist: string;
 
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
-  dist = await mkdtemp(join(tmpdir(), 'ff-guard-'));
-  await writeFile(join(dist, 'index.html'), '<!doctype html><title>Fooocus Flow</title>');
-  app = await startAppServer({ port: 0, host: '127.0.0.1', apiUrl: sim.url, distDir: dist });
-  keyed = await startAppServer({
-    port: 0,
-    host: '127.0.0.1',
-    apiUrl: sim.url,
-    apiKey: 'server-key',
-    distDir: dist,
-  });
+  fx = await startAppFixture('ff-guard-');
+  ({ sim, app, keyed, dist } = fx);
 });
-afterAll(async () => {
-  await Promise.all([app.close(), keyed.close(), sim.close()]);
-  await rm(dist, { recursive: true, force: true });
-});
+afterAll(() => fx.close());
 afterEach(() => sim.setApiKey(undefined));
 
 const get = (path: string, headers: Record<string, string> = {}, base = app.url) =>

@@ -3,37 +3,22 @@
  * another host or escape the API path, the server-side key is added, SSE streams through, and the
  * built editor is served with an SPA fallback and no path traversal.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startAppServer, type AppServer } from '../../server/app-server.ts';
-import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
+import type { SimEngine } from '../../server/sim/index.ts';
 import { postJson, rawRequest } from './helpers.ts';
+import { startAppFixture } from './helpers.ts';
 
+let fx: Awaited<ReturnType<typeof startAppFixture>>;
 let sim: SimEngine;
 let app: AppServer;
 let keyed: AppServer;
 let dist: string;
 
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
-  dist = await mkdtemp(join(tmpdir(), 'ff-dist-'));
-  await mkdir(join(dist, 'assets'));
-  await writeFile(join(dist, 'index.html'), '<!doctype html><title>Fooocus Flow</title>');
-  await writeFile(join(dist, 'assets', 'app.js'), 'console.log(1)');
-  app = await startAppServer({ port: 0, host: '127.0.0.1', apiUrl: sim.url, distDir: dist });
-  keyed = await startAppServer({
-    port: 0,
-    host: '127.0.0.1',
-    apiUrl: sim.url,
-    apiKey: 'server-key',
-    distDir: dist,
-  });
+  fx = await startAppFixture('ff-dist-');
+  ({ sim, app, keyed, dist } = fx);
 });
-afterAll(async () => {
-  await Promise.all([app.close(), keyed.close(), sim.close()]);
-  await rm(dist, { recursive: true, force: true });
-});
+afterAll(() => fx.close());
 afterEach(() => sim.setApiKey(undefined));
 
 describe('proxy', () => {

@@ -2,6 +2,11 @@
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import sharp from 'sharp';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAppServer } from '../../server/app-server.ts';
+import { startSimEngine } from '../../server/sim/index.ts';
 
 export interface RawReply {
   status: number;
@@ -129,4 +134,34 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * A simulated engine behind two app servers (one holding the key "server-key") serving a stub
+ * editor from a temp dist folder: the fixture of the app-server tests.
+ */
+export async function startAppFixture(prefix: string) {
+  const sim = await startSimEngine({ port: 0, speed: 0 });
+  const dist = await mkdtemp(join(tmpdir(), prefix));
+  await mkdir(join(dist, 'assets'));
+  await writeFile(join(dist, 'index.html'), '<!doctype html><title>Fooocus Flow</title>');
+  await writeFile(join(dist, 'assets', 'app.js'), 'console.log(1)');
+  const app = await startAppServer({ port: 0, host: '127.0.0.1', apiUrl: sim.url, distDir: dist });
+  const keyed = await startAppServer({
+    port: 0,
+    host: '127.0.0.1',
+    apiUrl: sim.url,
+    apiKey: 'server-key',
+    distDir: dist,
+  });
+  return {
+    sim,
+    app,
+    keyed,
+    dist,
+    close: async () => {
+      await Promise.all([app.close(), keyed.close(), sim.close()]);
+      await rm(dist, { recursive: true, force: true });
+    },
+  };
 }
