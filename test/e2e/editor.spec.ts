@@ -1,5 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { dragFromPalette, docOf, handle, openBlank, selectNode, wire, type HookWindow } from './helpers.ts';
+import {
+  dragFromPalette,
+  docOf,
+  handle,
+  layout,
+  openBlank,
+  selectNode,
+  viewSettled,
+  wire,
+  type HookWindow,
+} from './helpers.ts';
 
 const history = (page: import('@playwright/test').Page) =>
   page.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.history());
@@ -15,19 +25,18 @@ test('undo and redo walk back and forth through a build exactly, one step per ac
       base + snapshots.length - 1,
     );
   };
-  const layoutButton = page.getByRole('button', { name: 'Auto-layout' });
   let img = '';
   let vary = '';
   let out = '';
   await step(async () => (img = await dropOnly(page, 'inputImage')));
-  await step(() => layoutButton.click());
+  await step(() => layout(page));
   await step(async () => (vary = await dropOnly(page, 'vary')));
-  await step(() => layoutButton.click());
+  await step(() => layout(page));
   await step(async () => (out = await dropOnly(page, 'output')));
-  await step(() => layoutButton.click());
+  await step(() => layout(page));
   await step(() => wire(page, img, 'image', vary, 'image'));
   await step(() => wire(page, vary, 'image', out, 'image'));
-  await step(() => layoutButton.click());
+  await step(() => layout(page));
   // Selecting a node is not a step; a typing burst in one field is one step.
   await page.locator(`.react-flow__node[data-id="${vary}"] .flow-node-header`).click();
   expect((await history(page)).past).toBe(base + snapshots.length - 1);
@@ -40,6 +49,7 @@ test('undo and redo walk back and forth through a build exactly, one step per ac
   await step(() => page.locator(`#i-${vary}-method`).selectOption('Vary (Strong)'));
   // Dragging a node is one step however many frames it takes.
   await step(async () => {
+    await viewSettled(page);
     const box = (await page.locator(`.react-flow__node[data-id="${out}"] .flow-node-header`).boundingBox())!;
     await page.mouse.move(box.x + 40, box.y + 10);
     await page.mouse.down();

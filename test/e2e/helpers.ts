@@ -54,10 +54,34 @@ export async function layout(page: Page): Promise<void> {
     (window as unknown as { __fooocusFlow: { layoutReady(): Promise<boolean> } }).__fooocusFlow.layoutReady(),
   );
   await page.getByRole('button', { name: /Auto-layout|自动布局/ }).click();
-  // Layout then fit-view happen on the next frames; wait until the view stops moving.
+  await viewSettled(page);
+}
+
+/**
+ * Waits until the canvas stops moving: fit-view runs a few frames after a layout, and a handle's
+ * box read before then is stale (a wire dragged from it would miss). Settled = the viewport
+ * transform and every node's transform unchanged over three consecutive frames.
+ */
+export async function viewSettled(page: Page): Promise<void> {
   await page.evaluate(
     () =>
-      new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r)))),
+      new Promise<void>((resolve) => {
+        const snap = () =>
+          [...document.querySelectorAll<HTMLElement>('.react-flow__viewport, .react-flow__node')]
+            .map((el) => el.style.transform)
+            .join('|');
+        let last = snap();
+        let calm = 0;
+        let frames = 0;
+        const tick = () => {
+          const now = snap();
+          calm = now === last ? calm + 1 : 0;
+          last = now;
+          if (calm >= 3 || ++frames > 120) resolve();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
   );
 }
 
@@ -73,6 +97,7 @@ export async function wire(
   to: string,
   toHandle: string,
 ): Promise<void> {
+  await viewSettled(page);
   const a = await handle(page, from, fromHandle, 'source').boundingBox();
   const b = await handle(page, to, toHandle, 'target').boundingBox();
   if (!a || !b) throw new Error(`handle not visible: ${from}.${fromHandle} → ${to}.${toHandle}`);
