@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
-import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { parseWorkflowJson, serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { zipStore } from '../lib/zip.ts';
+import { downloadBlob } from '../persistence/files.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { viewCentre } from '../canvas/viewport.ts';
 import { setNodeImage } from '../fields/ImageField.tsx';
@@ -24,24 +26,36 @@ function blobToDataUrl(blob: Blob): Promise<string> {
   });
 }
 
-function fileName(run: GalleryRun, i: number): string {
+function runFileBase(run: GalleryRun): string {
   const safe = (run.name || 'fooocus-flow').replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
-  return `${safe}-${run.seed}-${i + 1}.png`;
+  return `${safe}-${run.seed}`;
 }
+
+const fileName = (run: GalleryRun, i: number) => `${runFileBase(run)}-${i + 1}.png`;
 
 function download(run: GalleryRun, i: number): void {
   const img = run.images[i];
-  if (!img) return;
-  const a = document.createElement('a');
-  a.href = img.src;
-  a.download = fileName(run, i);
-  document.body.append(a);
-  a.click();
-  a.remove();
+  if (img) downloadBlob(fileName(run, i), img.blob);
 }
 
-function downloadAll(run: GalleryRun): void {
-  run.images.forEach((_, i) => download(run, i));
+/**
+ * One zip with the run's images and what made them (workflow and request), since browsers block
+ * a burst of separate downloads after the first.
+ */
+async function downloadAll(run: GalleryRun): Promise<void> {
+  const enc = new TextEncoder();
+  const images = await Promise.all(
+    run.images.map(async (img, i) => ({
+      name: fileName(run, i),
+      data: new Uint8Array(await img.blob.arrayBuffer()),
+    })),
+  );
+  const zip = zipStore([
+    ...images,
+    { name: 'workflow.fooocus-flow.json', data: enc.encode(serializeWorkflow(run.workflow)) },
+    { name: 'request.json', data: enc.encode(run.requestJson) },
+  ]);
+  downloadBlob(`${runFileBase(run)}.zip`, new Blob([zip], { type: 'application/zip' }));
 }
 
 /** Replaces the canvas with the workflow that made a result (one undo step). */
@@ -111,7 +125,7 @@ export function Gallery() {
                 <button type="button" className="small" onClick={() => openRunWorkflow(run)}>
                   {t('gallery.openWorkflow')}
                 </button>
-                <button type="button" className="small" onClick={() => downloadAll(run)}>
+                <button type="button" className="small" onClick={() => void downloadAll(run)}>
                   {t('gallery.downloadAll')}
                 </button>
                 <button type="button" className="small" onClick={() => void removeRun(run.id)}>

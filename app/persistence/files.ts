@@ -32,7 +32,12 @@ export function openWorkflowText(text: string, name: string): boolean {
 }
 
 export function download(filename: string, text: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(filename, new Blob([text], { type }));
+}
+
+/** Hands a file to the browser's downloads (the object URL is freed once the click has taken it). */
+export function downloadBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   dragFromPalette,
   docOf,
@@ -143,6 +143,69 @@ test('reload restores the autosaved workflow', async ({ page }) => {
   await expect(page.locator('.react-flow__node')).toHaveCount(before.nodes.length);
   await expect(page.locator('.start-screen')).toHaveCount(0);
   expect(await docOf(page)).toEqual(before);
+});
+
+test('two tabs: a clean tab follows the other; edits in both ask which version to keep', async ({
+  context,
+}) => {
+  const nameBox = (p: Page) => p.getByRole('textbox', { name: 'Workflow name' }).first();
+  const rename = async (p: Page, name: string) => {
+    await nameBox(p).fill(name);
+    await nameBox(p).blur();
+  };
+  const flush = (p: Page) =>
+    p.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.flushAutosave());
+  const a = await context.newPage();
+  await openBlank(a);
+  await rename(a, 'Tab A');
+  await flush(a);
+  const b = await context.newPage();
+  await b.goto('/');
+  await expect(nameBox(b)).toHaveValue('Tab A'); // the second tab opens the saved work
+
+  // B has nothing unsaved, so it follows A's next save.
+  await rename(a, 'Tab A, later');
+  await flush(a);
+  await expect(nameBox(b)).toHaveValue('Tab A, later');
+
+  // Both change the workflow before either has saved: whichever saves second must not overwrite the
+  // other silently. It pauses autosave and asks; the other tab is untouched.
+  const conflicted = async (): Promise<[Page, Page]> => {
+    await expect
+      .poll(async () => (await a.getByRole('alert').count()) + (await b.getByRole('alert').count()))
+      .toBe(1);
+    return (await a.getByRole('alert').count()) ? [a, b] : [b, a];
+  };
+  await rename(a, 'A edits');
+  await rename(b, 'B edits');
+  await Promise.all([flush(a), flush(b)]);
+  let [asked, other] = await conflicted();
+  await expect(asked.getByRole('alert')).toContainText('another tab');
+  await expect(asked.getByTestId('save-status')).toHaveAttribute('data-status', 'paused');
+  const mine = await nameBox(asked).inputValue();
+  const theirs = await nameBox(other).inputValue();
+  expect(mine).not.toBe(theirs);
+
+  // "Keep this tab's version" overwrites the save; the other tab, with nothing unsaved, follows it.
+  await asked.getByRole('button', { name: /Keep this tab/ }).click();
+  await expect(asked.getByRole('alert')).toHaveCount(0);
+  await expect(nameBox(other)).toHaveValue(mine);
+
+  // Again, and this time the asked tab takes the other tab's version instead.
+  await rename(a, 'A again');
+  await rename(b, 'B again');
+  await Promise.all([flush(a), flush(b)]);
+  [asked, other] = await conflicted();
+  const kept = await nameBox(other).inputValue();
+  await asked.getByRole('button', { name: /Load the other tab/ }).click();
+  await expect(asked.getByRole('alert')).toHaveCount(0);
+  await expect(nameBox(asked)).toHaveValue(kept);
+  await expect(asked.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
+
+  // A third tab opens the version both agree on.
+  const c = await context.newPage();
+  await c.goto('/');
+  await expect(nameBox(c)).toHaveValue(kept);
 });
 
 test('a wrong connection is refused, with the reason shown while dragging and after the drop', async ({

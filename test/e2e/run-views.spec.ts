@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -172,6 +173,42 @@ test('gallery: results keep time and seed; lightbox zooms and compares; reuse as
   await page.reload();
   await page.getByTestId('open-gallery').click();
   await expect(page.getByTestId('gallery-item')).toHaveCount(2);
+
+  // "Download all" is one zip: the run's images with the workflow and request that made them.
+  const [zipDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.gallery-run').first().getByRole('button', { name: 'Download all' }).click(),
+  ]);
+  expect(zipDownload.suggestedFilename()).toMatch(/-\d+\.zip$/);
+  const zipPath = join(mkdtempSync(join(tmpdir(), 'gallery-zip-')), 'run.zip');
+  await zipDownload.saveAs(zipPath);
+  const listing = JSON.parse(
+    (
+      await exec('python3', [
+        '-c',
+        'import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps(z.namelist()))',
+        zipPath,
+      ])
+    ).stdout,
+  ) as string[];
+  expect(listing).toEqual([expect.stringMatching(/-1\.png$/), 'workflow.fooocus-flow.json', 'request.json']);
+  const unzipped = join(mkdtempSync(join(tmpdir(), 'gallery-unzip-')), 'x');
+  await exec('python3', [
+    '-c',
+    'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])',
+    zipPath,
+    unzipped,
+  ]);
+  expect(await sharp(join(unzipped, listing[0]!)).metadata()).toMatchObject({
+    width: 1152,
+    height: 896,
+    format: 'png',
+  });
+  const requestSent = JSON.parse(readFileSync(join(unzipped, 'request.json'), 'utf8')) as { prompt?: string };
+  expect(typeof requestSent.prompt).toBe('string');
+  expect(JSON.parse(readFileSync(join(unzipped, 'workflow.fooocus-flow.json'), 'utf8'))).toMatchObject({
+    nodes: expect.arrayContaining([expect.objectContaining({ kind: 'promptSettings' })]),
+  });
 
   // "Use as Input Image" adds an Input Image with the result and its size.
   await page.getByTestId('gallery-item').first().click();
