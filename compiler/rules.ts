@@ -11,6 +11,7 @@ import { isImageGiven } from './request/fields.ts';
 import { knownSizeOf } from './images.ts';
 import { STOCK_STYLES } from './request/styles.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
+import { dataUrlImageProblem, imageProblemText } from './prepare/image-format.ts';
 
 const name = (n: WorkflowNode) => {
   const k = getKind(n.kind);
@@ -108,6 +109,8 @@ export function checkSources(ctx: CompileContext): void {
             ),
         { field: 'image' },
       );
+    } else if (n.kind === 'inputImage') {
+      checkImageEncoding(ctx, n);
     }
   }
   for (const ip of ctx.imagePrompts) {
@@ -170,6 +173,15 @@ export function checkSources(ctx: CompileContext): void {
 
 function d(ctx: CompileContext): DiagnosticList {
   return ctx.d;
+}
+
+/**
+ * An upload Fooocus would misread (palette, 16-bit, grey+alpha, CMYK ...). Information, not a
+ * warning: every path that sends (editor run, CLI run and compile) re-encodes it in `prepareImages`.
+ */
+function checkImageEncoding(ctx: CompileContext, n: WorkflowNode): void {
+  const problem = dataUrlImageProblem(String(n.params.image));
+  if (problem) ctx.d.info('S-image-encoding', n.id, imageProblemText(problem), { field: 'image' });
 }
 
 export function checkSettings(ctx: CompileContext): void {

@@ -1,6 +1,7 @@
 /**
- * The async step before compile that needs pixels: measure every image, and bring each mask to
- * the exact size of its image, binarised and (if asked) inverted (G-6, G-7). The compiler then
+ * The async step before compile that needs pixels: measure every image, re-encode uploads Fooocus
+ * would misread (palette, 16-bit, CMYK ...) as 8-bit PNG, and bring each mask to the exact size of
+ * its image, binarised and (if asked) inverted (G-6, G-7). The compiler then
  * stays pure and receives the results as `images`.
  */
 import { t } from '../../nodes/field.ts';
@@ -8,6 +9,7 @@ import { indexGraph, type Workflow, type WorkflowNode } from '../../nodes/graph.
 import type { Diagnostic } from '../types.ts';
 import type { PreparedImages } from '../images.ts';
 import { isImageGiven } from '../request/fields.ts';
+import { dataUrlImageProblem } from './image-format.ts';
 import { binarizeMask, resizeNearest, whiteShare, type ImageAdapter, type RasterImage } from './raster.ts';
 
 export interface PrepareResult {
@@ -49,7 +51,11 @@ export async function prepareImages(wf: Workflow, adapter: ImageAdapter): Promis
 
   for (const n of wf.nodes.filter((x) => x.kind === 'inputImage')) {
     const r = await decode(n);
-    if (r) images[n.id] = { data: String(n.params.image), width: r.width, height: r.height };
+    if (!r) continue;
+    const src = String(n.params.image);
+    // An encoding Fooocus misreads (the compiler tells the user which) is sent as an 8-bit PNG.
+    const data = dataUrlImageProblem(src) ? await adapter.encodePng(r) : src;
+    images[n.id] = { data, width: r.width, height: r.height };
   }
   for (const m of wf.nodes.filter((x) => x.kind === 'mask')) {
     const raw = await decode(m);
