@@ -7,6 +7,7 @@ import { installKeyboard } from './keyboard.ts';
 import { installPrefs } from './prefs.ts';
 import { restoreDraft, startAutosave } from './persistence/autosave.ts';
 import { startCompileScheduler } from './store/compile-scheduler.ts';
+import { startPixelCheck } from './store/pixel-check.ts';
 import { update } from './store/editor-store.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
@@ -25,6 +26,7 @@ async function boot() {
     });
   startAutosave();
   startCompileScheduler();
+  startPixelCheck();
   installKeyboard();
   installTestHooks();
   void resumeRun();

@@ -6,7 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile } from '../compiler/compile.ts';
 import { decompileText } from '../compiler/decompile.ts';
-import { prepareImages } from '../compiler/prepare/prepare.ts';
+import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
 import type { Diagnostic } from '../compiler/types.ts';
 import {
@@ -114,14 +114,9 @@ function emptyWorkflow(wf: Workflow): Diagnostic | undefined {
 /** Compiles with images prepared (sizes measured, masks fitted), as a run would send it. */
 async function compilePrepared(wf: Workflow, seed?: number) {
   const prepared = await prepareImages(wf, nodeImageAdapter);
-  const result = compile(wf, { images: prepared.images, seed });
+  const result = withPrepareDiagnostics(compile(wf, { images: prepared.images, seed }), prepared.diagnostics);
   const empty = emptyWorkflow(wf);
-  const diagnostics = [...(empty ? [empty] : []), ...prepared.diagnostics, ...result.diagnostics];
-  return {
-    ...result,
-    diagnostics,
-    ok: result.ok && !diagnostics.some((d) => d.severity === 'error'),
-  };
+  return empty ? { ...result, diagnostics: [empty, ...result.diagnostics], ok: false } : result;
 }
 
 export async function compileCommand(args: string[], io: CliIO): Promise<number> {

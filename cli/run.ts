@@ -14,7 +14,7 @@ import type { RunResult } from '../api/results.ts';
 import { mapValidationErrors } from '../api/validation-map.ts';
 import { compile } from '../compiler/compile.ts';
 import { applyExposed } from '../compiler/exposed.ts';
-import { prepareImages } from '../compiler/prepare/index.ts';
+import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
 import type { CompileResult, Diagnostic, Plan } from '../compiler/types.ts';
 import { formatFileError, parseWorkflowText } from '../compiler/workflow-file/index.ts';
@@ -181,8 +181,11 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   const prepared = await prepareImages(workflow, nodeImageAdapter);
   // A fresh seed per run, unless asked; kept in [0, 2^53) so JSON round-trips it exactly.
   const seed = args.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
-  const compiled = compile(workflow, { seed, images: prepared.images });
-  const diagnostics = [...prepared.diagnostics, ...compiled.diagnostics];
+  const compiled = withPrepareDiagnostics(
+    compile(workflow, { seed, images: prepared.images }),
+    prepared.diagnostics,
+  );
+  const diagnostics = compiled.diagnostics;
   if (diagnostics.length > 0) {
     io.stderr.write(
       `${formatDiagnostics(
@@ -191,7 +194,7 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
       )}\n`,
     );
   }
-  if (!compiled.ok || diagnostics.some((d) => d.severity === 'error')) {
+  if (!compiled.ok) {
     throw new Exit(EXIT.graphErrors, 'The workflow has errors (listed above); nothing was sent.');
   }
 

@@ -1,4 +1,5 @@
 import { compile } from '../../compiler/compile.ts';
+import { withPrepareDiagnostics } from '../../compiler/prepare/merge.ts';
 import type { CompileOptions, CompileResult, Diagnostic } from '../../compiler/types.ts';
 import { useEditor } from './editor-store.ts';
 import { useSettings } from '../run/settings.ts';
@@ -39,7 +40,9 @@ export function groupDiagnostics(
 /** Compiles the current document now (tests, export). */
 export function compileNow(): CompileResult {
   const s = useEditor.getState();
-  const res = compile(s.doc, { catalog: serverCatalog() });
+  const present = new Set(s.doc.nodes.map((n) => n.id));
+  const pixel = s.pixelDiagnostics.filter((d) => !d.nodeId || present.has(d.nodeId));
+  const res = withPrepareDiagnostics(compile(s.doc, { catalog: serverCatalog() }), pixel);
   useEditor.setState({
     compiled: res,
     compiledRevision: s.docRevision,

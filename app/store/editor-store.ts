@@ -59,6 +59,8 @@ export interface EditorState {
   compiledRevision: number;
   /** Diagnostics per node; an unchanged node keeps the same array so its view does not re-render. */
   diagByNode: Record<string, Diagnostic[]>;
+  /** What the background pixel check (`prepareImages`) found: empty masks, stretched masks, bad images. */
+  pixelDiagnostics: Diagnostic[];
   pending: PendingWire | null;
   search: SearchState | null;
   dialog: 'shortcuts' | 'start' | null;
@@ -96,6 +98,7 @@ export const initialEditorState = (): EditorState => ({
   compiled: null,
   compiledRevision: -1,
   diagByNode: {},
+  pixelDiagnostics: [],
   pending: null,
   search: null,
   dialog: null,

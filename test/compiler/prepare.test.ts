@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
 import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
+import { withPrepareDiagnostics } from '../../compiler/prepare/merge.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { findDiag } from './helpers.ts';
 
@@ -129,5 +130,29 @@ describe('prepareImages (Node adapter)', () => {
     const r = compile(b.build('x'));
     expect(findDiag(r.diagnostics, 'G-6', m)?.severity).toBe('info');
     expect(findDiag(r.diagnostics, 'G-7', m)?.severity).toBe('info');
+  });
+
+  it('folds its findings into a compile result: the measured G-6 replaces the inferred one; an error blocks', async () => {
+    // The mask's stored size says 32×32 (another shape than the 64×48 image); its pixels say so too.
+    const b = new GraphBuilder();
+    const i = b.add('inputImage', { image: await dataUrl(solid(64, 48, '#808080')), width: 64, height: 48 });
+    const inp = b.add('inpaint');
+    const m = b.add('mask', { image: await dataUrl(halves(32, 32, 255, 0)), width: 32, height: 32 });
+    b.wire(i, inp).wire(i, m).wire(m, inp, 'mask').wire(inp, b.add('output'));
+    b.add('promptSettings', { image_seed: 1 });
+    const wf = b.build('x');
+    const unprepared = compile(wf);
+    expect(findDiag(unprepared.diagnostics, 'G-6', m)?.severity).toBe('info');
+    const prepared = await prepareImages(wf, nodeImageAdapter);
+    const merged = withPrepareDiagnostics(unprepared, prepared.diagnostics);
+    expect(merged.diagnostics.filter((d) => d.code === 'G-6')).toEqual([
+      expect.objectContaining({ nodeId: m, severity: 'warning' }),
+    ]);
+    expect(merged.ok).toBe(true);
+    const bad = withPrepareDiagnostics(unprepared, [
+      { severity: 'error', code: 'S-bad-image', nodeId: i, field: 'image', message: { en: 'x', zh: 'x' } },
+    ]);
+    expect(bad.ok).toBe(false);
+    expect(withPrepareDiagnostics(unprepared, [])).toBe(unprepared);
   });
 });

@@ -10,6 +10,7 @@ import {
   RUN_URL,
   clickRun,
   fillImages,
+  maskBuffer,
   openTemplateOnRunServer,
   pngBuffer,
   selectOnCanvas,
@@ -292,6 +293,40 @@ test('mask painter: a painted mask has the image size and reaches the request', 
   // The run with the drawn mask goes through.
   await clickRun(page);
   expect((await watchRun(page)).phase).toBe('done');
+});
+
+test('pixel checks show on the node while editing: a mask with no white (G-5), a mask of another shape (G-6)', async ({
+  page,
+}) => {
+  await openTemplateOnRunServer(page, 'inpaint-image-prompt');
+  await fillImages(page, 96, 64);
+  const mask = await nodeOfKind(page, 'mask');
+  const problem = (code: string) => page.locator('.problems li.problem', { hasText: code });
+  const maskBadge = page.locator(`.react-flow__node[data-id="${mask}"] .badge`);
+  await expect(page.locator('.problems .hint.ok')).toBeVisible(); // images and mask fit: no problem at all
+
+  // An all-black mask: Fooocus would skip the inpaint silently. Shown without pressing Run.
+  const black = await sharp({ create: { width: 96, height: 64, channels: 3, background: '#000' } })
+    .png()
+    .toBuffer();
+  await uploadImage(page, mask, black, 'black.png');
+  await expect(problem('G-5')).toContainText('no white pixel');
+  await expect(problem('G-5')).toHaveClass(/warning/);
+  await expect(maskBadge).toHaveClass(/warning/);
+
+  // A square mask on a 3:2 image: it would be stretched to fit, so painted areas move.
+  const square = await sharp({ create: { width: 50, height: 50, channels: 3, background: '#fff' } })
+    .png()
+    .toBuffer();
+  await uploadImage(page, mask, square, 'square.png');
+  await expect(problem('G-6')).toContainText('stretched');
+  await expect(problem('G-6')).toHaveCount(1); // the measured finding replaces the one inferred from sizes
+  await expect(problem('G-5')).toHaveCount(0);
+  await page.screenshot({ path: `${DIR}/pixel-check-warning.png` });
+
+  // The right mask again: both findings go away.
+  await uploadImage(page, mask, await maskBuffer(96, 64), 'mask.png');
+  await expect(page.locator('.problems .hint.ok')).toBeVisible();
 });
 
 test('settings: the simulated engine speed is shown and can be changed from the editor', async ({ page }) => {
