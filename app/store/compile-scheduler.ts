@@ -2,6 +2,7 @@ import { compile } from '../../compiler/compile.ts';
 import { withPrepareDiagnostics } from '../../compiler/prepare/merge.ts';
 import type { CompileOptions, CompileResult, Diagnostic } from '../../compiler/types.ts';
 import { useEditor } from './editor-store.ts';
+import { pixelCheckFor } from './pixel-inputs.ts';
 import { useSettings } from '../run/settings.ts';
 
 /**
@@ -40,9 +41,11 @@ export function groupDiagnostics(
 /** Compiles the current document now (tests, export). */
 export function compileNow(): CompileResult {
   const s = useEditor.getState();
-  const present = new Set(s.doc.nodes.map((n) => n.id));
-  const pixel = s.pixelDiagnostics.filter((d) => !d.nodeId || present.has(d.nodeId));
-  const res = withPrepareDiagnostics(compile(s.doc, { catalog: serverCatalog() }), pixel);
+  const pixel = pixelCheckFor(s.doc, s.pixelCheck);
+  const res = withPrepareDiagnostics(
+    compile(s.doc, { catalog: serverCatalog(), images: pixel.images }),
+    pixel.diagnostics,
+  );
   useEditor.setState({
     compiled: res,
     compiledRevision: s.docRevision,

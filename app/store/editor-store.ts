@@ -4,6 +4,7 @@ import { emptyWorkflow, type Workflow } from '../../nodes/graph.ts';
 import type { CompileResult, Diagnostic } from '../../compiler/types.ts';
 import type { LocalText } from '../../nodes/types.ts';
 import { emptyHistory, record, seal, type History } from './history.ts';
+import type { PixelCheck } from './pixel-inputs.ts';
 
 enablePatches();
 
@@ -59,8 +60,8 @@ export interface EditorState {
   compiledRevision: number;
   /** Diagnostics per node; an unchanged node keeps the same array so its view does not re-render. */
   diagByNode: Record<string, Diagnostic[]>;
-  /** What the background pixel check (`prepareImages`) found: empty masks, stretched masks, bad images. */
-  pixelDiagnostics: Diagnostic[];
+  /** The background pixel check (`prepareImages`): images as sent, empty or stretched masks, bad images. */
+  pixelCheck: PixelCheck | null;
   pending: PendingWire | null;
   search: SearchState | null;
   dialog: 'shortcuts' | 'start' | null;
@@ -98,7 +99,7 @@ export const initialEditorState = (): EditorState => ({
   compiled: null,
   compiledRevision: -1,
   diagByNode: {},
-  pixelDiagnostics: [],
+  pixelCheck: null,
   pending: null,
   search: null,
   dialog: null,

@@ -323,6 +323,14 @@ test('pixel checks show on the node while editing: a mask with no white (G-5), a
   await expect(problem('G-6')).toHaveCount(1); // the measured finding replaces the one inferred from sizes
   await expect(problem('G-5')).toHaveCount(0);
   await page.screenshot({ path: `${DIR}/pixel-check-warning.png` });
+  // The request view shows the mask as it will be sent: fitted to the image.
+  const sentMask = String((await request(page)).inpaint_mask_image_upload);
+  expect(
+    await sharp(Buffer.from(sentMask.slice(sentMask.indexOf(',') + 1), 'base64')).metadata(),
+  ).toMatchObject({
+    width: 96,
+    height: 64,
+  });
 
   // The right mask again: both findings go away.
   await uploadImage(page, mask, await maskBuffer(96, 64), 'mask.png');
