@@ -94,7 +94,32 @@ export const phaseOf = (page: Page) => page.locator('.run-panel').getAttribute('
 export async function clickRun(page: Page): Promise<void> {
   const run = page.getByTestId('run');
   await expect(run).toBeEnabled();
+  await recordProgress(page);
   await run.click();
+}
+
+/**
+ * Records every value the progress bar shows, in the page, as it renders: on a busy machine a
+ * short simulated run can pass between two polls from the test.
+ */
+async function recordProgress(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __progressSeen?: number[]; __progressObserver?: MutationObserver };
+    w.__progressObserver?.disconnect();
+    const seen: number[] = [];
+    w.__progressSeen = seen;
+    const read = () => {
+      const v = document.querySelector('[data-testid="progress"]')?.getAttribute('aria-valuenow');
+      if (v != null && seen.at(-1) !== Number(v)) seen.push(Number(v));
+    };
+    w.__progressObserver = new MutationObserver(read);
+    w.__progressObserver.observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['aria-valuenow'],
+    });
+  });
 }
 
 /**
@@ -113,6 +138,10 @@ export async function watchRun(page: Page): Promise<{ seen: number[]; phase: str
       { timeout: 45_000, intervals: [50] },
     )
     .toMatch(/^(done|stopped|failed)$/);
+  const rendered = await page.evaluate(
+    () => (window as unknown as { __progressSeen?: number[] }).__progressSeen ?? [],
+  );
+  for (const p of rendered) seen.add(p);
   return { seen: [...seen].sort((a, b) => a - b), phase: await phaseOf(page) };
 }
 
