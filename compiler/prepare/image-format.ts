@@ -59,11 +59,14 @@ export function imageProblem(bytes: Uint8Array): ImageProblem | null {
   return otherFormat ? 'format' : null;
 }
 
-/** Number of colour components in a JPEG's frame header (SOFn), or null if not found in the bytes. */
-function jpegComponents(b: Uint8Array): number | null {
+/**
+ * Number of colour components in a JPEG's frame header (SOFn); 'none' when the file has none before
+ * its image data, 'more' when the bytes end before it.
+ */
+function jpegComponents(b: Uint8Array): number | 'none' | 'more' {
   let i = 2;
   while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return null;
+    if (b[i] !== 0xff) return 'none';
     const marker = b[i + 1]!;
     if (marker === 0xff) {
       i++; // fill byte
@@ -71,11 +74,11 @@ function jpegComponents(b: Uint8Array): number | null {
     }
     const len = (b[i + 2]! << 8) | b[i + 3]!;
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return b[i + 9] ?? null;
-    if (marker === 0xda) return null; // start of scan: no frame header before it
+    if (isSof) return b[i + 9] ?? 'more';
+    if (marker === 0xda) return 'none'; // start of scan: no frame header before it
     i += 2 + len;
   }
-  return null;
+  return 'more';
 }
 
 /** The problem with an image given as a data URL (null for URLs: the server reads those itself). */
@@ -83,8 +86,15 @@ export function dataUrlImageProblem(src: string): ImageProblem | null {
   const head = dataUrlPrefix(src, 32);
   if (!head) return null;
   if (head[0] !== 0xff) return imageProblem(head);
-  const more = dataUrlPrefix(src, JPEG_SCAN_BYTES);
-  return more ? imageProblem(more) : null;
+  // A JPEG's frame header follows its metadata (EXIF, ICC): read a little, then more only if needed,
+  // since the live compile runs this on every edit.
+  for (const size of [4096, 65536, JPEG_SCAN_BYTES]) {
+    const bytes = dataUrlPrefix(src, size);
+    if (!bytes) return null;
+    const found = jpegComponents(bytes);
+    if (found !== 'more' || bytes.length < size) return found === 4 ? 'cmyk' : null;
+  }
+  return null;
 }
 
 /** The problem in words, and that Fooocus Flow re-encodes the image before sending. */

@@ -101,6 +101,21 @@ describe('image encodings Fooocus misreads', () => {
       expect(dataUrlImageProblem(src), problem).toBe(problem);
   });
 
+  it('finds a CMYK frame header behind 120 KB of metadata, and an RGB one too', async () => {
+    // Two 60 KB APP15 segments right after the start marker push the frame header past the first reads.
+    const padded = (jpeg: Buffer) => {
+      const app = Buffer.alloc(60_000 + 4, 0x20);
+      app.writeUInt16BE(0xffef, 0);
+      app.writeUInt16BE(60_000 + 2, 2);
+      return Buffer.concat([jpeg.subarray(0, 2), app, app, jpeg.subarray(2)]);
+    };
+    const cmyk = padded(await twoColours().toColourspace('cmyk').jpeg().toBuffer());
+    const rgb = padded(await twoColours().jpeg().toBuffer());
+    expect(await sharp(cmyk).metadata()).toMatchObject({ space: 'cmyk' }); // still a valid JPEG
+    expect(dataUrlImageProblem(url('image/jpeg', cmyk))).toBe('cmyk');
+    expect(dataUrlImageProblem(url('image/jpeg', rgb))).toBeNull();
+  });
+
   it('ignores what is not an inline image: URLs, and bytes of no known format', () => {
     expect(dataUrlImageProblem('https://example.com/a.gif')).toBeNull();
     expect(dataUrlImageProblem('data:image/png;base64,bm90IGFuIGltYWdl')).toBeNull();
