@@ -5,40 +5,61 @@
  * 16-bit channels are cut, grey+alpha has 2 channels (the worker fails), CMYK is read as four
  * colour channels. Those images are re-encoded as 8-bit PNG before sending (see `prepareImages`).
  *
- * Pure: reads only the first bytes of a data URL (the header, or a JPEG's frame marker).
+ * Pure: decodes only the bytes it looks at (the header, or a JPEG's segment headers up to its frame).
  */
 import { t } from '../../nodes/field.ts';
 import type { LocalText } from '../../nodes/types.ts';
 
 export type ImageProblem = 'palette' | 'low-bit' | '16-bit' | 'grey-alpha' | 'cmyk' | 'format';
 
-/** Enough of a JPEG to pass EXIF/ICC segments and reach its frame header, in nearly every file. */
-const JPEG_SCAN_BYTES = 256 * 1024;
+/** Reads byte k of an image, or undefined past its end (or where its encoding is broken). */
+type ByteAt = (k: number) => number | undefined;
 
-/** The first `max` bytes of a base64 data URL's payload; null for anything else (URLs, paths). */
-export function dataUrlPrefix(src: string, max: number): Uint8Array | null {
-  const m = /^data:[^,]*;base64,/i.exec(src);
+const B64 = new Int16Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => {
+  B64[c.charCodeAt(0)] = i;
+});
+
+/**
+ * Random access into a base64 data URL's payload, decoding only the 4 characters that hold the byte
+ * asked for: a JPEG's frame header can sit behind 100 KB of metadata, and the live compile runs this
+ * on every edit. Null for anything but a base64 data URL (http URLs: the server reads those).
+ */
+function dataUrlBytes(src: string): ByteAt | null {
+  const m = /^data:[^,]{0,200};base64,/i.exec(src.slice(0, 256));
   if (!m) return null;
-  const chars = Math.ceil(max / 3) * 4;
-  const b64 = src.slice(m[0].length, m[0].length + chars).replace(/[^A-Za-z0-9+/]/g, '');
-  try {
-    const bin = atob(b64.slice(0, b64.length - (b64.length % 4)));
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  } catch {
-    return null;
-  }
+  const start = m[0].length;
+  const sextet = (i: number) => {
+    const c = src.charCodeAt(start + i);
+    return c < 128 ? B64[c]! : -1;
+  };
+  return (k) => {
+    const q = Math.floor(k / 3) * 4;
+    const r = k % 3;
+    const a = sextet(q);
+    const b = sextet(q + 1);
+    if (a < 0 || b < 0) return undefined; // end of data, padding or a character outside base64
+    if (r === 0) return (a << 2) | (b >> 4);
+    const c = sextet(q + 2);
+    if (c < 0) return undefined;
+    if (r === 1) return ((b & 15) << 4) | (c >> 2);
+    const d = sextet(q + 3);
+    return d < 0 ? undefined : ((c & 3) << 6) | d;
+  };
 }
 
-const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => sig.every((v, i) => b[at + i] === v);
+const startsWith = (at: ByteAt, sig: readonly number[], from = 0) => sig.every((v, i) => at(from + i) === v);
 
 /** What is wrong with an image's encoding for Fooocus, or null when it is read as it is. */
 export function imageProblem(bytes: Uint8Array): ImageProblem | null {
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47])) {
+  return problemOf((k) => bytes[k]);
+}
+
+function problemOf(at: ByteAt): ImageProblem | null {
+  if (startsWith(at, [0x89, 0x50, 0x4e, 0x47])) {
     // IHDR is the first chunk: bit depth at byte 24, colour type at 25.
-    const depth = bytes[24];
-    const type = bytes[25];
+    const depth = at(24);
+    const type = at(25);
     if (depth === undefined || type === undefined) return null;
     if (type === 3) return 'palette';
     if (type === 4) return 'grey-alpha';
@@ -46,55 +67,46 @@ export function imageProblem(bytes: Uint8Array): ImageProblem | null {
     if (depth < 8) return 'low-bit';
     return null;
   }
-  if (startsWith(bytes, [0xff, 0xd8])) return jpegComponents(bytes) === 4 ? 'cmyk' : null;
-  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8))
-    return null;
+  if (startsWith(at, [0xff, 0xd8])) return jpegComponents(at) === 4 ? 'cmyk' : null;
+  if (startsWith(at, [0x52, 0x49, 0x46, 0x46]) && startsWith(at, [0x57, 0x45, 0x42, 0x50], 8)) return null;
   // GIF (always a palette), BMP, TIFF, AVIF/HEIF: PIL reads them as palette images or not at all.
   const otherFormat =
-    startsWith(bytes, [0x47, 0x49, 0x46, 0x38]) ||
-    startsWith(bytes, [0x42, 0x4d]) ||
-    startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) ||
-    startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]) ||
-    startsWith(bytes, [0x66, 0x74, 0x79, 0x70], 4);
+    startsWith(at, [0x47, 0x49, 0x46, 0x38]) ||
+    startsWith(at, [0x42, 0x4d]) ||
+    startsWith(at, [0x49, 0x49, 0x2a, 0x00]) ||
+    startsWith(at, [0x4d, 0x4d, 0x00, 0x2a]) ||
+    startsWith(at, [0x66, 0x74, 0x79, 0x70], 4);
   return otherFormat ? 'format' : null;
 }
 
 /**
- * Number of colour components in a JPEG's frame header (SOFn); 'none' when the file has none before
- * its image data, 'more' when the bytes end before it.
+ * Number of colour components in a JPEG's frame header (SOFn), walking the segment headers only;
+ * null when there is none before the image data (or the file ends first).
  */
-function jpegComponents(b: Uint8Array): number | 'none' | 'more' {
+function jpegComponents(at: ByteAt): number | null {
   let i = 2;
-  while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return 'none';
-    const marker = b[i + 1]!;
+  for (;;) {
+    if (at(i) !== 0xff) return null;
+    const marker = at(i + 1);
+    if (marker === undefined) return null;
     if (marker === 0xff) {
       i++; // fill byte
       continue;
     }
-    const len = (b[i + 2]! << 8) | b[i + 3]!;
+    const hi = at(i + 2);
+    const lo = at(i + 3);
+    if (hi === undefined || lo === undefined) return null;
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return b[i + 9] ?? 'more';
-    if (marker === 0xda) return 'none'; // start of scan: no frame header before it
-    i += 2 + len;
+    if (isSof) return at(i + 9) ?? null;
+    if (marker === 0xda) return null; // start of scan: no frame header before it
+    i += 2 + ((hi << 8) | lo);
   }
-  return 'more';
 }
 
 /** The problem with an image given as a data URL (null for URLs: the server reads those itself). */
 export function dataUrlImageProblem(src: string): ImageProblem | null {
-  const head = dataUrlPrefix(src, 32);
-  if (!head) return null;
-  if (head[0] !== 0xff) return imageProblem(head);
-  // A JPEG's frame header follows its metadata (EXIF, ICC): read a little, then more only if needed,
-  // since the live compile runs this on every edit.
-  for (const size of [4096, 65536, JPEG_SCAN_BYTES]) {
-    const bytes = dataUrlPrefix(src, size);
-    if (!bytes) return null;
-    const found = jpegComponents(bytes);
-    if (found !== 'more' || bytes.length < size) return found === 4 ? 'cmyk' : null;
-  }
-  return null;
+  const at = dataUrlBytes(src);
+  return at ? problemOf(at) : null;
 }
 
 /** The problem in words, and that Fooocus Flow re-encodes the image before sending. */
