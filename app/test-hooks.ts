@@ -1,7 +1,7 @@
 import { serializeWorkflow } from '../compiler/workflow-file/index.ts';
 import { compileNow } from './store/compile-scheduler.ts';
 import { redo, undo, useEditor } from './store/editor-store.ts';
-import { flushAutosave } from './persistence/autosave.ts';
+import { flushAutosave, holdAutosave } from './persistence/autosave.ts';
 import { loadLayout } from './lib/layout.ts';
 import { centreOn } from './canvas/viewport.ts';
 
@@ -21,6 +21,7 @@ export function installTestHooks(): void {
     undo,
     redo,
     flushAutosave,
+    holdAutosave,
     /** Pans the view (zoom unchanged) to a node, for the benchmark's drag on a graph larger than the view. */
     showNode: (id: string) => {
       const n = useEditor.getState().doc.nodes.find((x) => x.id === id);

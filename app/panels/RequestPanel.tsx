@@ -1,12 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { serverCatalog } from '../store/compile-scheduler.ts';
-import { compile } from '../../compiler/compile.ts';
-import { prepareImages } from '../../compiler/prepare/index.ts';
-import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
 import type { SnippetLanguage } from '../../compiler/snippets.ts';
 import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isCovered, ownersOf, pathsOf, requestLines } from '../lib/request-lines.ts';
+import { requestAsSent } from '../run/request-as-sent.ts';
 import { apiBaseUrl, useSettings } from '../run/settings.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { selectNodeNames } from '../store/selectors.ts';
@@ -25,14 +22,9 @@ export function snippetBaseUrl(): string {
   return apiBaseUrl();
 }
 
-/**
- * The request exactly as a run would send it (images measured, masks fitted), as JSON or as code.
- * Same seed as the view: the workflow's own, or a stable one when it asks for a random seed.
- */
+/** The request exactly as a run would send it, as JSON or as code. */
 export async function snippetFor(lang: SnippetLanguage, withKey: boolean): Promise<string> {
-  const doc = useEditor.getState().doc;
-  const prep = await prepareImages(doc, browserImageAdapter).catch(() => ({ images: {} }));
-  const res = compile(doc, { images: prep.images, catalog: serverCatalog() });
+  const res = await requestAsSent(useEditor.getState().doc);
   const { toSnippet } = await import('../../compiler/snippets.ts');
   const key = useSettings.getState().apiKey;
   return toSnippet(lang, res.request, {

@@ -47,7 +47,7 @@ export function Toolbar() {
         <button type="button" onClick={saveWorkflowFile} title="Ctrl+S">
           {t('menu.save')}
         </button>
-        <button type="button" onClick={exportRequestFile}>
+        <button type="button" onClick={() => void exportRequestFile()}>
           {t('menu.exportRequest')}
         </button>
       </div>

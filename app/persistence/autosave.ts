@@ -88,11 +88,22 @@ async function save(force = false): Promise<void> {
   }
 }
 
+/** Tests: while held, changes wait for `flushAutosave` (two tabs can then edit "at the same time"). */
+let held = false;
+let heldChange = false;
+export function holdAutosave(on: boolean): void {
+  held = on;
+}
+
 function schedule(): void {
   if (timer) clearTimeout(timer);
   update((d) => {
     if (!d.conflict) d.saveStatus = 'pending';
   });
+  if (held) {
+    heldChange = true;
+    return;
+  }
   timer = setTimeout(() => {
     timer = null;
     inflight = inflight.then(() => save());
@@ -101,9 +112,10 @@ function schedule(): void {
 
 /** Writes any pending change now (page hide, tests). */
 export async function flushAutosave(): Promise<void> {
-  if (timer) {
-    clearTimeout(timer);
+  if (timer || heldChange) {
+    if (timer) clearTimeout(timer);
     timer = null;
+    heldChange = false;
     inflight = inflight.then(() => save());
   }
   await inflight;

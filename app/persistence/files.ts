@@ -2,6 +2,7 @@ import { parseWorkflowText, serializeWorkflow } from '../../compiler/workflow-fi
 import { translate } from '../i18n/i18n.ts';
 import { replaceDocument, toast, update, useEditor } from '../store/editor-store.ts';
 import { fitView } from '../canvas/viewport.ts';
+import { requestAsSent } from '../run/request-as-sent.ts';
 
 /**
  * Opens a workflow file's text. A file that fails to parse or migrate is reported with its JSON
@@ -57,10 +58,11 @@ export function saveWorkflowFile(): void {
   toast('info', translate(lang, 'toast.saved', { name: doc.name }));
 }
 
-export function exportRequestFile(): void {
-  const { doc, compiled } = useEditor.getState();
-  if (!compiled) return;
-  download(`${safeFileName(doc.name)}.request.json`, JSON.stringify(compiled.request, null, 2));
+/** Downloads the request as a run would send it (prepared images, not the live view's last state). */
+export async function exportRequestFile(): Promise<void> {
+  const { doc } = useEditor.getState();
+  const { request } = await requestAsSent(doc);
+  download(`${safeFileName(doc.name)}.request.json`, JSON.stringify(request, null, 2));
 }
 
 /** Opens the OS file picker for a workflow. */

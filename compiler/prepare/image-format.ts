@@ -86,11 +86,17 @@ function problemOf(at: ByteAt): ImageProblem | null {
 function jpegComponents(at: ByteAt): number | null {
   let i = 2;
   for (;;) {
-    if (at(i) !== 0xff) return null;
+    // Stray bytes between segments happen in the wild: look ahead (a little) for the next marker.
+    for (let skipped = 0; at(i) !== 0xff; i++, skipped++)
+      if (at(i) === undefined || skipped > 1024) return null;
     const marker = at(i + 1);
     if (marker === undefined) return null;
     if (marker === 0xff) {
       i++; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2; // TEM and RSTn stand alone: no length follows
       continue;
     }
     const hi = at(i + 2);

@@ -30,18 +30,43 @@ describe('pixelCheckFor', () => {
     expect(pixelCheckFor(later, check).images).toBe(check.images);
   });
 
-  it('drops the prepared images once a mask, its invert flag or a wire changes, and keeps the findings', () => {
+  it('drops the prepared images once an image wire changes, and keeps the findings of unchanged nodes', () => {
+    const { doc, check } = setup();
+    const rewired = produce(doc, (d: Workflow) => void d.edges.pop()); // Inpaint → Output
+    expect(pixelCheckFor(rewired, check)).toEqual({ images: undefined, diagnostics: check.diagnostics });
+  });
+
+  it("drops a node's findings (and the prepared images) once its own image or invert flag changes", () => {
     const { doc, check, mask } = setup();
     const changes: ((d: Workflow) => void)[] = [
       (d) => void (d.nodes.find((n) => n.id === mask)!.params.image = 'data:image/png;base64,CCCC'),
       (d) => void (d.nodes.find((n) => n.id === mask)!.params.invert = true),
-      (d) => void d.edges.pop(),
     ];
-    for (const change of changes) {
-      const r = pixelCheckFor(produce(doc, change), check);
-      expect(r.images).toBeUndefined();
-      expect(r.diagnostics).toEqual(check.diagnostics);
-    }
+    for (const change of changes)
+      expect(pixelCheckFor(produce(doc, change), check)).toEqual({ images: undefined, diagnostics: [] });
+  });
+
+  it('a finding never moves to a node of another document that has the same id', () => {
+    const { check, mask } = setup();
+    const other = setup().doc; // same ids, same images ...
+    const otherWithNewMask = produce(other, (d: Workflow) => {
+      d.nodes.find((n) => n.id === mask)!.params.image = 'data:image/png;base64,DDDD'; // ... but not this one
+    });
+    expect(pixelCheckFor(otherWithNewMask, check).diagnostics).toEqual([]);
+  });
+
+  it('a wire that does not carry an image (an image prompt) keeps the prepared images', () => {
+    const { doc, check } = setup();
+    const withPromptWire = produce(doc, (d: Workflow) => {
+      d.edges.push({
+        id: 'x',
+        source: 'a',
+        sourceHandle: 'imagePrompt',
+        target: 'b',
+        targetHandle: 'imagePrompts',
+      });
+    });
+    expect(pixelCheckFor(withPromptWire, check).images).toBe(check.images);
   });
 
   it('forgets findings about deleted nodes', () => {

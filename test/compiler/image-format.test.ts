@@ -114,6 +114,14 @@ describe('image encodings Fooocus misreads', () => {
     expect(await sharp(cmyk).metadata()).toMatchObject({ space: 'cmyk' }); // still a valid JPEG
     expect(dataUrlImageProblem(url('image/jpeg', cmyk))).toBe('cmyk');
     expect(dataUrlImageProblem(url('image/jpeg', rgb))).toBeNull();
+    // A stand-alone marker (TEM) and stray bytes before the frame header do not hide it.
+    const plain = await twoColours().toColourspace('cmyk').jpeg().toBuffer();
+    const odd = Buffer.concat([
+      plain.subarray(0, 2),
+      Buffer.from([0xff, 0x01, 0x00, 0x00]),
+      plain.subarray(2),
+    ]);
+    expect(dataUrlImageProblem(url('image/jpeg', odd))).toBe('cmyk');
   });
 
   it('ignores what is not an inline image: URLs, and bytes of no known format', () => {

@@ -132,7 +132,7 @@ describe('prepareImages (Node adapter)', () => {
     expect(findDiag(r.diagnostics, 'G-7', m)?.severity).toBe('info');
   });
 
-  it('folds its findings into a compile result: the measured G-6 replaces the inferred one; an error blocks', async () => {
+  it('folds its findings into a compile result: each fact once; an undecodable image speaks for itself', async () => {
     // The mask's stored size says 32×32 (another shape than the 64×48 image); its pixels say so too.
     const b = new GraphBuilder();
     const i = b.add('inputImage', { image: await dataUrl(solid(64, 48, '#808080')), width: 64, height: 48 });
@@ -141,18 +141,47 @@ describe('prepareImages (Node adapter)', () => {
     b.wire(i, inp).wire(i, m).wire(m, inp, 'mask').wire(inp, b.add('output'));
     b.add('promptSettings', { image_seed: 1 });
     const wf = b.build('x');
-    const unprepared = compile(wf);
-    expect(findDiag(unprepared.diagnostics, 'G-6', m)?.severity).toBe('info');
     const prepared = await prepareImages(wf, nodeImageAdapter);
-    const merged = withPrepareDiagnostics(unprepared, prepared.diagnostics);
+    // As every caller does it: compile with the prepared images (the mask now fits, so compile has no
+    // G-6 of its own), then fold in prepare's measured one.
+    const merged = withPrepareDiagnostics(compile(wf, { images: prepared.images }), prepared.diagnostics);
     expect(merged.diagnostics.filter((d) => d.code === 'G-6')).toEqual([
       expect.objectContaining({ nodeId: m, severity: 'warning' }),
     ]);
     expect(merged.ok).toBe(true);
-    const bad = withPrepareDiagnostics(unprepared, [
-      { severity: 'error', code: 'S-bad-image', nodeId: i, field: 'image', message: { en: 'x', zh: 'x' } },
-    ]);
-    expect(bad.ok).toBe(false);
+    // A word-for-word repeat is shown once; a different finding on the same node stays.
+    const unprepared = compile(wf);
+    const inferred = findDiag(unprepared.diagnostics, 'G-6', m)!;
+    expect(
+      withPrepareDiagnostics(unprepared, [inferred]).diagnostics.filter((d) => d.code === 'G-6'),
+    ).toEqual([inferred]);
+    expect(
+      withPrepareDiagnostics(unprepared, prepared.diagnostics).diagnostics.filter((d) => d.code === 'G-6'),
+    ).toHaveLength(2);
+    // An image that cannot be decoded: an error that blocks, and no word about its encoding.
+    const bad = {
+      severity: 'error',
+      code: 'S-bad-image',
+      nodeId: i,
+      field: 'image',
+      message: { en: 'x', zh: 'x' },
+    } as const;
+    const withEncodingNote = {
+      ...unprepared,
+      diagnostics: [
+        ...unprepared.diagnostics,
+        {
+          severity: 'info',
+          code: 'S-image-encoding',
+          nodeId: i,
+          field: 'image',
+          message: { en: 'y', zh: 'y' },
+        } as const,
+      ],
+    };
+    const blocked = withPrepareDiagnostics(withEncodingNote, [bad]);
+    expect(blocked.ok).toBe(false);
+    expect(findDiag(blocked.diagnostics, 'S-image-encoding', i)).toBeUndefined();
     expect(withPrepareDiagnostics(unprepared, [])).toBe(unprepared);
   });
 });

@@ -170,17 +170,22 @@ test('two tabs: a clean tab follows the other; edits in both ask which version t
 
   // Both change the workflow before either has saved: whichever saves second must not overwrite the
   // other silently. It pauses autosave and asks; the other tab is untouched.
+  const banner = (p: Page) => p.locator('.conflict-banner');
   const conflicted = async (): Promise<[Page, Page]> => {
-    await expect
-      .poll(async () => (await a.getByRole('alert').count()) + (await b.getByRole('alert').count()))
-      .toBe(1);
-    return (await a.getByRole('alert').count()) ? [a, b] : [b, a];
+    await expect.poll(async () => (await banner(a).count()) + (await banner(b).count())).toBe(1);
+    return (await banner(a).count()) ? [a, b] : [b, a];
   };
+  // Autosave waits for the flush in both tabs, so both edits exist before either is saved however
+  // slow the machine.
+  const hold = (p: Page) =>
+    p.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.holdAutosave(true));
+  await hold(a);
+  await hold(b);
   await rename(a, 'A edits');
   await rename(b, 'B edits');
   await Promise.all([flush(a), flush(b)]);
   let [asked, other] = await conflicted();
-  await expect(asked.getByRole('alert')).toContainText('another tab');
+  await expect(banner(asked)).toContainText('another tab');
   await expect(asked.getByTestId('save-status')).toHaveAttribute('data-status', 'paused');
   const mine = await nameBox(asked).inputValue();
   const theirs = await nameBox(other).inputValue();
@@ -188,7 +193,7 @@ test('two tabs: a clean tab follows the other; edits in both ask which version t
 
   // "Keep this tab's version" overwrites the save; the other tab, with nothing unsaved, follows it.
   await asked.getByRole('button', { name: /Keep this tab/ }).click();
-  await expect(asked.getByRole('alert')).toHaveCount(0);
+  await expect(banner(asked)).toHaveCount(0);
   await expect(nameBox(other)).toHaveValue(mine);
 
   // Again, and this time the asked tab takes the other tab's version instead.
@@ -198,7 +203,7 @@ test('two tabs: a clean tab follows the other; edits in both ask which version t
   [asked, other] = await conflicted();
   const kept = await nameBox(other).inputValue();
   await asked.getByRole('button', { name: /Load the other tab/ }).click();
-  await expect(asked.getByRole('alert')).toHaveCount(0);
+  await expect(banner(asked)).toHaveCount(0);
   await expect(nameBox(asked)).toHaveValue(kept);
   await expect(asked.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
 

@@ -23,6 +23,7 @@ export type HookWindow = {
     doc(): { nodes: { id: string; kind: string; params: Record<string, unknown> }[]; edges: unknown[] };
     history(): { past: number; future: number };
     flushAutosave(): Promise<void>;
+    holdAutosave(on: boolean): void;
   };
 };
 
@@ -65,7 +66,7 @@ export async function layout(page: Page): Promise<void> {
 export async function viewSettled(page: Page): Promise<void> {
   await page.evaluate(
     () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
         const snap = () =>
           [...document.querySelectorAll<HTMLElement>('.react-flow__viewport, .react-flow__node')]
             .map((el) => el.style.transform)
@@ -77,7 +78,8 @@ export async function viewSettled(page: Page): Promise<void> {
           const now = snap();
           calm = now === last ? calm + 1 : 0;
           last = now;
-          if (calm >= 3 || ++frames > 120) resolve();
+          if (calm >= 3) resolve();
+          else if (++frames > 300) reject(new Error('the canvas kept moving for 300 frames'));
           else requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);

@@ -319,8 +319,21 @@ test('pixel checks show on the node while editing: a mask with no white (G-5), a
     .png()
     .toBuffer();
   await uploadImage(page, mask, square, 'square.png');
+  // Export right away, before the background check has caught up: the file has the fitted mask too.
+  const [exported] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export request' }).click(),
+  ]);
+  const exportedFile = join(mkdtempSync(join(tmpdir(), 'export-')), 'request.json');
+  await exported.saveAs(exportedFile);
+  const exportedMask = String(
+    (JSON.parse(readFileSync(exportedFile, 'utf8')) as Record<string, unknown>).inpaint_mask_image_upload,
+  );
+  expect(
+    await sharp(Buffer.from(exportedMask.slice(exportedMask.indexOf(',') + 1), 'base64')).metadata(),
+  ).toMatchObject({ width: 96, height: 64 });
   await expect(problem('G-6')).toContainText('stretched');
-  await expect(problem('G-6')).toHaveCount(1); // the measured finding replaces the one inferred from sizes
+  await expect(problem('G-6')).toHaveCount(1); // once: from the measured pixels
   await expect(problem('G-5')).toHaveCount(0);
   await page.screenshot({ path: `${DIR}/pixel-check-warning.png` });
   // The request view shows the mask as it will be sent: fitted to the image.
