@@ -33,6 +33,7 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
       return p;
     },
     encodePng: (img) => browserImageAdapter.encodePng(img),
+    encodeJpeg: (img) => browserImageAdapter.encodeJpeg(img),
     keepOnly(sources) {
       for (const src of decoded.keys()) if (!sources.has(src)) decoded.delete(src);
     },

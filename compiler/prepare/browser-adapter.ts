@@ -25,4 +25,9 @@ export const browserImageAdapter: ImageAdapter = {
     ctx.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
     return c.toDataURL('image/png');
   },
+  async encodeJpeg(img: RasterImage) {
+    const { c, ctx } = canvas(img.width, img.height);
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
+    return c.toDataURL('image/jpeg', 0.95);
+  },
 };

@@ -3,7 +3,7 @@
  * `numpy.array(PIL.Image.open(...), dtype=uint8)` and then expects 1, 3 or 4 channels of 8 bits:
  * a palette image gives palette indices as grey levels, a 1/2/4-bit image gives 0/1 values (black),
  * 16-bit channels are cut, grey+alpha has 2 channels (the worker fails), CMYK is read as four
- * colour channels. Those images are re-encoded as 8-bit PNG before sending (see `prepareImages`).
+ * colour channels. Those images are re-encoded before sending (see `prepareImages`).
  *
  * Pure: decodes only the bytes it looks at (the header, or a JPEG's segment headers up to its frame).
  */
@@ -143,8 +143,10 @@ export function imageProblemText(p: ImageProblem): LocalText {
       '此图像为 GIF、BMP、TIFF 或 AVIF/HEIF 格式；Fooocus 可能按调色板读取或出错。',
     ),
   };
+  // A CMYK photo becomes an RGB JPEG (see prepareImages), everything else an 8-bit PNG.
+  const into = p === 'cmyk' ? t('an RGB JPEG', 'RGB JPEG') : t('an 8-bit PNG', '8 位 PNG');
   return t(
-    `${why[p].en} Fooocus Flow converts it to an 8-bit PNG when it prepares the images for a run.`,
-    `${why[p].zh} Fooocus Flow 在为运行准备图像时会将其转换为 8 位 PNG。`,
+    `${why[p].en} Fooocus Flow converts it to ${into.en} when it prepares the images for a run.`,
+    `${why[p].zh} Fooocus Flow 在为运行准备图像时会将其转换为 ${into.zh}。`,
   );
 }

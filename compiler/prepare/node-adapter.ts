@@ -35,6 +35,15 @@ export const nodeImageAdapter: ImageAdapter = {
       .toBuffer();
     return `data:image/png;base64,${png.toString('base64')}`;
   },
+  async encodeJpeg(img: RasterImage) {
+    const jpeg = await sharp(Buffer.from(img.data), {
+      raw: { width: img.width, height: img.height, channels: 4 },
+    })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+  },
 };
 
 /** Reads an image file into a data URL (for `--input NAME=file.png`). */

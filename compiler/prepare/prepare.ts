@@ -53,8 +53,14 @@ export async function prepareImages(wf: Workflow, adapter: ImageAdapter): Promis
     const r = await decode(n);
     if (!r) continue;
     const src = String(n.params.image);
-    // An encoding Fooocus misreads (the compiler tells the user which) is sent as an 8-bit PNG.
-    const data = dataUrlImageProblem(src) ? await adapter.encodePng(r) : src;
+    // An encoding Fooocus misreads (the compiler tells the user which) is sent as 8-bit RGB(A): a
+    // CMYK photo as a JPEG (as a PNG it would be many times larger), anything else as a PNG.
+    const problem = dataUrlImageProblem(src);
+    const data = !problem
+      ? src
+      : problem === 'cmyk'
+        ? await adapter.encodeJpeg(r)
+        : await adapter.encodePng(r);
     images[n.id] = { data, width: r.width, height: r.height };
   }
   for (const m of wf.nodes.filter((x) => x.kind === 'mask')) {

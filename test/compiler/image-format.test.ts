@@ -140,7 +140,7 @@ describe('image encodings Fooocus misreads', () => {
     expect(res.ok).toBe(true);
   });
 
-  it('prepare re-encodes a misread upload as an 8-bit RGB(A) PNG with the same pixels', async () => {
+  it('prepare re-encodes a misread upload as 8-bit RGB(A) with the same pixels (CMYK as JPEG, else PNG)', async () => {
     const { misread } = await cases();
     for (const [problem, src] of Object.entries(misread)) {
       const { images, diagnostics } = await prepareImages(graphWith(src), nodeImageAdapter);
@@ -149,7 +149,14 @@ describe('image encodings Fooocus misreads', () => {
       expect(sent, problem).toMatchObject({ width: W, height: H });
       expect(dataUrlImageProblem(sent.data), problem).toBeNull();
       const { meta, left, right } = await halvesOf(sent.data);
-      expect(meta, problem).toMatchObject({ format: 'png', depth: 'uchar', width: W, height: H });
+      // A CMYK photo comes back as an RGB JPEG (a PNG would be many times larger); the rest as PNG.
+      expect(meta, problem).toMatchObject({
+        format: problem === 'cmyk' ? 'jpeg' : 'png',
+        depth: 'uchar',
+        width: W,
+        height: H,
+      });
+      if (problem === 'cmyk') expect(meta.space, problem).toBe('srgb');
       expect(meta.channels, problem).toBeGreaterThanOrEqual(3);
       if (problem === 'low-bit') {
         expect(left, problem).toEqual([255, 255, 255]); // the first pixels of each row are set
