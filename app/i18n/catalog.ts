@@ -197,6 +197,14 @@ export const EN = {
   'settings.simSpeedRange': 'Give a number of milliseconds from 0 to 5000.',
   'settings.simSpeedUnknown':
     'Set when the server starts (SIM_SPEED, ms per step); this server does not report or change it from here.',
+  'settings.galleryLimit': 'Results kept in this browser',
+  'settings.galleryLimitValue':
+    'up to {mb} MB; now {used} MB in {runs}. Past the limit the oldest runs are deleted.',
+  'settings.oneRun': '1 run',
+  'settings.nRuns': '{n} runs',
+  'settings.galleryLimitApply': 'Apply',
+  'settings.galleryLimitRange': 'Give a whole number of megabytes from {min} to {max}.',
+  'settings.galleryLimitDropped': 'Deleted to fit the new limit: {runs}, the oldest.',
   'settings.check': 'Check connection',
   'settings.checking': 'Checking…',
   'settings.checkOk': 'Connected: {models} models, {loras} LoRAs, {styles} styles (offered in the pickers).',
@@ -416,6 +424,13 @@ export const ZH: Record<MessageKey, string> = {
   'settings.simSpeedRange': '请输入 0 到 5000 之间的毫秒数。',
   'settings.simSpeedUnknown':
     '在服务器启动时设定（SIM_SPEED，每步毫秒数）；此服务器不提供查看或修改它的方式。',
+  'settings.galleryLimit': '浏览器中保存的结果',
+  'settings.galleryLimitValue': '最多 {mb} MB；当前 {runs}共 {used} MB。超出上限时会先删除最早的运行。',
+  'settings.oneRun': '1 次运行',
+  'settings.nRuns': '{n} 次运行',
+  'settings.galleryLimitApply': '应用',
+  'settings.galleryLimitRange': '请输入 {min} 到 {max} 之间的整数（MB）。',
+  'settings.galleryLimitDropped': '为符合新的上限，已删除最早的 {runs}。',
   'settings.check': '检查连接',
   'settings.checking': '正在检查…',
   'settings.checkOk': '已连接：{models} 个模型、{loras} 个 LoRA、{styles} 种风格（已加入选择列表）。',

@@ -1,10 +1,15 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { useState } from 'react';
 import { apiBaseUrl, checkConnection, setConnection, setSimSpeed, useSettings } from '../run/settings.ts';
+import { setGalleryLimit, useGallery } from '../run/gallery.ts';
+import { GALLERY_LIMIT_MB, galleryLimitMb, parseGalleryLimitMb } from '../run/gallery-limit.ts';
 
 import { openSettings, useSettingsDialog } from './settings-dialog-state.ts';
 
-/** FooocusAPI address and key, a connection check that fills the pickers, the simulated engine's speed. */
+/**
+ * FooocusAPI address and key, a connection check that fills the pickers, the simulated engine's speed,
+ * and how much storage the results gallery may use.
+ */
 export function SettingsDialog() {
   const { t, lang } = useI18n();
   const open = useSettingsDialog((s) => s.open);
@@ -66,6 +71,10 @@ export function SettingsDialog() {
               {t('settings.simSpeedUnknown')}
             </p>
           )}
+        </div>
+        <div className="field">
+          <span className="field-label">{t('settings.galleryLimit')}</span>
+          <GalleryLimitField />
         </div>
         <div className="settings-check">
           <button
@@ -165,6 +174,53 @@ function SimSpeedField({ current }: { current: number }) {
       {error && (
         <p className="field-error" role="alert">
           {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** How much storage the results gallery may use; a lower limit deletes the oldest runs at once. */
+function GalleryLimitField() {
+  const { t } = useI18n();
+  const runs = useGallery((g) => g.runs);
+  const [limit, setLimit] = useState(galleryLimitMb);
+  const [value, setValue] = useState(String(limit));
+  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
+  const used = runs.reduce((n, r) => n + r.bytes, 0) / (1024 * 1024);
+  const count = (n: number) => (n === 1 ? t('settings.oneRun') : t('settings.nRuns', { n }));
+  const apply = () => {
+    const mb = parseGalleryLimitMb(value);
+    if (mb === null) {
+      setMessage({ error: true, text: t('settings.galleryLimitRange', GALLERY_LIMIT_MB) });
+      return;
+    }
+    setLimit(mb);
+    void setGalleryLimit(mb).then((n) =>
+      setMessage(n ? { error: false, text: t('settings.galleryLimitDropped', { runs: count(n) }) } : null),
+    );
+  };
+  return (
+    <div className="sim-speed" data-testid="gallery-limit">
+      <input
+        type="number"
+        min={GALLERY_LIMIT_MB.min}
+        max={GALLERY_LIMIT_MB.max}
+        step={50}
+        aria-label={t('settings.galleryLimit')}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+      />
+      <button type="button" onClick={apply}>
+        {t('settings.galleryLimitApply')}
+      </button>
+      <p className="field-help">
+        {t('settings.galleryLimitValue', { mb: limit, used: used.toFixed(1), runs: count(runs.length) })}
+      </p>
+      {message && (
+        <p className={message.error ? 'field-error' : 'field-help'} role={message.error ? 'alert' : 'status'}>
+          {message.text}
         </p>
       )}
     </div>

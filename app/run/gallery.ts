@@ -3,11 +3,13 @@ import {
   addRun,
   clearRuns,
   deleteRun,
+  evictionFor,
   listRuns,
   runBytes,
   type StoredImage,
   type StoredRun,
 } from './gallery-db.ts';
+import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 
 /** A stored run as the gallery shows it: its images as object URLs made from the stored blobs. */
 export interface GalleryRun extends Omit<StoredRun, 'images'> {
@@ -71,7 +73,7 @@ export async function storeResults(
   const run: StoredRun = { ...base, bytes: runBytes(base) };
   let dropped: string[] = [];
   try {
-    dropped = await addRun(run);
+    dropped = await addRun(run, galleryLimitBytes());
   } catch {
     // storage full or unavailable: still show the results for this session
   }
@@ -81,6 +83,20 @@ export async function storeResults(
     return { runs: [...s.runs.filter((r) => !dropped.includes(r.id)), shown] };
   });
   return shown;
+}
+
+/**
+ * Sets the gallery's storage limit and applies it at once: the oldest runs beyond it are deleted.
+ * Returns how many runs were deleted.
+ */
+export async function setGalleryLimit(mb: number): Promise<number> {
+  saveGalleryLimitMb(mb);
+  // As when a run is added: the newest run stays whatever its size; older ones go, oldest first.
+  const runs = [...useGallery.getState().runs].sort((a, b) => a.at - b.at);
+  const newest = runs.pop();
+  const drop = newest ? evictionFor(runs, newest.bytes, galleryLimitBytes()) : [];
+  for (const id of drop) await removeRun(id);
+  return drop.length;
 }
 
 export async function removeRun(id: string): Promise<void> {

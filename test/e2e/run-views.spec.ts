@@ -370,3 +370,37 @@ test('settings: the simulated engine speed is shown and can be changed from the 
     await page.request.post(`${RUN_URL}/app/sim-speed`, { data: { ms: 12 }, headers: { origin: RUN_URL } });
   }
 });
+
+test('settings: the results storage limit is shown, checked, applied at once and remembered', async ({
+  page,
+}) => {
+  await openTemplateOnRunServer(page, 'text-to-image');
+  for (let i = 0; i < 2; i++) {
+    await clickRun(page);
+    expect((await watchRun(page)).phase).toBe('done');
+  }
+  await page.getByTestId('toolbar-settings').click();
+  const field = page.getByTestId('gallery-limit');
+  await expect(field).toContainText(/up to 300 MB; now [\d.]+ MB in 2 runs\./);
+  const used = Number(/now ([\d.]+) MB/.exec((await field.textContent()) ?? '')![1]);
+  const input = field.getByRole('spinbutton', { name: 'Results kept in this browser' });
+  await input.fill('0');
+  await field.getByRole('button', { name: 'Apply' }).click();
+  await expect(field.getByRole('alert')).toContainText('from 1 to 10000');
+
+  // 1 MB: if the two runs take more, the older one goes now; the newest always stays.
+  await input.fill('1');
+  await field.getByRole('button', { name: 'Apply' }).click();
+  const left = used > 1 ? 1 : 2;
+  await expect(field).toContainText(`up to 1 MB; now`);
+  await expect(field).toContainText(left === 1 ? 'in 1 run.' : 'in 2 runs.');
+  if (left === 1)
+    await expect(field.getByRole('status')).toContainText('Deleted to fit the new limit: 1 run');
+  await page.screenshot({ path: `${DIR}/settings.png` });
+  await page.reload();
+  await page.getByTestId('open-gallery').click();
+  await expect(page.getByTestId('gallery-item')).toHaveCount(left);
+  await page.locator('.dialog.gallery .dialog-head').getByRole('button', { name: 'Close' }).click();
+  await page.getByTestId('toolbar-settings').click();
+  await expect(page.getByTestId('gallery-limit')).toContainText('up to 1 MB');
+});
