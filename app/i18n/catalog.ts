@@ -192,7 +192,7 @@ export const EN = {
   'settings.keyHelp': 'Only if FooocusAPI was started with --apikey. Kept in this browser only.',
   'settings.simSpeed': 'Simulated engine speed',
   'settings.simSpeedValue': '{ms} ms per step',
-  'settings.simSpeedApply': 'Apply',
+  'settings.apply': 'Apply',
   'settings.simSpeedHelp': 'milliseconds per sampling step; 0 = as fast as possible.',
   'settings.simSpeedRange': 'Give a number of milliseconds from 0 to 5000.',
   'settings.simSpeedUnknown':
@@ -202,7 +202,6 @@ export const EN = {
     'up to {mb} MB; now {used} MB in {runs}. Past the limit the oldest runs are deleted.',
   'settings.oneRun': '1 run',
   'settings.nRuns': '{n} runs',
-  'settings.galleryLimitApply': 'Apply',
   'settings.galleryLimitRange': 'Give a whole number of megabytes from {min} to {max}.',
   'settings.galleryLimitDropped': 'Deleted to fit the new limit: {runs}, the oldest.',
   'settings.check': 'Check connection',
@@ -419,7 +418,7 @@ export const ZH: Record<MessageKey, string> = {
   'settings.keyHelp': '仅当 FooocusAPI 以 --apikey 启动时需要。只保存在本浏览器中。',
   'settings.simSpeed': '模拟引擎速度',
   'settings.simSpeedValue': '每步 {ms} 毫秒',
-  'settings.simSpeedApply': '应用',
+  'settings.apply': '应用',
   'settings.simSpeedHelp': '每个采样步骤的毫秒数；0 = 尽可能快。',
   'settings.simSpeedRange': '请输入 0 到 5000 之间的毫秒数。',
   'settings.simSpeedUnknown':
@@ -428,7 +427,6 @@ export const ZH: Record<MessageKey, string> = {
   'settings.galleryLimitValue': '最多 {mb} MB；当前 {runs}共 {used} MB。超出上限时会先删除最早的运行。',
   'settings.oneRun': '1 次运行',
   'settings.nRuns': '{n} 次运行',
-  'settings.galleryLimitApply': '应用',
   'settings.galleryLimitRange': '请输入 {min} 到 {max} 之间的整数（MB）。',
   'settings.galleryLimitDropped': '为符合新的上限，已删除最早的 {runs}。',
   'settings.check': '检查连接',

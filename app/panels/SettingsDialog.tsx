@@ -142,41 +142,79 @@ export function SettingsDialog() {
   );
 }
 
-/** The simulated engine's pace (ms per sampling step), set through the app server. */
-function SimSpeedField({ current }: { current: number }) {
+type Message = { error: boolean; text: string } | null;
+
+/** A number typed, then applied with a button or Enter; the apply step answers with a message or none. */
+function NumberSetting({
+  testId,
+  label,
+  min,
+  max,
+  step,
+  initial,
+  help,
+  apply,
+}: {
+  testId: string;
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  initial: number;
+  help: string;
+  apply: (text: string) => Promise<Message>;
+}) {
   const { t } = useI18n();
-  const [value, setValue] = useState(String(current));
-  const [error, setError] = useState<string | null>(null);
-  const apply = () => {
-    const ms = Number(value);
-    if (!Number.isFinite(ms) || ms < 0 || ms > 5000) return setError(t('settings.simSpeedRange'));
-    setError(null);
-    setSimSpeed(ms).catch((e: unknown) => setError(String((e as Error).message)));
-  };
+  const [value, setValue] = useState(String(initial));
+  const [message, setMessage] = useState<Message>(null);
+  const submit = () => void apply(value).then(setMessage);
   return (
-    <div className="sim-speed" data-testid="sim-speed">
+    <div className="sim-speed" data-testid={testId}>
       <input
         type="number"
-        min={0}
-        max={5000}
-        step={5}
-        aria-label={t('settings.simSpeed')}
+        min={min}
+        max={max}
+        step={step}
+        aria-label={label}
         value={value}
         onChange={(e) => setValue(e.target.value)}
-        onKeyDown={(e) => e.key === 'Enter' && apply()}
+        onKeyDown={(e) => e.key === 'Enter' && submit()}
       />
-      <button type="button" onClick={apply}>
-        {t('settings.simSpeedApply')}
+      <button type="button" onClick={submit}>
+        {t('settings.apply')}
       </button>
-      <p className="field-help">
-        {t('settings.simSpeedValue', { ms: current })} · {t('settings.simSpeedHelp')}
-      </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
+      <p className="field-help">{help}</p>
+      {message && (
+        <p className={message.error ? 'field-error' : 'field-help'} role={message.error ? 'alert' : 'status'}>
+          {message.text}
         </p>
       )}
     </div>
+  );
+}
+
+/** The simulated engine's pace (ms per sampling step), set through the app server. */
+function SimSpeedField({ current }: { current: number }) {
+  const { t } = useI18n();
+  return (
+    <NumberSetting
+      testId="sim-speed"
+      label={t('settings.simSpeed')}
+      min={0}
+      max={5000}
+      step={5}
+      initial={current}
+      help={`${t('settings.simSpeedValue', { ms: current })} · ${t('settings.simSpeedHelp')}`}
+      apply={async (text) => {
+        const ms = Number(text);
+        if (text.trim() === '' || !Number.isFinite(ms) || ms < 0 || ms > 5000)
+          return { error: true, text: t('settings.simSpeedRange') };
+        return setSimSpeed(ms).then(
+          () => null,
+          (e: unknown) => ({ error: true, text: String((e as Error).message) }),
+        );
+      }}
+    />
   );
 }
 
@@ -185,44 +223,26 @@ function GalleryLimitField() {
   const { t } = useI18n();
   const runs = useGallery((g) => g.runs);
   const [limit, setLimit] = useState(galleryLimitMb);
-  const [value, setValue] = useState(String(limit));
-  const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const used = runs.reduce((n, r) => n + r.bytes, 0) / (1024 * 1024);
   const count = (n: number) => (n === 1 ? t('settings.oneRun') : t('settings.nRuns', { n }));
-  const apply = () => {
-    const mb = parseGalleryLimitMb(value);
-    if (mb === null) {
-      setMessage({ error: true, text: t('settings.galleryLimitRange', GALLERY_LIMIT_MB) });
-      return;
-    }
-    setLimit(mb);
-    void setGalleryLimit(mb).then((n) =>
-      setMessage(n ? { error: false, text: t('settings.galleryLimitDropped', { runs: count(n) }) } : null),
-    );
-  };
   return (
-    <div className="sim-speed" data-testid="gallery-limit">
-      <input
-        type="number"
-        min={GALLERY_LIMIT_MB.min}
-        max={GALLERY_LIMIT_MB.max}
-        step={50}
-        aria-label={t('settings.galleryLimit')}
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
-        onKeyDown={(e) => e.key === 'Enter' && apply()}
-      />
-      <button type="button" onClick={apply}>
-        {t('settings.galleryLimitApply')}
-      </button>
-      <p className="field-help">
-        {t('settings.galleryLimitValue', { mb: limit, used: used.toFixed(1), runs: count(runs.length) })}
-      </p>
-      {message && (
-        <p className={message.error ? 'field-error' : 'field-help'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      )}
-    </div>
+    <NumberSetting
+      testId="gallery-limit"
+      label={t('settings.galleryLimit')}
+      min={GALLERY_LIMIT_MB.min}
+      max={GALLERY_LIMIT_MB.max}
+      step={50}
+      initial={limit}
+      help={t('settings.galleryLimitValue', { mb: limit, used: used.toFixed(1), runs: count(runs.length) })}
+      apply={async (text) => {
+        const mb = parseGalleryLimitMb(text);
+        if (mb === null) return { error: true, text: t('settings.galleryLimitRange', GALLERY_LIMIT_MB) };
+        setLimit(mb);
+        const dropped = await setGalleryLimit(mb);
+        return dropped
+          ? { error: false, text: t('settings.galleryLimitDropped', { runs: count(dropped) }) }
+          : null;
+      }}
+    />
   );
 }
