@@ -146,12 +146,17 @@ test('run: a 422 from the server lands on the node and field that produced it', 
   expect(await docOf(page)).toEqual(before);
 });
 
-test('gallery: results keep time and seed; lightbox zooms and compares; reuse as input', async ({ page }) => {
+/** Opens the text-to-image template and runs it twice to the end: two runs in the gallery. */
+async function twoTextToImageRuns(page: Page): Promise<void> {
   await openTemplateOnRunServer(page, 'text-to-image');
   for (let i = 0; i < 2; i++) {
     await clickRun(page);
     expect((await watchRun(page)).phase).toBe('done');
   }
+}
+
+test('gallery: results keep time and seed; lightbox zooms and compares; reuse as input', async ({ page }) => {
+  await twoTextToImageRuns(page);
   await page.getByTestId('open-gallery').click();
   const gallery = page.getByTestId('gallery');
   await expect(gallery.locator('.gallery-run')).toHaveCount(2);
@@ -374,11 +379,7 @@ test('settings: the simulated engine speed is shown and can be changed from the 
 test('settings: the results storage limit is shown, checked, applied at once and remembered', async ({
   page,
 }) => {
-  await openTemplateOnRunServer(page, 'text-to-image');
-  for (let i = 0; i < 2; i++) {
-    await clickRun(page);
-    expect((await watchRun(page)).phase).toBe('done');
-  }
+  await twoTextToImageRuns(page);
   await page.getByTestId('toolbar-settings').click();
   const field = page.getByTestId('gallery-limit');
   await expect(field).toContainText(/up to 300 MB; now [\d.]+ MB in 2 runs\./);
