@@ -69,6 +69,19 @@ export function checkEdges(wf: Workflow, d: DiagnosticList): void {
 }
 
 /** Every image a request will carry must be set; URLs have a silent failure mode (G-27). */
+/** The one-click fix "Set Images to 1" on Prompt & Settings (nothing to offer without that node). */
+function setImagesToOne(settingsId: string | undefined) {
+  return settingsId
+    ? {
+        field: 'image_number',
+        fix: {
+          label: t('Set Images to 1', '把图像数量设为 1'),
+          edits: [{ op: 'setParam' as const, nodeId: settingsId, param: 'image_number', value: 1 }],
+        },
+      }
+    : undefined;
+}
+
 export function checkSources(ctx: CompileContext): void {
   const used = new Set<string>();
   const s = ctx.stages;
@@ -196,15 +209,7 @@ export function checkSettings(ctx: CompileContext): void {
         `Enhancing an uploaded image always gives one result set: Fooocus forces image_number to 1, so ${n} images cannot be made. Set Images to 1 (or add a Vary in the main pass to get variations).`,
         `增强上传的图像时只会得到一组结果：Fooocus 会把 image_number 强制为 1，无法生成 ${n} 张。请把图像数量设为 1（或在主流程加入 Vary 以获得多个变化）。`,
       ),
-      settingsId
-        ? {
-            field: 'image_number',
-            fix: {
-              label: t('Set Images to 1', '把图像数量设为 1'),
-              edits: [{ op: 'setParam', nodeId: settingsId, param: 'image_number', value: 1 }],
-            },
-          }
-        : undefined,
+      setImagesToOne(settingsId),
     );
   }
   if (s && s.mode !== 'pass-through' && n > 1 && s.regions.length > 0) {
@@ -738,15 +743,7 @@ function checkDirectReturn(ctx: CompileContext): void {
         `${why.en}: it gives one image whatever Images says (${n}). Set Images to 1.`,
         `${why.zh}：无论图像数量设为多少（${n}）都只得到一张。请把图像数量设为 1。`,
       ),
-      settingsId
-        ? {
-            field: 'image_number',
-            fix: {
-              label: t('Set Images to 1', '把图像数量设为 1'),
-              edits: [{ op: 'setParam', nodeId: settingsId, param: 'image_number', value: 1 }],
-            },
-          }
-        : undefined,
+      setImagesToOne(settingsId),
     );
   }
 }
