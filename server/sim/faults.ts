@@ -114,9 +114,18 @@ export class FaultQueue {
     if (ms !== undefined) timer = setTimeout(() => this.stallEnders.get(id)?.(), ms);
   }
 
+  /** Requests held by a stall right now. */
+  stalledRequests = 0;
+
   /** Resolves once no stall is active (at once when none is). */
   async stallGate(): Promise<void> {
-    while (this.stalls.size > 0) await Promise.all(this.stalls.values());
+    if (this.stalls.size === 0) return;
+    this.stalledRequests++;
+    try {
+      while (this.stalls.size > 0) await Promise.all(this.stalls.values());
+    } finally {
+      this.stalledRequests--;
+    }
   }
 
   stalled(): boolean {

@@ -25,6 +25,10 @@ export interface SimEngineState {
   working: string | null;
   /** `CurrentTask.ct`: the task GET /tasks/{id} reports as running (not always the one working). */
   current: string | null;
+  /** Tasks whose drainer is alive (a dropped stream's task leaves this list at once). */
+  draining: string[];
+  /** Requests a `stall` is holding unanswered. */
+  stalledRequests: number;
   holds: HoldInfo[];
   faults: FaultInfo[];
 }
