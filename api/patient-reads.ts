@@ -8,10 +8,14 @@ import { createBackoff, type BackoffOptions } from './backoff.ts';
 import { sleep } from './deadline.ts';
 import { FooocusApiError } from './errors.ts';
 
-/** Errors a retry can cure. A 403 or a reply of the wrong shape will not change by asking again. */
+/**
+ * Errors a retry can cure: no answer, or a 5xx (a proxy or a restarting server). A 403, a 404 or a
+ * reply of the wrong shape will not change by asking again.
+ */
 export function isRetryable(e: unknown): boolean {
   if (!(e instanceof FooocusApiError)) return false;
-  return e.kind === 'network' || e.kind === 'timeout' || e.kind === 'server';
+  if (e.kind === 'server') return e.status === undefined || e.status >= 500;
+  return e.kind === 'network' || e.kind === 'timeout';
 }
 
 /** Thrown by `read` when the server has been silent too long; the run turns it into an outcome. */

@@ -60,7 +60,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
     const i = faults.findIndex((f) => kinds.includes(f));
     return i < 0 ? undefined : faults.splice(i, 1)[0];
   };
-  const drop = (res: ServerResponse) => res.socket?.destroy();
+  const drop = (res: ServerResponse): void => void res.socket?.destroy();
 
   const queue = (req_params: Record<string, unknown>): ScriptedTask => {
     const t: ScriptedTask = {
@@ -148,7 +148,8 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
     }
     if (url.pathname.startsWith('/outputs/')) {
       res.writeHead(200, { 'content-type': 'image/png' });
-      return res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      return;
     }
     res.writeHead(404).end();
   });
