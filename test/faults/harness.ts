@@ -1,0 +1,389 @@
+/**
+ * The fault harness: every fault kind against the simulated engine, N trials each for the CLI and
+ * the API client, and one table of what the server finished versus what the clients saved.
+ * A run that ends without its results (server gone, client killed, detached) is resumed once the
+ * fault is over, as the printed resume command tells a user to; what that saves counts.
+ *
+ * Faults on the wire come from a proxy in front of the engine (fault-proxy.ts); engine-side faults
+ * (stall, kill/restart, holds) from the engine's own test API when it has them.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile } from '../../compiler/compile.ts';
+import type { FooocusRequest } from '../../compiler/request/index.ts';
+import { getTemplate } from '../../compiler/templates.ts';
+import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
+import {
+  resumeApi,
+  resumeCli,
+  runApi,
+  runCli,
+  runCliKilled,
+  type ClientKind,
+  type HarnessTuning,
+  type RunReport,
+} from './clients.ts';
+import { isPoll, isSubmit, once, startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+
+export interface Env {
+  sim: SimEngine;
+  proxy: FaultProxy;
+  dir: string;
+  workflowFile: string;
+  tuning: HarnessTuning;
+  nextSeed(): number;
+  request(seed: number): FooocusRequest;
+  outDir(): string;
+}
+
+export interface Scenario {
+  name: string;
+  /** One trial for `client`: the runs it made (several for the concurrent ones). */
+  trial(env: Env, client: ClientKind): Promise<RunReport[]>;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progressed = (s: string) => /\] +[1-9]\d*% /.test(s);
+
+/** One run of `client`, with hooks on its progress (CLI: stderr text; API: progress events). */
+function one(
+  env: Env,
+  client: ClientKind,
+  hooks: { onRunning?: (stop: () => void) => void; signal?: AbortSignal } = {},
+): Promise<RunReport> {
+  const seed = env.nextSeed();
+  if (client === 'api') {
+    let fired = false;
+    return runApi({
+      api: env.proxy.url,
+      request: env.request(seed),
+      tuning: env.tuning,
+      signal: hooks.signal,
+      onProgress: (p, stop) => {
+        if (!fired && p.phase === 'running' && p.progress > 0) {
+          fired = true;
+          hooks.onRunning?.(stop);
+        }
+      },
+    });
+  }
+  const stopper = new AbortController();
+  let fired = false;
+  return runCli({
+    file: env.workflowFile,
+    out: env.outDir(),
+    api: env.proxy.url,
+    seed,
+    tuning: env.tuning,
+    extras: { signal: stopper.signal, detachSignal: hooks.signal },
+    onStderr: (text) => {
+      if (!fired && progressed(text)) {
+        fired = true;
+        hooks.onRunning?.(() => stopper.abort());
+      }
+    },
+  });
+}
+
+/** Resume every run that ended without its results, once the fault is over. */
+async function settle(env: Env, reports: RunReport[]): Promise<RunReport[]> {
+  const out: RunReport[] = [];
+  for (const r of reports) {
+    if (!r.resumable) {
+      out.push(r);
+      continue;
+    }
+    const again =
+      typeof r.resumable === 'string'
+        ? await resumeCli({
+            file: env.workflowFile,
+            out: r.resumable,
+            api: env.proxy.url,
+            seed: r.seed,
+            tuning: env.tuning,
+          })
+        : await resumeApi(env.proxy.url, r.resumable, env.tuning);
+    out.push({ ...again, end: `${r.end} → resumed: ${again.end}` });
+  }
+  return out;
+}
+
+/** A rule for the proxy, one trial long. */
+function withRule(env: Env, rule: Parameters<FaultProxy['setRule']>[0]) {
+  env.proxy.setRule(rule);
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'connection dropped before the server saw the submit',
+    async trial(env, client) {
+      withRule(env, once(isSubmit, 'drop-before'));
+      return settle(env, [await one(env, client)]);
+    },
+  },
+  {
+    name: 'submit reply lost (task queued, reply dropped)',
+    async trial(env, client) {
+      withRule(env, once(isSubmit, 'drop-reply'));
+      return settle(env, [await one(env, client)]);
+    },
+  },
+  {
+    name: 'connection dropped mid-reply (body cut)',
+    async trial(env, client) {
+      // The clients no longer stream; a reply body cut half-way is the same break on a poll.
+      withRule(env, once(isPoll, 'cut-body'));
+      return settle(env, [await one(env, client)]);
+    },
+  },
+  {
+    name: 'connection dropped mid-poll (3 polls in a row)',
+    async trial(env, client) {
+      let n = 0;
+      withRule(env, (r) => (isPoll(r) && ++n <= 3 ? 'drop-before' : 'pass'));
+      return settle(env, [await one(env, client)]);
+    },
+  },
+  {
+    name: 'engine stalled (shorter than "server gone")',
+    async trial(env, client) {
+      const run = one(env, client, {
+        onRunning: () => {
+          withRule(env, () => 'hold');
+          void pause(env.tuning.goneAfterMs / 2).then(() => {
+            withRule(env, () => 'pass');
+            env.proxy.release();
+          });
+        },
+      });
+      return settle(env, [await run]);
+    },
+  },
+  {
+    name: 'engine stalled (longer: server gone, then resumed)',
+    async trial(env, client) {
+      let stalled = false;
+      const run = one(env, client, {
+        onRunning: () => {
+          stalled = true;
+          withRule(env, () => 'hold');
+        },
+      });
+      const report = await run;
+      if (stalled) {
+        withRule(env, () => 'pass');
+        env.proxy.dropHeld();
+      }
+      return settle(env, [report]);
+    },
+  },
+  {
+    name: 'two concurrent runs (CLI + API)',
+    async trial(env, client) {
+      const other: ClientKind = client === 'cli' ? 'api' : 'cli';
+      return settle(env, await Promise.all([one(env, client), one(env, other)]));
+    },
+  },
+  {
+    name: 'three concurrent runs (CLI + API)',
+    async trial(env, client) {
+      const other: ClientKind = client === 'cli' ? 'api' : 'cli';
+      return settle(env, await Promise.all([one(env, client), one(env, other), one(env, client)]));
+    },
+  },
+  {
+    name: 'client killed mid-run, then resumed',
+    async trial(env, client) {
+      if (client === 'api') {
+        // The API client "dies" by detaching: what it leaves is its last journal entry.
+        const gone = new AbortController();
+        const report = await one(env, 'api', { onRunning: () => gone.abort(), signal: gone.signal });
+        return settle(env, [report]);
+      }
+      const seed = env.nextSeed();
+      const out = env.outDir();
+      const o = { file: env.workflowFile, out, api: env.proxy.url, seed, tuning: env.tuning };
+      await runCliKilled(o, progressed);
+      return [{ ...(await resumeCli(o)), seed }];
+    },
+  },
+  {
+    name: 'Stop while running',
+    async trial(env, client) {
+      return settle(env, [await one(env, client, { onRunning: (stop) => stop() })]);
+    },
+  },
+];
+
+export interface Row {
+  scenario: string;
+  client: ClientKind;
+  trials: number;
+  finished: number;
+  saved: number;
+  lost: number;
+  duplicates: number;
+  hangs: number;
+  unclear: number;
+  notes: string[];
+}
+
+interface ServerRow {
+  task_status: string | null;
+  result: string[] | null;
+  req_params: Record<string, unknown>;
+}
+
+async function serverRows(sim: SimEngine): Promise<ServerRow[]> {
+  const list = (await (await fetch(`${sim.url}/tasks?query=all&page=0&page_size=100000`)).json()) as {
+    history: ServerRow[];
+    pending: ServerRow[];
+  };
+  return [...list.history, ...list.pending];
+}
+
+export interface HarnessOptions {
+  trials: number;
+  /** Milliseconds per sampling step of the engine (the engine's 0.2 s loop is kept). */
+  stepMs: number;
+  tuning: HarnessTuning;
+  /** A bound per trial: a trial still running after it is a hang. */
+  trialLimitMs: number;
+  only?: string | undefined;
+  clients?: ClientKind[] | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+export async function runHarness(opts: HarnessOptions): Promise<Row[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'ff-faults-'));
+  const sim = await startSimEngine({ port: 0, speed: opts.stepMs });
+  const proxy = await startFaultProxy(sim.url);
+  const workflow = getTemplate('text-to-image')!.build();
+  const workflowFile = join(dir, 'wf.json');
+  await writeFile(workflowFile, serializeWorkflow(workflow));
+  let seed = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+  let outs = 0;
+  const env: Env = {
+    sim,
+    proxy,
+    dir,
+    workflowFile,
+    tuning: opts.tuning,
+    nextSeed: () => seed++,
+    request: (s) => compile(workflow, { seed: s }).request,
+    outDir: () => join(dir, `out-${++outs}`),
+  };
+  const rows: Row[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      if (opts.only && !scenario.name.includes(opts.only)) continue;
+      for (const client of opts.clients ?? (['cli', 'api'] as const)) {
+        const row: Row = {
+          scenario: scenario.name,
+          client,
+          trials: 0,
+          finished: 0,
+          saved: 0,
+          lost: 0,
+          duplicates: 0,
+          hangs: 0,
+          unclear: 0,
+          notes: [],
+        };
+        for (let i = 0; i < opts.trials; i++) {
+          proxy.setRule(() => 'pass');
+          proxy.release();
+          row.trials++;
+          let timer: NodeJS.Timeout | undefined;
+          const limit = new Promise<'hang'>((r) => (timer = setTimeout(() => r('hang'), opts.trialLimitMs)));
+          const reports = await Promise.race([scenario.trial(env, client), limit]).finally(() =>
+            clearTimeout(timer),
+          );
+          proxy.setRule(() => 'pass');
+          proxy.release();
+          if (reports === 'hang') {
+            row.hangs++;
+            row.notes.push(`trial ${i + 1}: no end within ${opts.trialLimitMs} ms`);
+            continue;
+          }
+          const rows = await serverRows(sim);
+          for (const r of reports) {
+            const mine = rows.filter((x) => Number(x.req_params['image_seed']) === r.seed);
+            const done = mine
+              .filter((x) => x.task_status === 'finished' || x.task_status === 'stop')
+              .reduce((n, x) => n + (x.result?.length ?? 0), 0);
+            row.finished += done;
+            row.saved += r.saved;
+            row.lost += Math.max(0, done - r.saved);
+            if (mine.length > 1) row.duplicates++;
+            if (!r.clear) row.unclear++;
+            if (done > r.saved || mine.length > 1 || !r.clear) {
+              row.notes.push(`trial ${i + 1} seed ${r.seed}: ${r.end}, server ${done}, saved ${r.saved}`);
+            }
+          }
+        }
+        opts.log?.(formatRow(row));
+        rows.push(row);
+      }
+    }
+  } finally {
+    await proxy.close();
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+export const HEADER = [
+  'fault',
+  'client',
+  'trials',
+  'server finished',
+  'saved',
+  'lost',
+  'duplicate submissions',
+  'hangs',
+  'no clear final message',
+];
+
+export function formatRow(r: Row): string {
+  return [r.scenario, r.client, r.trials, r.finished, r.saved, r.lost, r.duplicates, r.hangs, r.unclear].join(
+    ' | ',
+  );
+}
+
+export function formatTable(rows: Row[]): string {
+  const cells = [HEADER, ...rows.map((r) => formatRow(r).split(' | '))];
+  const widths = HEADER.map((_, i) => Math.max(...cells.map((c) => String(c[i]).length)));
+  const line = (c: (string | number)[]) => `| ${c.map((x, i) => String(x).padEnd(widths[i]!)).join(' | ')} |`;
+  const sep = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  const total: Row = rows.reduce(
+    (t, r) => ({
+      ...t,
+      trials: t.trials + r.trials,
+      finished: t.finished + r.finished,
+      saved: t.saved + r.saved,
+      lost: t.lost + r.lost,
+      duplicates: t.duplicates + r.duplicates,
+      hangs: t.hangs + r.hangs,
+      unclear: t.unclear + r.unclear,
+    }),
+    {
+      scenario: 'total',
+      client: 'cli',
+      trials: 0,
+      finished: 0,
+      saved: 0,
+      lost: 0,
+      duplicates: 0,
+      hangs: 0,
+      unclear: 0,
+      notes: [],
+    } as Row,
+  );
+  const totalCells = formatRow(total).split(' | ');
+  totalCells[1] = 'both';
+  return [line(HEADER), sep, ...cells.slice(1).map(line), sep, line(totalCells)].join('\n');
+}
