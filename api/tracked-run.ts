@@ -32,7 +32,7 @@ import { isRecognisable } from './request-match.ts';
 import { checkImageCount, toResultImages, type ExpectedImages, type ResultImage } from './results.ts';
 import type { RunJournal, RunJournalEntry } from './run-journal.ts';
 import type { TaskList, TaskRecord } from './schemas.ts';
-import { findSubmittedTask, tasksAhead } from './task-search.ts';
+import { findSubmittedTask, queueState } from './task-search.ts';
 
 type Opts = { signal?: AbortSignal | undefined; timeoutMs?: number | undefined };
 
@@ -86,6 +86,11 @@ export interface TrackedRunOptions {
   searchSlackMs?: number | undefined;
   /** How often the queue position is read while queued; default 2 s. */
   queueCheckMs?: number | undefined;
+  /**
+   * A task neither queued, running nor finished on an idle server for this long was lost by a
+   * restart; default 10 min (the real server can hide a running task for a while).
+   */
+  lostAfterMs?: number | undefined;
   /** `[]` answers tolerated for this long before "the server does not know the task"; default 5 s. */
   unknownGraceMs?: number | undefined;
   /** Words for "how to resume" in messages, e.g. `fooocus-flow run --resume ./out`. */
@@ -338,6 +343,7 @@ function drive(
     let queueCheckedAt = -Infinity;
     let stopSentAt: number | undefined;
     let stopFirstSentAt: number | undefined;
+    let idleSince: number | undefined;
     for (;;) {
       const record = await reader.read(() => client.getTask(taskId, read));
       if (record === null) {
@@ -350,6 +356,7 @@ function drive(
         unknownSince = undefined;
         if (isFinalRecord(record)) return finish(record);
         const running = record.task_status === 'running';
+        if (running) idleSince = undefined;
         if (stopRequested && running) {
           if (stopSentAt === undefined || now() - stopSentAt >= 2_000) {
             // Only when ours is THE running task: the API has no "stop task X".
@@ -377,15 +384,28 @@ function drive(
         } else {
           if (now() - queueCheckedAt >= queueEvery) {
             queueCheckedAt = now();
-            const ahead = await reader.read(() => tasksAhead((q) => client.listTasks(q, read), taskId));
-            const waiting =
-              ahead === null || ahead === 0
-                ? 'waiting: the server is starting the task ...'
-                : `waiting: ${ahead} task${ahead === 1 ? '' : 's'} ahead`;
+            const q = await reader.read(() => queueState((x) => client.listTasks(x, read), taskId));
+            // Not queued, not running, not done, on an idle server: a restart drops FooocusAPI's
+            // queue but keeps the row (null forever). Only a long spell of this is taken as proof:
+            // the real server can briefly hide a running task (runtime doc §1, CurrentTask).
+            idleSince = !q.queued && q.idle ? (idleSince ?? now()) : undefined;
+            if (idleSince !== undefined && now() - idleSince >= (opts.lostAfterMs ?? 600_000)) {
+              return fail(
+                new FooocusApiError({
+                  kind: 'lost-task',
+                  ...messages.lostTask(client.baseUrl, taskId, Math.round((now() - idleSince) / 1000)),
+                }),
+              );
+            }
+            const waiting = !q.queued
+              ? 'waiting: the server is starting the task ...'
+              : q.ahead === 0
+                ? 'waiting: next in the queue'
+                : `waiting: ${q.ahead} task${q.ahead === 1 ? '' : 's'} ahead`;
             emit({
               phase: 'queued',
               progress: 0,
-              ahead: ahead ?? 0,
+              ahead: q.ahead,
               message: stopRequested
                 ? `${waiting}; FooocusAPI cannot remove a queued task, it will be stopped as soon as it starts`
                 : waiting,

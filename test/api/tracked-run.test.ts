@@ -289,6 +289,24 @@ describe('tracked run', () => {
     expect(engine.posts()).toHaveLength(0);
   });
 
+  it('a task a restart dropped from the queue (row null, server idle) fails in plain words, not sent again', async () => {
+    const run = startTrackedRun(client(), REQUEST, {
+      journal: memoryJournal(),
+      ...FAST,
+      lostAfterMs: 0,
+      onProgress: (p) => {
+        const t = engine.tasks.find((x) => x.task_id === p.taskId);
+        if (t) t.orphaned = true;
+      },
+    });
+    const out = await run.done;
+    expect(out.kind).toBe('failed');
+    if (out.kind !== 'failed') return;
+    expect(out.error.kind).toBe('lost-task');
+    expect(out.error.message).toMatch(/most likely restarted, and FooocusAPI forgets its queue on a restart/);
+    expect(engine.posts()).toHaveLength(1);
+  });
+
   it('detaching leaves the task on the server and the journal resumable', async () => {
     const controller = new AbortController();
     const journal = memoryJournal();

@@ -78,7 +78,9 @@ export async function runCli(o: CliRunOptions, args?: string[]): Promise<RunRepo
   const argv = args ?? [o.file, '--api', o.api, '--out', o.out, '--seed', String(o.seed)];
   const code = await runCommand(argv, io, { ...o.extras, tuning: o.tuning });
   const saved = await countImages(o.out);
-  const resumable = (await readdir(o.out).catch((): string[] => [])).includes('run-journal.json') ? o.out : undefined;
+  const resumable = (await readdir(o.out).catch((): string[] => [])).includes('run-journal.json')
+    ? o.out
+    : undefined;
   return {
     client: 'cli',
     seed: o.seed,

@@ -251,7 +251,8 @@ export interface HarnessOptions {
   tuning: HarnessTuning;
   /** A bound per trial: a trial still running after it is a hang. */
   trialLimitMs: number;
-  only?: string | undefined;
+  /** Only the scenarios whose name contains one of these. */
+  only?: string[] | undefined;
   clients?: ClientKind[] | undefined;
   log?: ((line: string) => void) | undefined;
 }
@@ -278,7 +279,7 @@ export async function runHarness(opts: HarnessOptions): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     for (const scenario of SCENARIOS) {
-      if (opts.only && !scenario.name.includes(opts.only)) continue;
+      if (opts.only && !opts.only.some((w) => scenario.name.includes(w))) continue;
       for (const client of opts.clients ?? (['cli', 'api'] as const)) {
         const row: Row = {
           scenario: scenario.name,

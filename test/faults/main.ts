@@ -9,7 +9,7 @@ import { formatTable, runHarness } from './harness.ts';
 const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '20' },
-    only: { type: 'string' },
+    only: { type: 'string', multiple: true },
     client: { type: 'string' },
     'step-ms': { type: 'string', default: '10' },
     verbose: { type: 'boolean', default: false },

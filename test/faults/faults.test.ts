@@ -1,0 +1,38 @@
+/**
+ * The deterministic subset of the fault harness (`npm run test:faults` runs all of it, 20 trials
+ * each): one trial per fault whose outcome does not depend on timing, for the CLI and the API
+ * client. Every result the server finished is saved, no run is submitted twice, none hangs, and
+ * every run ends with a clear final message.
+ */
+import { runHarness } from './harness.ts';
+
+it('every fault kind, CLI and API client: nothing lost, nothing sent twice, no hang, a clear end', async () => {
+  const rows = await runHarness({
+    trials: 1,
+    stepMs: 0,
+    only: [
+      'dropped before the server saw',
+      'submit reply lost',
+      'mid-reply',
+      'mid-poll',
+      'server gone, then resumed',
+      'concurrent',
+      'client killed',
+    ],
+    tuning: { goneAfterMs: 400, readTimeoutMs: 100, searchGraceMs: 0, intervalMs: 20, queueCheckMs: 0 },
+    trialLimitMs: 60_000,
+  });
+  expect(rows).toHaveLength(16);
+  for (const row of rows) {
+    const label = `${row.scenario} (${row.client}): ${row.notes.join('; ')}`;
+    expect({ label, lost: row.lost, dup: row.duplicates, hangs: row.hangs, unclear: row.unclear }).toEqual({
+      label,
+      lost: 0,
+      dup: 0,
+      hangs: 0,
+      unclear: 0,
+    });
+    expect(row.finished, label).toBeGreaterThan(0);
+    expect(row.saved, label).toBe(row.finished);
+  }
+}, 120_000);
