@@ -246,8 +246,10 @@ async function serverRows(sim: SimEngine): Promise<ServerRow[]> {
 
 export interface HarnessOptions {
   trials: number;
-  /** Milliseconds per sampling step of the engine (the engine's 0.2 s loop is kept). */
+  /** Milliseconds per sampling step of the engine. */
   stepMs: number;
+  /** The engine's read loop; default the real server's 200 ms. */
+  tickMs?: number | undefined;
   tuning: HarnessTuning;
   /** A bound per trial: a trial still running after it is a hang. */
   trialLimitMs: number;
@@ -259,7 +261,7 @@ export interface HarnessOptions {
 
 export async function runHarness(opts: HarnessOptions): Promise<Row[]> {
   const dir = await mkdtemp(join(tmpdir(), 'ff-faults-'));
-  const sim = await startSimEngine({ port: 0, speed: opts.stepMs });
+  const sim = await startSimEngine({ port: 0, speed: opts.stepMs, tickMs: opts.tickMs ?? 200 });
   const proxy = await startFaultProxy(sim.url);
   const workflow = getTemplate('text-to-image')!.build();
   const workflowFile = join(dir, 'wf.json');
