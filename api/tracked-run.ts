@@ -88,9 +88,12 @@ export interface TrackedRunOptions {
   queueCheckMs?: number | undefined;
   /**
    * A task neither queued, running nor finished on an idle server for this long was lost by a
-   * restart; default 10 min (the real server can hide a running task for a while).
+   * restart; default 30 min: the real server hides a running task when another one finished
+   * after it started (runtime doc §1), so without other evidence only a long spell counts.
    */
   lostAfterMs?: number | undefined;
+  /** The same after the run saw the server unreachable (a likely restart); default 60 s. */
+  lostAfterOutageMs?: number | undefined;
   /** `[]` answers tolerated for this long before "the server does not know the task"; default 5 s. */
   unknownGraceMs?: number | undefined;
   /** Words for "how to resume" in messages, e.g. `fooocus-flow run --resume ./out`. */
@@ -389,13 +392,23 @@ function drive(
             // queue but keeps the row (null forever). Only a long spell of this is taken as proof:
             // the real server can briefly hide a running task (runtime doc §1, CurrentTask).
             idleSince = !q.queued && q.idle ? (idleSince ?? now()) : undefined;
-            if (idleSince !== undefined && now() - idleSince >= (opts.lostAfterMs ?? 600_000)) {
-              return fail(
-                new FooocusApiError({
-                  kind: 'lost-task',
-                  ...messages.lostTask(client.baseUrl, taskId, Math.round((now() - idleSince) / 1000)),
-                }),
-              );
+            // After an outage (the server may have restarted) a short spell is enough.
+            const lostAfter = reader.sawOutage()
+              ? (opts.lostAfterOutageMs ?? 60_000)
+              : (opts.lostAfterMs ?? 1_800_000);
+            if (idleSince !== undefined && now() - idleSince >= lostAfter) {
+              // The journal stays "submitted": if the judgement was wrong, resuming still finds it.
+              const error = new FooocusApiError({
+                kind: 'lost-task',
+                ...messages.lostTask(
+                  client.baseUrl,
+                  taskId,
+                  Math.round((now() - idleSince) / 1000),
+                  opts.resumeHint,
+                ),
+              });
+              await save({ note: error.message });
+              return outcome({ kind: 'failed', taskId, error });
             }
             const waiting = !q.queued
               ? 'waiting: the server is starting the task ...'

@@ -294,6 +294,7 @@ describe('tracked run', () => {
       journal: memoryJournal(),
       ...FAST,
       lostAfterMs: 0,
+      resumeHint: 'fooocus-flow run --resume ./o',
       onProgress: (p) => {
         const t = engine.tasks.find((x) => x.task_id === p.taskId);
         if (t) t.orphaned = true;
@@ -304,6 +305,9 @@ describe('tracked run', () => {
     if (out.kind !== 'failed') return;
     expect(out.error.kind).toBe('lost-task');
     expect(out.error.message).toMatch(/most likely restarted, and FooocusAPI forgets its queue on a restart/);
+    expect(out.error.message).toMatch(/may still finish: fooocus-flow run --resume \.\/o picks it up/);
+    // Kept resumable, in case the judgement was wrong.
+    expect(out.entry.state).toBe('submitted');
     expect(engine.posts()).toHaveLength(1);
   });
 

@@ -120,6 +120,7 @@ export interface ApiRunOptions {
   request: FooocusRequest;
   tuning: HarnessTuning;
   onProgress?: ((p: TrackedProgress, stop: () => void) => void) | undefined;
+  onStart?: ((stop: () => void) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -162,6 +163,7 @@ export async function runApi(o: ApiRunOptions): Promise<RunReport> {
     signal: o.signal,
     onProgress: (p) => o.onProgress?.(p, () => run.stop()),
   });
+  o.onStart?.(() => run.stop());
   return report(o.api, await run.done, journal);
 }
 

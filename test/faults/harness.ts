@@ -44,14 +44,18 @@ export interface Scenario {
   trial(env: Env, client: ClientKind): Promise<RunReport[]>;
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progressed = (s: string) => /\] +[1-9]\d*% /.test(s);
 
 /** One run of `client`, with hooks on its progress (CLI: stderr text; API: progress events). */
 function one(
   env: Env,
   client: ClientKind,
-  hooks: { onRunning?: (stop: () => void) => void; signal?: AbortSignal } = {},
+  hooks: {
+    onRunning?: (stop: () => void) => void;
+    /** Told how to press Stop, before the run starts (for faults triggered by the engine). */
+    onStart?: (stop: () => void) => void;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<RunReport> {
   const seed = env.nextSeed();
   if (client === 'api') {
@@ -61,6 +65,7 @@ function one(
       request: env.request(seed),
       tuning: env.tuning,
       signal: hooks.signal,
+      onStart: hooks.onStart,
       onProgress: (p, stop) => {
         if (!fired && p.phase === 'running' && p.progress > 0) {
           fired = true;
@@ -70,6 +75,7 @@ function one(
     });
   }
   const stopper = new AbortController();
+  hooks.onStart?.(() => stopper.abort());
   let fired = false;
   return runCli({
     file: env.workflowFile,
@@ -115,6 +121,21 @@ function withRule(env: Env, rule: Parameters<FaultProxy['setRule']>[0]) {
   env.proxy.setRule(rule);
 }
 
+/**
+ * Stop at a held step: the engine pauses the task at step 2; Stop is pressed there; the hold is
+ * released at the client's first request after its stop, so the worker sees the stop next step.
+ */
+function stopWhenHeld(env: Env) {
+  const held = env.sim.hold({ step: 2 });
+  let stopSent = false;
+  withRule(env, (r) => {
+    if (stopSent) held.release();
+    if (r.path.startsWith('/v1/engine/control')) stopSent = true;
+    return 'pass';
+  });
+  return held;
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'connection dropped before the server saw the submit',
@@ -126,7 +147,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'submit reply lost (task queued, reply dropped)',
     async trial(env, client) {
-      withRule(env, once(isSubmit, 'drop-reply'));
+      env.sim.inject({ kind: 'drop-before-reply' });
       return settle(env, [await one(env, client)]);
     },
   },
@@ -141,9 +162,21 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'connection dropped mid-poll (3 polls in a row)',
     async trial(env, client) {
-      let n = 0;
-      withRule(env, (r) => (isPoll(r) && ++n <= 3 ? 'drop-before' : 'pass'));
+      for (let i = 0; i < 3; i++) env.sim.inject({ kind: 'drop-poll' });
       return settle(env, [await one(env, client)]);
+    },
+  },
+  {
+    name: 'engine killed at a held step and restarted',
+    async trial(env, client) {
+      const held = env.sim.hold({ step: 2 });
+      void held.reached.then(async () => {
+        await env.sim.kill();
+        await env.sim.restart();
+      });
+      const report = await one(env, client);
+      held.release();
+      return settle(env, [report]);
     },
   },
   {
@@ -151,11 +184,7 @@ export const SCENARIOS: Scenario[] = [
     async trial(env, client) {
       const run = one(env, client, {
         onRunning: () => {
-          withRule(env, () => 'hold');
-          void pause(env.tuning.goneAfterMs / 2).then(() => {
-            withRule(env, () => 'pass');
-            env.proxy.release();
-          });
+          env.sim.inject({ kind: 'stall', ms: env.tuning.goneAfterMs / 2 });
         },
       });
       return settle(env, [await run]);
@@ -164,18 +193,13 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'engine stalled (longer: server gone, then resumed)',
     async trial(env, client) {
-      let stalled = false;
-      const run = one(env, client, {
+      let stall: { release(): void } | undefined;
+      const report = await one(env, client, {
         onRunning: () => {
-          stalled = true;
-          withRule(env, () => 'hold');
+          stall = env.sim.inject({ kind: 'stall' });
         },
       });
-      const report = await run;
-      if (stalled) {
-        withRule(env, () => 'pass');
-        env.proxy.dropHeld();
-      }
+      stall?.release();
       return settle(env, [report]);
     },
   },
@@ -210,9 +234,14 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'Stop while running',
+    name: 'Stop at a held step',
     async trial(env, client) {
-      return settle(env, [await one(env, client, { onRunning: (stop) => stop() })]);
+      const held = stopWhenHeld(env);
+      let stop: (() => void) | undefined;
+      void held.reached.then(() => stop?.());
+      const report = await one(env, client, { onStart: (s) => (stop = s) });
+      held.release();
+      return settle(env, [report]);
     },
   },
 ];
@@ -257,9 +286,14 @@ export interface HarnessOptions {
   only?: string[] | undefined;
   clients?: ClientKind[] | undefined;
   log?: ((line: string) => void) | undefined;
+  /** Scenario/client pairs run side by side, each on its own engine; default 4. */
+  parallel?: number | undefined;
+  /** Note every run, not only the bad ones. */
+  verbose?: boolean | undefined;
 }
 
-export async function runHarness(opts: HarnessOptions): Promise<Row[]> {
+/** A fresh engine, proxy and folder for one scenario and client: pairs run side by side. */
+async function createEnv(opts: HarnessOptions): Promise<Env & { close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'ff-faults-'));
   const sim = await startSimEngine({ port: 0, speed: opts.stepMs, tickMs: opts.tickMs ?? 200 });
   const proxy = await startFaultProxy(sim.url);
@@ -268,7 +302,7 @@ export async function runHarness(opts: HarnessOptions): Promise<Row[]> {
   await writeFile(workflowFile, serializeWorkflow(workflow));
   let seed = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
   let outs = 0;
-  const env: Env = {
+  return {
     sim,
     proxy,
     dir,
@@ -277,65 +311,88 @@ export async function runHarness(opts: HarnessOptions): Promise<Row[]> {
     nextSeed: () => seed++,
     request: (s) => compile(workflow, { seed: s }).request,
     outDir: () => join(dir, `out-${++outs}`),
+    async close() {
+      await proxy.close();
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
-  const rows: Row[] = [];
+}
+
+async function runRow(opts: HarnessOptions, scenario: Scenario, client: ClientKind): Promise<Row> {
+  const env = await createEnv(opts);
+  const row: Row = {
+    scenario: scenario.name,
+    client,
+    trials: 0,
+    finished: 0,
+    saved: 0,
+    lost: 0,
+    duplicates: 0,
+    hangs: 0,
+    unclear: 0,
+    notes: [],
+  };
   try {
-    for (const scenario of SCENARIOS) {
-      if (opts.only && !opts.only.some((w) => scenario.name.includes(w))) continue;
-      for (const client of opts.clients ?? (['cli', 'api'] as const)) {
-        const row: Row = {
-          scenario: scenario.name,
-          client,
-          trials: 0,
-          finished: 0,
-          saved: 0,
-          lost: 0,
-          duplicates: 0,
-          hangs: 0,
-          unclear: 0,
-          notes: [],
-        };
-        for (let i = 0; i < opts.trials; i++) {
-          proxy.setRule(() => 'pass');
-          proxy.release();
-          row.trials++;
-          let timer: NodeJS.Timeout | undefined;
-          const limit = new Promise<'hang'>((r) => (timer = setTimeout(() => r('hang'), opts.trialLimitMs)));
-          const reports = await Promise.race([scenario.trial(env, client), limit]).finally(() =>
-            clearTimeout(timer),
-          );
-          proxy.setRule(() => 'pass');
-          proxy.release();
-          if (reports === 'hang') {
-            row.hangs++;
-            row.notes.push(`trial ${i + 1}: no end within ${opts.trialLimitMs} ms`);
-            continue;
-          }
-          const rows = await serverRows(sim);
-          for (const r of reports) {
-            const mine = rows.filter((x) => Number(x.req_params['image_seed']) === r.seed);
-            const done = mine
-              .filter((x) => x.task_status === 'finished' || x.task_status === 'stop')
-              .reduce((n, x) => n + (x.result?.length ?? 0), 0);
-            row.finished += done;
-            row.saved += r.saved;
-            row.lost += Math.max(0, done - r.saved);
-            if (mine.length > 1) row.duplicates++;
-            if (!r.clear) row.unclear++;
-            if (done > r.saved || mine.length > 1 || !r.clear) {
-              row.notes.push(`trial ${i + 1} seed ${r.seed}: ${r.end}, server ${done}, saved ${r.saved}`);
-            }
-          }
+    for (let i = 0; i < opts.trials; i++) {
+      env.proxy.setRule(() => 'pass');
+      env.proxy.release();
+      env.sim.inject({ kind: 'clear' });
+      env.sim.releaseHolds();
+      row.trials++;
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<'hang'>((r) => (timer = setTimeout(() => r('hang'), opts.trialLimitMs)));
+      const reports = await Promise.race([scenario.trial(env, client), limit]).finally(() =>
+        clearTimeout(timer),
+      );
+      env.proxy.setRule(() => 'pass');
+      env.proxy.release();
+      env.sim.inject({ kind: 'clear' });
+      env.sim.releaseHolds();
+      if (reports === 'hang') {
+        row.hangs++;
+        row.notes.push(`trial ${i + 1}: no end within ${opts.trialLimitMs} ms`);
+        continue;
+      }
+      const rows = await serverRows(env.sim);
+      for (const r of reports) {
+        const mine = rows.filter((x) => Number(x.req_params['image_seed']) === r.seed);
+        const done = mine
+          .filter((x) => x.task_status === 'finished' || x.task_status === 'stop')
+          .reduce((n, x) => n + (x.result?.length ?? 0), 0);
+        row.finished += done;
+        row.saved += r.saved;
+        row.lost += Math.max(0, done - r.saved);
+        if (mine.length > 1) row.duplicates++;
+        if (!r.clear) row.unclear++;
+        if (done > r.saved || mine.length > 1 || !r.clear || opts.verbose) {
+          row.notes.push(`trial ${i + 1} seed ${r.seed}: ${r.end}, server ${done}, saved ${r.saved}`);
         }
-        opts.log?.(formatRow(row));
-        rows.push(row);
       }
     }
   } finally {
-    await proxy.close();
-    await sim.close();
-    await rm(dir, { recursive: true, force: true });
+    await env.close();
   }
+  return row;
+}
+
+export async function runHarness(opts: HarnessOptions): Promise<Row[]> {
+  const pairs: [Scenario, ClientKind][] = [];
+  for (const scenario of SCENARIOS) {
+    if (opts.only && !opts.only.some((w) => scenario.name.includes(w))) continue;
+    for (const client of opts.clients ?? (['cli', 'api'] as const)) pairs.push([scenario, client]);
+  }
+  const rows: Row[] = new Array<Row>(pairs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < pairs.length) {
+      const i = next++;
+      const [scenario, client] = pairs[i]!;
+      rows[i] = await runRow(opts, scenario, client);
+      opts.log?.(formatRow(rows[i]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.parallel ?? 4) }, worker));
   return rows;
 }
 

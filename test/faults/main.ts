@@ -13,6 +13,7 @@ const { values } = parseArgs({
     client: { type: 'string' },
     'step-ms': { type: 'string', default: '10' },
     verbose: { type: 'boolean', default: false },
+    parallel: { type: 'string', default: '4' },
   },
 });
 
@@ -23,8 +24,9 @@ const rows = await runHarness({
   only: values.only,
   clients: values.client ? [values.client as 'cli' | 'api'] : undefined,
   // Real intervals; a short "server gone" (3 s) so stalls and kills fit in a trial.
-  tuning: { goneAfterMs: 3_000, readTimeoutMs: 1_000, searchGraceMs: 1_000 },
+  tuning: { goneAfterMs: 3_000, readTimeoutMs: 1_000, searchGraceMs: 1_000, lostAfterOutageMs: 3_000 },
   trialLimitMs: 60_000,
+  parallel: Number(values.parallel),
   log: values.verbose ? (line) => console.error(line) : undefined,
 });
 console.log(formatTable(rows));
