@@ -92,7 +92,10 @@ export interface TrackedRunOptions {
    * after it started (runtime doc §1), so without other evidence only a long spell counts.
    */
   lostAfterMs?: number | undefined;
-  /** The same after the run saw the server unreachable (a likely restart); default 60 s. */
+  /**
+   * The same when a restart is likely: the server was unreachable during the run, or our task was
+   * running and vanished with no other task finishing since; default 60 s.
+   */
   lostAfterOutageMs?: number | undefined;
   /** `[]` answers tolerated for this long before "the server does not know the task"; default 5 s. */
   unknownGraceMs?: number | undefined;
@@ -347,6 +350,12 @@ function drive(
     let stopSentAt: number | undefined;
     let stopFirstSentAt: number | undefined;
     let idleSince: number | undefined;
+    /** Server clock: when our task started, from its running record. */
+    let startMills: number | undefined;
+    const anotherFinishedSince = async (since: number) => {
+      const history = (await client.listTasks({ query: 'history', pageSize: 20 }, read)).history;
+      return history.some((r) => r.task_id !== taskId && (r.finish_mills ?? 0) >= since);
+    };
     for (;;) {
       const record = await reader.read(() => client.getTask(taskId, read));
       if (record === null) {
@@ -359,7 +368,11 @@ function drive(
         unknownSince = undefined;
         if (isFinalRecord(record)) return finish(record);
         const running = record.task_status === 'running';
-        if (running) idleSince = undefined;
+        if (running) {
+          idleSince = undefined;
+          if (typeof record.start_mills === 'number' && record.start_mills > 0)
+            startMills = record.start_mills;
+        }
         if (stopRequested && running) {
           if (stopSentAt === undefined || now() - stopSentAt >= 2_000) {
             // Only when ours is THE running task: the API has no "stop task X".
@@ -392,8 +405,15 @@ function drive(
             // queue but keeps the row (null forever). Only a long spell of this is taken as proof:
             // the real server can briefly hide a running task (runtime doc §1, CurrentTask).
             idleSince = !q.queued && q.idle ? (idleSince ?? now()) : undefined;
-            // After an outage (the server may have restarted) a short spell is enough.
-            const lostAfter = reader.sawOutage()
+            // A short spell is enough after an outage, or when our task was seen running and then
+            // vanished with no other task finishing since it started (what a flip of the server's
+            // "current task" needs, runtime doc §1): both point at a restart.
+            const suspicious =
+              idleSince !== undefined &&
+              (reader.sawOutage() ||
+                entry.failedKind === 'lost-task' ||
+                (startMills !== undefined && !(await reader.read(() => anotherFinishedSince(startMills!)))));
+            const lostAfter = suspicious
               ? (opts.lostAfterOutageMs ?? 60_000)
               : (opts.lostAfterMs ?? 1_800_000);
             if (idleSince !== undefined && now() - idleSince >= lostAfter) {
@@ -407,7 +427,7 @@ function drive(
                   opts.resumeHint,
                 ),
               });
-              await save({ note: error.message });
+              await save({ note: error.message, failedKind: 'lost-task' });
               return outcome({ kind: 'failed', taskId, error });
             }
             const waiting = !q.queued

@@ -85,7 +85,7 @@ export async function runCli(o: CliRunOptions, args?: string[]): Promise<RunRepo
     client: 'cli',
     seed: o.seed,
     saved,
-    end: `exit ${code}`,
+    end: `exit ${code}${code === 0 ? '' : ` (${stderr.text.trim().split('\n').at(-1)?.slice(0, 160) ?? ''})`}`,
     clear: code === 0 ? saved > 0 : CLEAR_CLI.test(stderr.text),
     resumable,
   };
@@ -151,7 +151,8 @@ async function report(
     outcome.kind === 'server-gone' || outcome.kind === 'detached' || outcome.kind === 'stop-unconfirmed'
       ? (journal.latest() ?? outcome.entry)
       : undefined;
-  return { client: 'api', seed, saved, end: outcome.kind, clear, resumable };
+  const why = 'error' in outcome ? ` (${outcome.error.kind}: ${outcome.error.message.slice(0, 120)})` : '';
+  return { client: 'api', seed, saved, end: `${outcome.kind}${why}`, clear, resumable };
 }
 
 export async function runApi(o: ApiRunOptions): Promise<RunReport> {

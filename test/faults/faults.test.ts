@@ -20,11 +20,21 @@ it('every fault kind, CLI and API client: nothing lost, nothing sent twice, no h
       'server gone, then resumed',
       'concurrent',
       'client killed',
+      'engine killed',
+      'Stop at a held step',
     ],
-    tuning: { goneAfterMs: 400, readTimeoutMs: 100, searchGraceMs: 0, intervalMs: 20, queueCheckMs: 0 },
+    tuning: {
+      // Generous for a busy machine: only the stall scenario waits this long.
+      goneAfterMs: 4_000,
+      readTimeoutMs: 2_000,
+      searchGraceMs: 0,
+      intervalMs: 20,
+      queueCheckMs: 0,
+      lostAfterOutageMs: 300,
+    },
     trialLimitMs: 60_000,
   });
-  expect(rows).toHaveLength(16);
+  expect(rows).toHaveLength(20);
   for (const row of rows) {
     const label = `${row.scenario} (${row.client}): ${row.notes.join('; ')}`;
     expect({ label, lost: row.lost, dup: row.duplicates, hangs: row.hangs, unclear: row.unclear }).toEqual({
@@ -34,7 +44,8 @@ it('every fault kind, CLI and API client: nothing lost, nothing sent twice, no h
       hangs: 0,
       unclear: 0,
     });
-    expect(row.finished, label).toBeGreaterThan(0);
     expect(row.saved, label).toBe(row.finished);
+    // A task killed with its engine, or stopped before its only image, has nothing to save.
+    if (!/engine killed|Stop at/.test(row.scenario)) expect(row.finished, label).toBeGreaterThan(0);
   }
 }, 120_000);
