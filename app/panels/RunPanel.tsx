@@ -1,6 +1,7 @@
 import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
+import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
 import { startRun, stopRun } from '../run/runner.ts';
 import { useSettings } from '../run/settings.ts';
@@ -20,6 +21,8 @@ export function RunPanel() {
     run.resultRunId ? s.runs.find((r) => r.id === run.resultRunId) : undefined,
   );
   const busy = isBusy(run.phase);
+  /** The run's images exist only in this page: the browser's storage refused them. */
+  const unkept = !!lastRun && !lastRun.kept;
   const errors = (compiled?.diagnostics ?? []).filter((d) => d.severity === 'error');
   const blocked = !compiled || errors.length > 0;
   const nodeName = (id: string | undefined) => {
@@ -124,14 +127,24 @@ export function RunPanel() {
               </p>
             )}
             {run.phase === 'done' && (
-              <p className="hint ok" data-testid="run-done">
-                {t('run.done', { n: lastRun?.images.length ?? 0 })}
+              <p className={`hint ${unkept ? 'error' : 'ok'}`} data-testid="run-done" data-kept={!unkept}>
+                {t(unkept ? 'run.doneUnkept' : 'run.done', { n: lastRun?.images.length ?? 0 })}
               </p>
             )}
             {run.phase === 'stopped' && (
-              <p className="hint" data-testid="run-stopped">
-                {t('run.stopped', { n: lastRun?.images.length ?? 0 })}
+              <p className={`hint${unkept ? ' error' : ''}`} data-testid="run-stopped" data-kept={!unkept}>
+                {t(unkept ? 'run.stoppedUnkept' : 'run.stopped', { n: lastRun?.images.length ?? 0 })}
               </p>
+            )}
+            {lastRun && !busy && (
+              <button
+                type="button"
+                className={`small${unkept ? ' primary' : ''}`}
+                data-testid="run-download"
+                onClick={() => void downloadRunZip(lastRun)}
+              >
+                {t('run.downloadImages')}
+              </button>
             )}
             {run.note && <p className="field-diag warning">{l(run.note)}</p>}
             {run.error && (

@@ -1,13 +1,20 @@
 import type { Workflow } from '../../nodes/graph.ts';
 import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
-import { loadDocument, toast, update, useEditor } from '../store/editor-store.ts';
+import { loadDocument, update, useEditor } from '../store/editor-store.ts';
 import { idbGet, idbUpdate } from './idb.ts';
+import { reportStorageFailure, reportStorageSuccess } from './storage-problems.ts';
 
 /**
- * Autosave to IndexedDB after every document change (debounced; a drag changes the document once,
- * at its end). Two tabs: each save carries a revision; a tab only writes over the revision it last
- * read or wrote, so it never silently overwrites another tab's newer save. When that happens the
- * user is told and chooses which version to keep.
+ * Autosave to IndexedDB shortly after every document change, and at once when the page is hidden
+ * or closed (`visibilitychange` to hidden, `pagehide`): the last edit is never lost to a closed
+ * tab, and one made more than about AUTOSAVE_COALESCE_MS before a crash is on disk. Changes inside
+ * that window are written together (a typing burst is one write, not one per key; a drag changes
+ * the document once, at its end). A write that fails is shown as a lasting banner until one
+ * succeeds (storage-problems.ts).
+ *
+ * Two tabs: each save carries a revision; a tab only writes over the revision it last read or
+ * wrote, so it never silently overwrites another tab's newer save. When that happens the user is
+ * told and chooses which version to keep.
  */
 export interface Draft {
   doc: Workflow;
@@ -17,13 +24,15 @@ export interface Draft {
 }
 
 const KEY = 'draft';
-export const AUTOSAVE_DEBOUNCE_MS = 400;
+/** At most this long between a change and the start of its write (a throttle: later changes join, the clock does not restart). */
+export const AUTOSAVE_COALESCE_MS = 100;
 const tabId = Math.random().toString(36).slice(2);
 let baseRev = 0;
 /** The document revision last saved or loaded by this tab: if equal to the current one, nothing is unsaved. */
 let savedDocRevision = -1;
 let timer: ReturnType<typeof setTimeout> | null = null;
-let inflight: Promise<void> = Promise.resolve();
+/** Writes started and not yet settled (flushAutosave waits for them). */
+const inflight = new Set<Promise<void>>();
 let channel: BroadcastChannel | null = null;
 /** True while a saved version is being loaded: that is not a change to save. */
 let loading = false;
@@ -54,7 +63,18 @@ export async function restoreDraft(): Promise<boolean> {
   return true;
 }
 
-async function save(force = false): Promise<void> {
+/**
+ * Starts a write of the current document now. The transaction is created before the first await
+ * (the database is open by then), so this is safe to call from `pagehide`; writes started one
+ * after another commit in that order.
+ */
+function startSave(force = false): Promise<void> {
+  const p = save(force).finally(() => inflight.delete(p));
+  inflight.add(p);
+  return p;
+}
+
+async function save(force: boolean): Promise<void> {
   const s = useEditor.getState();
   if (s.conflict && !force) return;
   const docRevision = s.docRevision;
@@ -68,8 +88,9 @@ async function save(force = false): Promise<void> {
       }
       return { doc, rev: Math.max(cur?.rev ?? 0, baseRev) + 1, tabId, savedAt: Date.now() };
     });
+    reportStorageSuccess('autosave');
     if (written) {
-      baseRev = written.rev;
+      baseRev = Math.max(baseRev, written.rev);
       savedDocRevision = docRevision;
       channel?.postMessage({ type: 'saved', rev: written.rev, tabId });
       update((d) => {
@@ -84,7 +105,11 @@ async function save(force = false): Promise<void> {
       });
     }
   } catch (err) {
-    toast('error', 'Autosave failed', String(err));
+    // The change stays unsaved: the banner says so until a later write succeeds.
+    reportStorageFailure('autosave', err);
+    update((d) => {
+      if (!d.conflict) d.saveStatus = 'failed';
+    });
   }
 }
 
@@ -96,7 +121,6 @@ export function holdAutosave(on: boolean): void {
 }
 
 function schedule(): void {
-  if (timer) clearTimeout(timer);
   update((d) => {
     if (!d.conflict) d.saveStatus = 'pending';
   });
@@ -104,21 +128,32 @@ function schedule(): void {
     heldChange = true;
     return;
   }
-  timer = setTimeout(() => {
+  timer ??= setTimeout(() => {
     timer = null;
-    inflight = inflight.then(() => save());
-  }, AUTOSAVE_DEBOUNCE_MS);
+    void startSave();
+  }, AUTOSAVE_COALESCE_MS);
 }
 
-/** Writes any pending change now (page hide, tests). */
+/** Starts the write of a waiting change now, without waiting for anything (page hide, close). */
+function writePendingNow(includeHeld: boolean): void {
+  if (!timer && !(includeHeld && heldChange)) return;
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (includeHeld) heldChange = false;
+  void startSave();
+}
+
+/** Writes any pending change now and waits until every write started so far has settled (tests, Retry). */
 export async function flushAutosave(): Promise<void> {
-  if (timer || heldChange) {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    heldChange = false;
-    inflight = inflight.then(() => save());
-  }
-  await inflight;
+  writePendingNow(true);
+  await Promise.all([...inflight]);
+}
+
+/** The banner's Retry after a failed write: writes the current document again. */
+export async function retryAutosave(): Promise<void> {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  await startSave();
 }
 
 /** Take the other tab's newer version. */
@@ -137,8 +172,7 @@ export async function loadTheirs(): Promise<void> {
 
 /** Keep this tab's version: overwrite the other tab's save, on the user's explicit word. */
 export async function keepMine(): Promise<void> {
-  inflight = inflight.then(() => save(true));
-  await inflight;
+  await startSave(true);
 }
 
 export function startAutosave(): () => void {
@@ -159,14 +193,18 @@ export function startAutosave(): () => void {
         });
     };
   }
-  const onHide = () => void flushAutosave();
-  window.addEventListener('pagehide', onHide);
-  document.addEventListener('visibilitychange', onHide);
+  // The page may be gone after these events: the write is started inside the handler (see startSave).
+  const onPageHide = () => writePendingNow(false);
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') writePendingNow(false);
+  };
+  window.addEventListener('pagehide', onPageHide);
+  document.addEventListener('visibilitychange', onVisibility);
   return () => {
     unsub();
     channel?.close();
     channel = null;
-    window.removeEventListener('pagehide', onHide);
-    document.removeEventListener('visibilitychange', onHide);
+    window.removeEventListener('pagehide', onPageHide);
+    document.removeEventListener('visibilitychange', onVisibility);
   };
 }
