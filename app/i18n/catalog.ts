@@ -98,6 +98,10 @@ export const EN = {
     'This workflow was changed in another tab (saved {when}). Autosave is paused here so neither tab overwrites the other.',
   'tabs.loadTheirs': 'Load the other tab’s version',
   'tabs.keepMine': 'Keep this tab’s version (overwrite)',
+  'tabs.closedChanges':
+    'A tab closed at {when} with changes that were not saved, because another tab had saved newer work meanwhile.',
+  'tabs.openClosed': 'Open those changes (replaces what is shown)',
+  'tabs.discardClosed': 'Discard them',
   'autosave.saved': 'Saved locally',
   'autosave.pending': 'Saving…',
   'autosave.paused': 'Autosave paused',
@@ -347,6 +351,10 @@ export const ZH: Record<MessageKey, string> = {
     '此工作流已在另一个标签页中修改（保存于 {when}）。本页已暂停自动保存，两个标签页都不会覆盖对方。',
   'tabs.loadTheirs': '载入另一个标签页的版本',
   'tabs.keepMine': '保留本页的版本（覆盖）',
+  'tabs.closedChanges':
+    '一个标签页在 {when} 关闭时有未保存的修改，因为另一个标签页在此期间保存了更新的内容。',
+  'tabs.openClosed': '打开这些修改（替换当前显示的内容）',
+  'tabs.discardClosed': '丢弃它们',
   'autosave.saved': '已保存到本地',
   'autosave.pending': '保存中…',
   'autosave.paused': '自动保存已暂停',

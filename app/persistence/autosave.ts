@@ -1,7 +1,8 @@
 import type { Workflow } from '../../nodes/graph.ts';
 import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
 import { loadDocument, update, useEditor } from '../store/editor-store.ts';
-import { idbGet, idbUpdate } from './idb.ts';
+import { create } from 'zustand';
+import { idbDelete, idbGet, idbGetPrefixed, idbPutNow, idbUpdate } from './idb.ts';
 import { reportStorageFailure, reportStorageSuccess } from './storage-problems.ts';
 
 /**
@@ -24,6 +25,22 @@ export interface Draft {
 }
 
 const KEY = 'draft';
+/**
+ * Written from `pagehide` / hidden in a transaction with no read (the only kind sure to commit when
+ * the page goes away): the tab's unsaved document and the revision it was made from. The guarded
+ * write deletes it when it goes through; if not, the next open adopts it (see adoptClosedTabs).
+ */
+interface ClosingDraft {
+  doc: Workflow;
+  baseRev: number;
+  tabId: string;
+  savedAt: number;
+}
+const CLOSING_PREFIX = 'draft-closing:';
+const closingKey = (id: string) => `${CLOSING_PREFIX}${id}`;
+
+/** Changes of a closed tab that could not be adopted because another tab saved newer work since. */
+export const useClosedTabChanges = create<{ key: string; savedAt: number } | null>()(() => null);
 /** At most this long between a change and the start of its write (a throttle: later changes join, the clock does not restart). */
 export const AUTOSAVE_COALESCE_MS = 100;
 const tabId = Math.random().toString(36).slice(2);
@@ -47,10 +64,40 @@ function loadSaved(doc: Workflow): void {
   }
 }
 
+/**
+ * A tab closed before its guarded write finished left its document under its closing key: it
+ * becomes the draft when nobody saved over its base revision since; otherwise it is kept and the
+ * user chooses (ConflictBanner), never silently dropped or written over the other tab's work.
+ */
+async function adoptClosedTabs(): Promise<void> {
+  const closings = await idbGetPrefixed<ClosingDraft>(CLOSING_PREFIX);
+  for (const { key, value: c } of closings.sort((a, b) => a.value.savedAt - b.value.savedAt)) {
+    let refused = false;
+    await idbUpdate<Draft>(
+      KEY,
+      (cur) => {
+        if (cur && cur.rev > c.baseRev && cur.tabId !== c.tabId) {
+          refused = true;
+          return null;
+        }
+        return {
+          doc: c.doc,
+          rev: Math.max(cur?.rev ?? 0, c.baseRev) + 1,
+          tabId: c.tabId,
+          savedAt: c.savedAt,
+        };
+      },
+      key,
+    );
+    if (refused) useClosedTabChanges.setState({ key, savedAt: c.savedAt }, true);
+  }
+}
+
 /** Restores the last autosaved workflow; false when there is none (or it is unreadable). */
 export async function restoreDraft(): Promise<boolean> {
   let draft: Draft | undefined;
   try {
+    await adoptClosedTabs();
     draft = await idbGet<Draft>(KEY);
   } catch {
     return false;
@@ -81,13 +128,17 @@ async function save(force: boolean): Promise<void> {
   const doc = s.doc;
   let conflict: Draft | null = null;
   try {
-    const written = await idbUpdate<Draft>(KEY, (cur) => {
-      if (cur && cur.rev > baseRev && cur.tabId !== tabId && !force) {
-        conflict = cur;
-        return null;
-      }
-      return { doc, rev: Math.max(cur?.rev ?? 0, baseRev) + 1, tabId, savedAt: Date.now() };
-    });
+    const written = await idbUpdate<Draft>(
+      KEY,
+      (cur) => {
+        if (cur && cur.rev > baseRev && cur.tabId !== tabId && !force) {
+          conflict = cur;
+          return null;
+        }
+        return { doc, rev: Math.max(cur?.rev ?? 0, baseRev) + 1, tabId, savedAt: Date.now() };
+      },
+      closingKey(tabId),
+    );
     reportStorageSuccess('autosave');
     if (written) {
       baseRev = Math.max(baseRev, written.rev);
@@ -113,7 +164,10 @@ async function save(force: boolean): Promise<void> {
   }
 }
 
-/** Tests: while held, changes wait for `flushAutosave` (two tabs can then edit "at the same time"). */
+/**
+ * Tests: while held, changes wait for `flushAutosave` or for the page to be hidden or closed (two
+ * tabs can then edit "at the same time"; a close test knows no timed write happened first).
+ */
 let held = false;
 let heldChange = false;
 export function holdAutosave(on: boolean): void {
@@ -134,18 +188,52 @@ function schedule(): void {
   }, AUTOSAVE_COALESCE_MS);
 }
 
-/** Starts the write of a waiting change now, without waiting for anything (page hide, close). */
-function writePendingNow(includeHeld: boolean): void {
-  if (!timer && !(includeHeld && heldChange)) return;
+/** Starts the write of a waiting change now, without waiting for anything (page hide, close, flush). */
+function writePendingNow(): void {
+  if (!timer && !heldChange) return;
   if (timer) clearTimeout(timer);
   timer = null;
-  if (includeHeld) heldChange = false;
+  heldChange = false;
   void startSave();
+}
+
+/**
+ * The page is being hidden or closed: first the unsaved document under this tab's closing key (a
+ * blind write, committed even if the page is gone a moment later), then the usual guarded write.
+ */
+function writeOnHide(): void {
+  const s = useEditor.getState();
+  if (s.docRevision === savedDocRevision && !timer && !heldChange) return;
+  idbPutNow<ClosingDraft>(closingKey(tabId), { doc: s.doc, baseRev, tabId, savedAt: Date.now() });
+  writePendingNow();
+}
+
+/** The user's choice on a closed tab's changes that another tab's newer save stood in the way of. */
+export async function openClosedTabChanges(): Promise<void> {
+  const c = useClosedTabChanges.getState();
+  if (!c) return;
+  const found = (await idbGetPrefixed<ClosingDraft>(c.key)).find((x) => x.key === c.key);
+  const parsed = found ? parseWorkflowJson(found.value.doc) : null;
+  if (parsed?.ok) {
+    const draft = await idbGet<Draft>(KEY);
+    baseRev = draft?.rev ?? baseRev;
+    loadSaved(parsed.workflow);
+    // Loaded on the user's word: it becomes the draft (the other version stays in its tab, if open).
+    await startSave(true);
+  }
+  await discardClosedTabChanges();
+}
+
+export async function discardClosedTabChanges(): Promise<void> {
+  const c = useClosedTabChanges.getState();
+  if (!c) return;
+  await idbDelete(c.key).catch(() => undefined);
+  useClosedTabChanges.setState(null, true);
 }
 
 /** Writes any pending change now and waits until every write started so far has settled (tests, Retry). */
 export async function flushAutosave(): Promise<void> {
-  writePendingNow(true);
+  writePendingNow();
   await Promise.all([...inflight]);
 }
 
@@ -194,9 +282,9 @@ export function startAutosave(): () => void {
     };
   }
   // The page may be gone after these events: the write is started inside the handler (see startSave).
-  const onPageHide = () => writePendingNow(false);
+  const onPageHide = () => writeOnHide();
   const onVisibility = () => {
-    if (document.visibilityState === 'hidden') writePendingNow(false);
+    if (document.visibilityState === 'hidden') writeOnHide();
   };
   window.addEventListener('pagehide', onPageHide);
   document.addEventListener('visibilitychange', onVisibility);

@@ -28,10 +28,54 @@ export async function idbGet<T>(key: string): Promise<T | undefined> {
   });
 }
 
+/** Every value whose key starts with `prefix`, with its key. */
+export async function idbGetPrefixed<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const store = db.transaction(STORE, 'readonly').objectStore(STORE);
+    const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+    const keys = store.getAllKeys(range);
+    const values = store.getAll(range);
+    values.onsuccess = () =>
+      resolve((values.result as T[]).map((value, i) => ({ key: String(keys.result[i]), value })));
+    values.onerror = () => reject(values.error ?? new Error('indexedDB get failed'));
+  });
+}
+
+export async function idbDelete(key: string): Promise<void> {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).delete(key);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('indexedDB delete failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('indexedDB delete aborted'));
+  });
+}
+
+/**
+ * Writes a value with no read first and asks for the commit at once: the whole transaction is
+ * handed to the browser before this returns, so it survives the page going away right after
+ * (a read-then-write transaction needs the page alive for its second step). Only when the database
+ * is already open; returns false otherwise.
+ */
+export function idbPutNow<T>(key: string, value: T): boolean {
+  if (!openDb_) return false;
+  try {
+    const tx = openDb_.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).put(value, key);
+    tx.commit?.();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function update<T>(
   db: IDBDatabase,
   key: string,
   decide: (current: T | undefined) => T | null,
+  deleteWhenWritten?: string,
 ): Promise<T | null> {
   return new Promise((resolve, reject) => {
     const tx = db.transaction(STORE, 'readwrite');
@@ -41,7 +85,10 @@ function update<T>(
     req.onsuccess = () => {
       try {
         written = decide(req.result as T | undefined);
-        if (written !== null) store.put(written, key);
+        if (written !== null) {
+          store.put(written, key);
+          if (deleteWhenWritten) store.delete(deleteWhenWritten);
+        }
       } catch (e) {
         // e.g. DataCloneError from put: nothing of this transaction may stay
         tx.abort();
@@ -56,12 +103,17 @@ function update<T>(
 
 /**
  * Reads, decides and writes in one readwrite transaction, so two tabs cannot interleave between
- * the check and the write. `decide` returns the value to write, or null to leave the store as is.
+ * the check and the write. `decide` returns the value to write, or null to leave the store as is;
+ * when it writes, `deleteWhenWritten` (a key) is deleted in the same transaction.
  * Resolves once the transaction committed. When the database is already open the transaction is
  * started synchronously (before this returns), so a write begun in `pagehide` is queued while the
  * page still runs; IndexedDB runs readwrite transactions on one store in the order they were made.
  */
-export function idbUpdate<T>(key: string, decide: (current: T | undefined) => T | null): Promise<T | null> {
-  if (openDb_) return update(openDb_, key, decide);
-  return openDb().then((db) => update(db, key, decide));
+export function idbUpdate<T>(
+  key: string,
+  decide: (current: T | undefined) => T | null,
+  deleteWhenWritten?: string,
+): Promise<T | null> {
+  if (openDb_) return update(openDb_, key, decide, deleteWhenWritten);
+  return openDb().then((db) => update(db, key, decide, deleteWhenWritten));
 }
