@@ -178,6 +178,16 @@ export const EN = {
   'run.stoppedUnkept':
     'Stopped: {n} finished images, NOT kept in the gallery (the browser’s storage refused them). Download them before this page closes.',
   'run.downloadImages': 'Download images (zip)',
+  'run.submitting': 'Submitting to the server…',
+  'run.searching':
+    'The reply to the submit was lost: looking for the task on the server before sending again…',
+  'run.waitingAhead': 'waiting: {n} tasks ahead',
+  'run.waitingStart': 'waiting: the server is starting the task…',
+  'run.reconnecting': 'No answer from the server for {s} s; still trying (the task is kept)…',
+  'run.stoppingWait': 'Stopping: waiting for the server to confirm…',
+  'run.interrupted':
+    'The task id is kept. Start the server again (or check the connection), then press Resume.',
+  'run.resume': 'Resume',
   'run.graphKept': 'Your graph was not changed.',
   'run.preview': 'Live preview',
   'run.waitingPreview': 'Waiting for the first preview…',
@@ -429,6 +439,14 @@ export const ZH: Record<MessageKey, string> = {
   'run.stoppedUnkept':
     '已停止：{n} 张已完成的图像，但没有存入结果库（浏览器存储拒绝了写入）。请在关闭此页面前下载它们。',
   'run.downloadImages': '下载图像（zip）',
+  'run.submitting': '正在提交到服务器…',
+  'run.searching': '提交的回复丢失了：重新发送前先在服务器上查找该任务…',
+  'run.waitingAhead': '等待中：前面还有 {n} 个任务',
+  'run.waitingStart': '等待中：服务器正在启动任务…',
+  'run.reconnecting': '服务器已 {s} 秒没有响应；仍在重试（任务已记录）…',
+  'run.stoppingWait': '正在停止：等待服务器确认…',
+  'run.interrupted': '任务编号已保留。请重新启动服务器（或检查连接），然后点“继续”。',
+  'run.resume': '继续',
   'run.graphKept': '你的节点图未被修改。',
   'run.preview': '实时预览',
   'run.waitingPreview': '等待第一张预览…',

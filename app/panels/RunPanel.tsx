@@ -3,7 +3,8 @@ import { useI18n } from '../i18n/i18n.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
-import { startRun, stopRun } from '../run/runner.ts';
+import { resumeInterrupted, startRun, stopRun } from '../run/runner.ts';
+import type { RunWait } from '../run/run-store.ts';
 import { useSettings } from '../run/settings.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { selectNodeNames } from '../store/selectors.ts';
@@ -33,16 +34,35 @@ export function RunPanel() {
   const runningLabels = run.running.map((i) => run.stages[i]).filter((s) => !!s);
   const serverDiags = Object.values(run.serverDiags).flat();
   const pct = Math.round(run.progress);
+  const waitText = (w: NonNullable<RunWait>) => {
+    switch (w.kind) {
+      case 'submitting':
+        return t('run.submitting');
+      case 'searching':
+        return t('run.searching');
+      case 'queued':
+        return w.ahead > 0 ? t('run.waitingAhead', { n: w.ahead }) : t('run.waitingStart');
+      case 'reconnecting':
+        return t('run.reconnecting', { s: w.silentS });
+      case 'stopping':
+        return t('run.stoppingWait');
+    }
+  };
 
   return (
-    <section className="run-panel" aria-label={t('run.title')} data-phase={run.phase}>
+    <section
+      className="run-panel"
+      aria-label={t('run.title')}
+      data-phase={run.phase}
+      data-wait={run.wait?.kind ?? ''}
+    >
       <header>
         <h2>{t('run.title')}</h2>
         {busy ? (
           <button
             type="button"
             className="danger"
-            onClick={() => void stopRun()}
+            onClick={() => stopRun()}
             disabled={run.phase !== 'running'}
             data-testid="stop"
           >
@@ -107,7 +127,7 @@ export function RunPanel() {
               <span className="pct">{pct}%</span>
             </div>
             <p className="run-message" data-testid="run-message" aria-live="polite">
-              {run.message}
+              {run.wait ? waitText(run.wait) : run.message}
             </p>
             {runningLabels.length > 0 && busy && (
               <p className="run-stage" data-testid="run-stage">
@@ -174,6 +194,19 @@ export function RunPanel() {
                       </li>
                     ))}
                   </ul>
+                )}
+                {run.phase === 'interrupted' && (
+                  <p>
+                    {t('run.interrupted')}{' '}
+                    <button
+                      type="button"
+                      className="primary small"
+                      data-testid="resume"
+                      onClick={() => void resumeInterrupted()}
+                    >
+                      {t('run.resume')}
+                    </button>
+                  </p>
                 )}
                 <p className="status">{t('run.graphKept')}</p>
               </div>

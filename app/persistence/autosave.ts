@@ -87,7 +87,7 @@ async function adoptClosedTabs(): Promise<void> {
           savedAt: c.savedAt,
         };
       },
-      key,
+      { deleteWhenWritten: key },
     );
     if (refused) useClosedTabChanges.setState({ key, savedAt: c.savedAt }, true);
   }
@@ -137,7 +137,7 @@ async function save(force: boolean): Promise<void> {
         }
         return { doc, rev: Math.max(cur?.rev ?? 0, baseRev) + 1, tabId, savedAt: Date.now() };
       },
-      closingKey(tabId),
+      { deleteWhenWritten: closingKey(tabId) },
     );
     reportStorageSuccess('autosave');
     if (written) {

@@ -71,14 +71,22 @@ export function idbPutNow<T>(key: string, value: T): boolean {
   }
 }
 
+interface UpdateOptions {
+  /** A key deleted in the same transaction when `decide` writes. */
+  deleteWhenWritten?: string | undefined;
+  /** Resolve only once the data is on disk (durability "strict"), not merely committed. */
+  durable?: boolean | undefined;
+}
+
 function update<T>(
   db: IDBDatabase,
   key: string,
   decide: (current: T | undefined) => T | null,
-  deleteWhenWritten?: string,
+  opts: UpdateOptions,
 ): Promise<T | null> {
+  const { deleteWhenWritten, durable } = opts;
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, 'readwrite');
+    const tx = db.transaction(STORE, 'readwrite', { durability: durable ? 'strict' : 'default' });
     const store = tx.objectStore(STORE);
     let written: T | null = null;
     const req = store.get(key);
@@ -103,8 +111,7 @@ function update<T>(
 
 /**
  * Reads, decides and writes in one readwrite transaction, so two tabs cannot interleave between
- * the check and the write. `decide` returns the value to write, or null to leave the store as is;
- * when it writes, `deleteWhenWritten` (a key) is deleted in the same transaction.
+ * the check and the write. `decide` returns the value to write, or null to leave the store as is.
  * Resolves once the transaction committed. When the database is already open the transaction is
  * started synchronously (before this returns), so a write begun in `pagehide` is queued while the
  * page still runs; IndexedDB runs readwrite transactions on one store in the order they were made.
@@ -112,8 +119,8 @@ function update<T>(
 export function idbUpdate<T>(
   key: string,
   decide: (current: T | undefined) => T | null,
-  deleteWhenWritten?: string,
+  opts: UpdateOptions = {},
 ): Promise<T | null> {
-  if (openDb_) return update(openDb_, key, decide, deleteWhenWritten);
-  return openDb().then((db) => update(db, key, decide, deleteWhenWritten));
+  if (openDb_) return update(openDb_, key, decide, opts);
+  return openDb().then((db) => update(db, key, decide, opts));
 }

@@ -121,6 +121,8 @@ function settleGalleryProblem(): void {
 export async function storeResults(
   meta: Omit<StoredRun, 'images' | 'bytes' | 'id'>,
   urls: string[],
+  /** The gallery id; one per editor run, so a run filed twice (two tabs, a retry) is one entry. */
+  id = `run-${meta.at}-${Math.random().toString(36).slice(2, 7)}`,
 ): Promise<GalleryRun | null> {
   const images: StoredImage[] = [];
   for (const url of urls) {
@@ -136,7 +138,7 @@ export async function storeResults(
     }
   }
   if (images.length === 0) return null;
-  const base = { ...meta, id: `run-${meta.at}-${Math.random().toString(36).slice(2, 7)}`, images };
+  const base = { ...meta, id, images };
   const run: StoredRun = { ...base, bytes: runBytes(base) };
   const kept = await keep(run);
   const shown = toGallery(run, kept);
