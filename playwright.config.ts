@@ -53,6 +53,8 @@ export default defineConfig({
         SIM_PORT: String(RUN_SIM_PORT),
         SIM_SPEED: String(RUN_SIM_SPEED),
         SKIP_BUILD: '1',
+        // Browser tests hold runs and inject faults through /api/__sim/* (server/sim/test-control.ts).
+        SIM_TEST_CONTROL: '1',
       },
       reuseExistingServer: false,
       timeout: 60_000,

@@ -37,6 +37,11 @@ const optionsSchema = z.object({
         .refine((u) => /^https?:$/.test(new URL(u).protocol), 'trusted origins must be http(s)'),
     )
     .default([]),
+  /**
+   * Also forward `/api/__sim/*` to the simulated engine's test-control routes (holds, faults,
+   * restart). Only for browser tests: `npm start` turns it on with SIM_TEST_CONTROL=1.
+   */
+  forwardTestControl: z.boolean().default(false),
 });
 
 export type AppServerOptions = z.input<typeof optionsSchema>;
@@ -127,7 +132,7 @@ export async function startAppServer(
       return;
     }
     if (rawUrl === API_PREFIX || rawUrl.startsWith(`${API_PREFIX}/`) || rawUrl.startsWith(`${API_PREFIX}?`)) {
-      const decision = decideProxy(method, rawUrl, API_PREFIX);
+      const decision = decideProxy(method, rawUrl, API_PREFIX, { testControl: opts.forwardTestControl });
       if (!decision.ok)
         return sendJson(res, decision.status, {
           detail: `Refused by the Fooocus Flow proxy: ${decision.reason}. Only FooocusAPI paths are forwarded.`,

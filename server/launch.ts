@@ -18,6 +18,10 @@ const envSchema = z.object({
   PORT: port(7870),
   SIM_PORT: port(7866),
   SIM_SPEED: z.coerce.number().min(0).default(40),
+  /** ms between two reads of a task's updates (FooocusAPI polls every 0.2 s). */
+  SIM_TICK_MS: z.coerce.number().min(0).default(200),
+  /** "1" serves the simulated engine's /__sim/ test-control routes, also through /api (tests only). */
+  SIM_TEST_CONTROL: z.enum(['0', '1']).optional(),
   FOOOCUS_API_URL: z.string().url().optional(),
   /** Key the app server adds to every proxied request (and the simulator then requires). */
   FOOOCUS_API_KEY: z.string().min(1).optional(),
@@ -135,7 +139,9 @@ export async function launch(
         port: env.SIM_PORT,
         host: HOST,
         speed: env.SIM_SPEED,
+        tickMs: env.SIM_TICK_MS,
         apiKey: env.FOOOCUS_API_KEY,
+        testControl: env.SIM_TEST_CONTROL === '1',
       });
     } catch (err) {
       throw await explainListenError(err, 'SIM_PORT', env.SIM_PORT, [env.PORT]);
@@ -153,6 +159,7 @@ export async function launch(
         apiKey: env.FOOOCUS_API_KEY,
         distDir,
         trustedOrigins: env.TRUSTED_ORIGINS ?? [],
+        forwardTestControl: sim !== null && env.SIM_TEST_CONTROL === '1',
       },
       simControl(sim, env.SIM_SPEED),
     );

@@ -14,6 +14,9 @@ const ALLOWED: { methods: readonly string[]; pattern: RegExp }[] = [
   { methods: ['POST'], pattern: /^\/v1\/tools\/[A-Za-z0-9_-]+$/ },
 ];
 
+/** The simulated engine's test-control routes: forwarded only when the app server is told to. */
+const TEST_CONTROL = { methods: ['GET', 'POST'], pattern: /^\/__sim\/[A-Za-z0-9_/-]+$/ };
+
 export type ProxyDecision =
   { ok: true; path: string; query: string } | { ok: false; status: number; reason: string };
 
@@ -21,7 +24,12 @@ export type ProxyDecision =
  * `rawUrl` is the request target exactly as received (Node's `req.url`), before any normalisation.
  * Returns the upstream path (without the /api prefix) and query string when forwarding is allowed.
  */
-export function decideProxy(method: string, rawUrl: string, prefix = '/api'): ProxyDecision {
+export function decideProxy(
+  method: string,
+  rawUrl: string,
+  prefix = '/api',
+  opts: { testControl?: boolean } = {},
+): ProxyDecision {
   const deny = (status: number, reason: string): ProxyDecision => ({ ok: false, status, reason });
   // Absolute-form targets ("http://evil/..."), "//host" and anything not rooted are refused outright.
   if (!rawUrl.startsWith(`${prefix}/`)) return deny(404, 'not an API path');
@@ -37,7 +45,8 @@ export function decideProxy(method: string, rawUrl: string, prefix = '/api'): Pr
     return deny(400, 'dot or empty path segments are not allowed');
   if (/[^A-Za-z0-9._~!$&'()*+,;=:@%/-]/.test(path)) return deny(400, 'invalid characters in path');
   if (/[\r\n#]/.test(query)) return deny(400, 'invalid characters in query');
-  const rule = ALLOWED.find((r) => r.pattern.test(path));
+  const rules = opts.testControl ? [...ALLOWED, TEST_CONTROL] : ALLOWED;
+  const rule = rules.find((r) => r.pattern.test(path));
   if (!rule) return deny(404, `not a FooocusAPI path: ${path}`);
   if (!rule.methods.includes(method)) return deny(405, `${method} is not allowed on ${path}`);
   return { ok: true, path, query };

@@ -4,22 +4,25 @@
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { STOCK_LORAS, STOCK_MODELS } from './catalog.ts';
-import { FaultQueue, type SimFault } from './faults.ts';
+import { FaultQueue, GENERATE_PATH, pathMatches, type FaultHandle, type SimFault } from './faults.ts';
+import { HistoryDb } from './history.ts';
+import { HoldRegistry, type Hold, type HoldSpec } from './holds.ts';
 import {
   isPreflight,
   redirect,
+  sendJson,
   sendPreflight,
   sendServerError,
   simpleCorsHeaders,
   type Ctx,
 } from './http.ts';
-import { dumpPyJson } from './pyjson.ts';
+import { openApiDocument } from './openapi.ts';
 import { dispatch, route, type Route } from './router.ts';
 import { handleGenerate } from './routes/generate.ts';
 import {
@@ -33,21 +36,35 @@ import {
 } from './routes/query.ts';
 import { handleDescribe, handleGenerateMask } from './routes/tools.ts';
 import type { SimState } from './state.ts';
-import { finalRecord, TaskStore, type TaskEntry } from './tasks.ts';
+import { CurrentTask } from './tasks.ts';
+import { Ticker } from './ticker.ts';
+import {
+  handleTestControl,
+  isTestControlPath,
+  type SimEngineState,
+  type TestControl,
+} from './test-control.ts';
+
+export type { SimEngineState } from './test-control.ts';
 import { SimWorker } from './worker.ts';
-import { isLoopbackHost } from './images.ts';
 
 const optionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
   host: z.string().min(1).default('127.0.0.1'),
   apiKey: z.string().min(1).optional(),
   speed: z.number().min(0).default(0),
+  /** ms between two reads of a task's worker updates by its drainer; upstream sleeps 0.2 s. */
+  tickMs: z.number().min(0).default(200),
+  /** Drainers move only when the test calls `tick()` (deterministic races); tickMs is then unused. */
+  manualTick: z.boolean().default(false),
   dataDir: z.string().min(1).optional(),
   /** Checkpoints and LoRAs the fake install has (defaults: the stock files). */
   models: z.array(z.string()).optional(),
   loras: z.array(z.string()).optional(),
   /** Fetch http(s) image URLs from any host; by default only loopback hosts are fetched. */
   allowRemoteFetch: z.boolean().default(false),
+  /** Serve the test-control routes under /__sim/ (holds, faults, restart, state). Tests only. */
+  testControl: z.boolean().default(false),
 });
 
 export type SimEngineOptions = z.input<typeof optionsSchema>;
@@ -61,8 +78,25 @@ export interface SimEngine {
   /** Milliseconds per simulated sampling step (0 = as fast as possible). */
   setSpeed(ms: number): void;
   setApiKey(key: string | undefined): void;
-  /** Test-only fault injection (see faults.ts); not reachable over HTTP. */
-  inject(fault: SimFault): void;
+  /** Test-only fault injection (see faults.ts); over HTTP only with `testControl`. */
+  inject(fault: SimFault): FaultHandle;
+  /** Test-only: pause a task at a sampling step until released (see holds.ts). */
+  hold(spec: HoldSpec): Hold;
+  /** Test-only: release every hold (clean-up between tests). */
+  releaseHolds(): void;
+  /**
+   * Test-only, with `manualTick: true`: every waiting drainer reads one update; resolves with how
+   * many moved once they all rest again.
+   */
+  tick(): Promise<number>;
+  /**
+   * Test-only crash: every connection is cut, the in-flight task is lost (its row stays null, like
+   * rows of queued tasks), files already written stay. History survives, as SQLite does.
+   */
+  kill(): Promise<void>;
+  /** Starts again on the same port and data folder after kill() (kills first if still running). */
+  restart(): Promise<void>;
+  state(): SimEngineState;
 }
 
 const DOCS_HTML = `<!doctype html><html><head><title>FooocusAPI (simulated)</title></head><body>
@@ -71,7 +105,7 @@ const DOCS_HTML = `<!doctype html><html><head><title>FooocusAPI (simulated)</tit
 <li>GET /outputs/{dir}/{file}, /inputs/{file}</li><li>GET /v1/engines/all-models, /v1/engines/styles</li>
 <li>POST /v1/tools/describe-image, /v1/tools/generate_mask</li></ul></body></html>`;
 
-function buildRoutes(sim: SimState): Route[] {
+function buildRoutes(sim: SimState, routesRef: { all: Route[] }): Route[] {
   return [
     route('POST', '/v1/engine/generate/', (ctx) => handleGenerate(ctx, sim)),
     route('POST', '/v1/engine/control', (ctx) => handleControl(ctx, sim)),
@@ -86,27 +120,19 @@ function buildRoutes(sim: SimState): Route[] {
     route('POST', '/v1/tools/describe-image', (ctx) => handleDescribe(ctx, sim)),
     route('POST', '/v1/tools/generate_mask', (ctx) => handleGenerateMask(ctx, sim)),
     route('GET', '/', (ctx) => redirect(ctx, '/docs')),
-    route('GET', '/docs', (ctx) => {
-      ctx.res.writeHead(200, { ...ctx.cors, 'content-type': 'text/html; charset=utf-8' }).end(DOCS_HTML);
+    // FastAPI's own routes answer HEAD too; its API routes do not (405).
+    route(
+      'GET',
+      '/docs',
+      (ctx) => {
+        ctx.res.writeHead(200, { ...ctx.cors, 'content-type': 'text/html; charset=utf-8' }).end(DOCS_HTML);
+      },
+      { head: true },
+    ),
+    route('GET', '/openapi.json', (ctx) => sendJson(ctx, 200, openApiDocument(routesRef.all)), {
+      head: true,
     }),
   ];
-}
-
-/** Webhook (§5.6): the record JSON, encoded a second time as a JSON string. Loopback unless allowed. */
-async function fireWebhook(entry: TaskEntry, allowRemote: boolean): Promise<void> {
-  if (!entry.webhookUrl) return;
-  try {
-    const url = new URL(entry.webhookUrl);
-    if (!allowRemote && !isLoopbackHost(url.hostname)) return;
-    await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: dumpPyJson(dumpPyJson(finalRecord(entry))),
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    // errors are only logged upstream
-  }
 }
 
 /**
@@ -135,36 +161,89 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-export async function startSimEngine(options: SimEngineOptions = {}): Promise<SimEngine> {
-  const opts = optionsSchema.parse(options);
-  const ownsDataDir = opts.dataDir === undefined;
-  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'fooocus-sim-')));
-  if (ownsDataDir) removeOnExit(dataDir);
-  await mkdir(join(dataDir, 'outputs'), { recursive: true });
-  await mkdir(join(dataDir, 'inputs'), { recursive: true });
-  let closed = false;
+/** Arms a `drop-before-reply`/`drop-poll` fault: whatever reply the route writes destroys the socket. */
+function armDrop(ctx: Ctx, fire: () => void): void {
+  const { res } = ctx;
+  ctx.dropReply = () => {
+    if (res.destroyed) return;
+    res.destroy();
+    fire();
+  };
+  res.writeHead = (() => {
+    ctx.dropReply!();
+    return res;
+  }) as unknown as typeof res.writeHead;
+  res.flushHeaders = () => ctx.dropReply!();
+}
+
+function takeDrop(faults: FaultQueue, req: IncomingMessage, path: string) {
+  const drop = faults.take('drop-before-reply', (f) => pathMatches(f.path ?? GENERATE_PATH, path), {
+    fire: false,
+  });
+  if (drop) return drop;
+  if (req.method === 'GET' && /^\/tasks\/[^/]+$/.test(path))
+    return faults.take('drop-poll', () => true, { fire: false });
+  return undefined;
+}
+
+/** Settings shared by every run of the engine (they survive kill/restart). */
+interface EngineConfig {
+  opts: z.output<typeof optionsSchema>;
+  dataDir: string;
+  faults: FaultQueue;
+  holds: HoldRegistry;
+  speed: number;
+  apiKey: string | undefined;
+}
+
+/** One run of the engine, from start to close() or kill(). */
+interface EngineRun {
+  sim: SimState;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startRun(config: EngineConfig, port: number, control: TestControl | null): Promise<EngineRun> {
+  const { opts, dataDir } = config;
+  const stopped = new AbortController();
+  const abandoned = new Promise<void>((resolve) => stopped.signal.addEventListener('abort', () => resolve()));
   const sim: SimState = {
     dataDir,
-    apiKey: opts.apiKey,
-    speed: opts.speed,
+    get apiKey() {
+      return config.apiKey;
+    },
+    set apiKey(key) {
+      config.apiKey = key;
+    },
+    get speed() {
+      return config.speed;
+    },
+    set speed(ms) {
+      config.speed = ms;
+    },
+    ticker: new Ticker(opts.tickMs, opts.manualTick),
+    draining: new Set(),
     baseUrl: '',
-    store: new TaskStore(),
+    history: new HistoryDb(dataDir),
+    current: new CurrentTask(),
     worker: undefined as unknown as SimWorker,
-    faults: new FaultQueue(),
+    faults: config.faults,
     fetchPolicy: { allowRemote: opts.allowRemoteFetch },
     models: opts.models ?? STOCK_MODELS,
     loras: opts.loras ?? STOCK_LORAS,
     startedAt: Date.now(),
+    signal: stopped.signal,
   };
   sim.worker = new SimWorker({
     dataDir,
-    baseUrl: () => sim.baseUrl,
-    speed: () => sim.speed,
+    speed: () => config.speed,
     models: sim.models,
-    onFinished: (entry) => void fireWebhook(entry, opts.allowRemoteFetch),
-    closed: () => closed,
+    holds: config.holds,
+    closed: () => stopped.signal.aborted,
+    abandoned,
   });
-  const routes = buildRoutes(sim);
+  const routesRef: { all: Route[] } = { all: [] };
+  routesRef.all = buildRoutes(sim, routesRef);
 
   const server = createServer((req, res) => {
     const ctx: Ctx = {
@@ -173,11 +252,16 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
       url: new URL(req.url ?? '/', 'http://sim.invalid'),
       cors: simpleCorsHeaders(req),
     };
+    const path = ctx.url.pathname;
     const run = async () => {
-      const delay = sim.faults.take('delay-reply-ms');
-      if (delay) await new Promise((r) => setTimeout(r, delay.ms));
+      if (control && isTestControlPath(path)) return handleTestControl(ctx, control);
+      await config.faults.stallGate();
+      const delay = config.faults.take('delay-reply-ms');
+      if (delay) await new Promise((r) => setTimeout(r, delay.fault.ms));
+      const drop = takeDrop(config.faults, req, path);
+      if (drop) armDrop(ctx, drop.fire);
       if (isPreflight(req)) return sendPreflight(ctx);
-      await dispatch(ctx, routes);
+      await dispatch(ctx, routesRef.all);
     };
     run().catch((err: unknown) => {
       // A client that hangs up mid-body is not a server error worth logging.
@@ -187,41 +271,118 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
     });
   });
   try {
-    await listen(server, opts.port, opts.host);
+    await listen(server, port, opts.host);
   } catch (err) {
-    closed = true;
-    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
-    openTempDirs.delete(dataDir);
+    stopped.abort('start failed');
     throw err;
   }
-  const port = (server.address() as AddressInfo).port;
+  const actualPort = (server.address() as AddressInfo).port;
   const publicHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   const hostPart = publicHost.includes(':') ? `[${publicHost}]` : publicHost;
-  sim.baseUrl = `http://${hostPart}:${port}`;
+  sim.baseUrl = `http://${hostPart}:${actualPort}`;
 
   return {
-    url: sim.baseUrl,
-    port,
-    dataDir,
-    setSpeed: (ms) => {
-      sim.speed = Math.max(0, ms);
-    },
-    setApiKey: (key) => {
-      sim.apiKey = key || undefined;
-    },
-    inject: (fault) => sim.faults.inject(fault),
-    close: async () => {
-      if (closed) return;
-      closed = true;
+    sim,
+    port: actualPort,
+    stop: async () => {
+      if (stopped.signal.aborted) return;
+      stopped.abort('engine stopped');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      // The worker abandons its task at its next step; wait for that so no late write re-creates
-      // the folder after it is removed (bounded: a stuck render does not hold up the exit).
+      // The worker abandons its task at its next step; wait for that so no late write lands after
+      // this returns (bounded: a stuck render does not hold up the exit).
       await Promise.race([sim.worker.idle(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    },
+  };
+}
+
+export async function startSimEngine(options: SimEngineOptions = {}): Promise<SimEngine> {
+  const opts = optionsSchema.parse(options);
+  const ownsDataDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'fooocus-sim-')));
+  if (ownsDataDir) removeOnExit(dataDir);
+  await mkdir(join(dataDir, 'outputs'), { recursive: true });
+  await mkdir(join(dataDir, 'inputs'), { recursive: true });
+  const config: EngineConfig = {
+    opts,
+    dataDir,
+    faults: new FaultQueue(),
+    holds: new HoldRegistry(),
+    speed: opts.speed,
+    apiKey: opts.apiKey,
+  };
+  let boot = 1;
+  let closed = false;
+  let current: EngineRun | null = null;
+
+  const state = (): SimEngineState => {
+    const sim = current?.sim;
+    return {
+      boot,
+      running: current !== null,
+      queued: sim ? [...sim.worker.queuedIds()] : [],
+      working: sim?.worker.working()?.taskId ?? null,
+      current: sim?.current.ct?.entry.taskId ?? null,
+      draining: sim ? [...sim.draining] : [],
+      stalledRequests: config.faults.stalledRequests,
+      holds: config.holds.info(),
+      faults: config.faults.info(),
+    };
+  };
+  const kill = async () => {
+    const run = current;
+    current = null;
+    await run?.stop();
+  };
+  const restart = async () => {
+    if (closed) throw new Error('the engine is closed');
+    await kill();
+    current = await startRun(config, engine.port, control);
+    boot++;
+  };
+  const control: TestControl | null = opts.testControl
+    ? { holds: config.holds, faults: config.faults, restart, state }
+    : null;
+
+  try {
+    current = await startRun(config, opts.port, control);
+  } catch (err) {
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
+    openTempDirs.delete(dataDir);
+    throw err;
+  }
+
+  const engine: SimEngine = {
+    url: current.sim.baseUrl,
+    port: current.port,
+    dataDir,
+    setSpeed: (ms) => {
+      config.speed = Math.max(0, ms);
+    },
+    setApiKey: (key) => {
+      config.apiKey = key || undefined;
+    },
+    inject: (fault) => config.faults.inject(fault),
+    hold: (spec) => config.holds.add(spec),
+    releaseHolds: () => config.holds.releaseAll(),
+    tick: async () => {
+      if (!current) throw new Error('the engine is not running');
+      return current.sim.ticker.tick();
+    },
+    kill,
+    restart,
+    state,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      config.holds.releaseAll();
+      config.faults.inject({ kind: 'clear' });
+      await kill();
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
       openTempDirs.delete(dataDir);
     },
   };
+  return engine;
 }

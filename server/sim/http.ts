@@ -11,6 +11,11 @@ export interface Ctx {
   url: URL;
   /** Headers the CORS middleware adds to every reply except 500s. */
   cors: Record<string, string>;
+  /**
+   * Set when a `drop-before-reply` fault applies to this request: destroys the socket (any reply
+   * written goes nowhere). Routes that send headers before their work is done call it themselves.
+   */
+  dropReply?: () => void;
 }
 
 const ALL_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';

@@ -1,2 +1,3 @@
-export { startSimEngine, type SimEngine, type SimEngineOptions } from './engine.ts';
-export type { SimFault } from './faults.ts';
+export { startSimEngine, type SimEngine, type SimEngineOptions, type SimEngineState } from './engine.ts';
+export type { FaultHandle, SimFault } from './faults.ts';
+export type { Hold, HoldPoint, HoldSpec } from './holds.ts';

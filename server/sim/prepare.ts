@@ -9,10 +9,12 @@ import { CONTROLNET_SLOTS, ENHANCE_TABS, LORA_SLOTS } from '../../compiler/reque
 import {
   ENHANCE_CTRL_FIELDS,
   IMAGE_PROMPT_FIELDS,
+  REQUEST_FIELDS,
   type CommonRequest,
 } from '../../compiler/request/fields.ts';
 import { specDefault } from '../../compiler/request/schema.ts';
 import { readInputImage, storeInput, type DecodedImage, type FetchPolicy } from './images.ts';
+import { withPyFloats } from './pydantic-dump.ts';
 
 const MAX_SEED = 2n ** 63n - 1n;
 
@@ -63,10 +65,15 @@ function padControlNets(items: CnItem[]): CnItem[] {
   return out;
 }
 
-function flattenLoras(loras: SimRequest['loras']): unknown[] {
+function padLoras(loras: SimRequest['loras']): SimRequest['loras'] {
   const items = loras.slice(0, LORA_SLOTS);
   while (items.length < LORA_SLOTS) items.push({ enabled: true, model_name: 'None', weight: 1 });
-  return items.flatMap((l) => [l.enabled, l.model_name, l.weight]);
+  return items;
+}
+
+/** `[enabled, name, weight, …]` from the dumped (float-wrapped) LoRA objects. */
+function flattenLoras(loras: unknown): unknown[] {
+  return (loras as Record<string, unknown>[]).flatMap((l) => [l.enabled, l.model_name, l.weight]);
 }
 
 export async function prepareTask(
@@ -99,11 +106,11 @@ export async function prepareTask(
   for (let i = 0; i < cnItems.length; i++)
     cnParams.push({ ...cnItems[i], cn_img: await url(images.cn[i] ?? null) });
 
-  const reqParams: Record<string, unknown> = {
+  const structured = withPyFloats(REQUEST_FIELDS, {
     ...req,
     aspect_ratios_selection: req.aspect_ratios_selection.replace(/\*/g, '×'),
     image_seed: seed,
-    loras: flattenLoras(req.loras),
+    loras: padLoras(req.loras),
     input_image_checkbox: true,
     current_tab: tab,
     invert_mask_checkbox: false,
@@ -114,6 +121,8 @@ export async function prepareTask(
     enhance_input_image: await url(images.enhance),
     controlnet_image: cnParams,
     enhance_ctrls: enhanceCtrls,
-  };
+  });
+  // As pydantic dumps it: float fields as floats, then FooocusAPI's flat LoRA list.
+  const reqParams = { ...structured, loras: flattenLoras(structured.loras) };
   return { request: req, reqParams, seed, tab, images };
 }

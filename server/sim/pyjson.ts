@@ -24,8 +24,14 @@ export class PyFloat {
 
 const WS = new Set([' ', '\t', '\n', '\r']);
 
-export function parsePyJson(text: string): unknown {
+export interface ParseOptions {
+  /** Read float literals (`7.0`, `1e3`, NaN) as PyFloat, so a later dump writes them back as floats. */
+  floats?: boolean;
+}
+
+export function parsePyJson(text: string, opts: ParseOptions = {}): unknown {
   let i = 0;
+  const float = (n: number): number | PyFloat => (opts.floats ? new PyFloat(n) : n);
   const skipWs = () => {
     while (i < text.length && WS.has(text[i]!)) i++;
   };
@@ -74,7 +80,7 @@ export function parsePyJson(text: string): unknown {
     }
   }
 
-  function parseNumber(): number | bigint | undefined {
+  function parseNumber(): number | bigint | PyFloat | undefined {
     const m = /^-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(i));
     if (!m) return undefined;
     i += m[0].length;
@@ -82,7 +88,7 @@ export function parsePyJson(text: string): unknown {
       const n = Number(m[0]);
       return Number.isSafeInteger(n) ? n : BigInt(m[0]);
     }
-    return Number(m[0]);
+    return float(Number(m[0]));
   }
 
   function parseValue(): unknown {
@@ -102,7 +108,7 @@ export function parsePyJson(text: string): unknown {
     for (const [word, value] of literals) {
       if (text.startsWith(word, i)) {
         i += word.length;
-        return value;
+        return typeof value === 'number' ? float(value) : value;
       }
     }
     const n = parseNumber();

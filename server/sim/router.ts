@@ -6,27 +6,38 @@ import { redirect, sendJson, type Ctx } from './http.ts';
 
 export interface Route {
   method: 'GET' | 'POST';
+  /** The path as declared, e.g. /tasks/{task_id} (for openapi.json). */
+  path: string;
   pattern: RegExp;
+  /** HEAD is answered like GET (Starlette routes); FastAPI API routes leave it out (405). */
+  head: boolean;
   handle: (ctx: Ctx, params: string[]) => void | Promise<void>;
 }
 
-export function route(method: Route['method'], path: string, handle: Route['handle']): Route {
+export function route(
+  method: Route['method'],
+  path: string,
+  handle: Route['handle'],
+  opts: { head?: boolean } = {},
+): Route {
   const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[a-z_]+\}/g, '([^/]+)');
-  return { method, pattern: new RegExp(`^${source}$`), handle };
+  return { method, path, pattern: new RegExp(`^${source}$`), head: opts.head ?? false, handle };
 }
 
 export async function dispatch(ctx: Ctx, routes: Route[]): Promise<void> {
   const path = ctx.url.pathname;
-  const method = ctx.req.method === 'HEAD' ? 'GET' : ctx.req.method;
+  const method = ctx.req.method;
   const matching = routes.filter((r) => r.pattern.test(path));
-  const exact = matching.find((r) => r.method === method);
+  const exact = matching.find(
+    (r) => r.method === method || (method === 'HEAD' && r.head && r.method === 'GET'),
+  );
   if (exact) return exact.handle(ctx, exact.pattern.exec(path)!.slice(1));
   if (matching.length > 0)
     return sendJson(
       ctx,
       405,
       { detail: 'Method Not Allowed' },
-      { allow: [...new Set(matching.map((r) => r.method))].join(', ') },
+      { allow: [...new Set(matching.flatMap((r) => (r.head ? [r.method, 'HEAD'] : [r.method])))].join(', ') },
     );
   if (path !== '/') {
     const toggled = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;

@@ -1,16 +1,23 @@
-/** Everything the simulator's routes share. */
+/** Everything the simulator's routes share, for one run of the engine (a restart makes a new one). */
 import type { FaultQueue } from './faults.ts';
+import type { HistoryDb } from './history.ts';
 import type { FetchPolicy } from './images.ts';
-import type { TaskStore } from './tasks.ts';
+import type { CurrentTask } from './tasks.ts';
+import type { Ticker } from './ticker.ts';
 import type { SimWorker } from './worker.ts';
 
 export interface SimState {
   dataDir: string;
   apiKey: string | undefined;
   speed: number;
+  /** The drainers' clock: a read of a task's updates every 0.2 s upstream (ticker.ts). */
+  ticker: Ticker;
+  /** Ids of the tasks whose drainer is alive. */
+  draining: Set<string>;
   /** Origin used in result and input URLs (http://127.0.0.1:<port>, like FooocusAPI's default --base-url). */
   baseUrl: string;
-  store: TaskStore;
+  history: HistoryDb;
+  current: CurrentTask;
   worker: SimWorker;
   faults: FaultQueue;
   fetchPolicy: FetchPolicy;
@@ -18,4 +25,6 @@ export interface SimState {
   loras: readonly string[];
   /** `/tasks` end_at default: the server start time (an upstream bug, contract §6.1). */
   startedAt: number;
+  /** Aborted when this run of the engine is killed or closed: every drainer stops. */
+  signal: AbortSignal;
 }

@@ -1,77 +1,74 @@
 /**
- * The task records of the simulated server (contract §5.5, §6.1): a DB-like table of every task plus
- * the in-memory "running" view, and the `/tasks` listing with its paging, date range and delete.
+ * The in-memory side of the simulated server (FooocusAPI's `AsyncTask` list and `CurrentTask`), and
+ * the records it answers with (contract §5.5, §6.1; runtime doc §1): a task's worker updates queue up
+ * in `yields` until a drainer reads them; `CurrentTask` is one global that drainers overwrite.
  */
 import { EventEmitter } from 'node:events';
-import { rm } from 'node:fs/promises';
-import { PyFloat } from './pyjson.ts';
+import type { HistoryDb, HistoryRow } from './history.ts';
+import type { SavedOutput } from './outputs.ts';
 import type { PreparedTask } from './prepare.ts';
+import { PyFloat } from './pyjson.ts';
 
-export type TaskState = 'pending' | 'picked' | 'running' | 'done';
+/** What the worker appends to a task's `yields` (Fooocus's `['preview', …]`, `['results', …]`, `['finish', …]`). */
+export type WorkerUpdate =
+  | { flag: 'preview'; progress: number; message: string; preview: string | null }
+  | { flag: 'results' }
+  | { flag: 'finish' };
 
-export interface ProgressEvent {
-  progress: number;
-  message: string;
-  /** Raw base64 PNG (no data: prefix) or null. */
-  preview: string | null;
-}
+export type PreviewUpdate = Extract<WorkerUpdate, { flag: 'preview' }>;
 
 export interface TaskEntry {
-  rowId: number;
   taskId: string;
   prepared: PreparedTask;
   webhookUrl: string;
   inQueueMills: number;
-  startMills: number | null;
-  finishMills: number | null;
-  state: TaskState;
-  status: 'finished' | 'stop' | null;
-  progress: number;
-  preview: string | null;
-  result: string[];
-  /** Absolute paths of the output files, for `/tasks?action=delete`. */
-  files: string[];
-  control: { stop: boolean; skip: boolean };
-  /** 'progress' (ProgressEvent) and 'done' (no payload). */
+  /** queued: in the worker's queue; working: being played; worked: the worker is done with it. */
+  state: 'queued' | 'working' | 'worked';
+  yields: WorkerUpdate[];
+  /** Emits 'yield' whenever the worker appends to `yields`. */
   events: EventEmitter;
+  /** Files the worker wrote, in order (renamed by post_worker for `save_name`). */
+  outputs: SavedOutput[];
+  /** Fooocus's `last_stop`; read by post_worker for the final status. */
+  control: { stop: boolean; skip: boolean };
   /** Test fault: finish with an empty result whatever the request. */
   forceEmpty: boolean;
 }
 
-/** What SQLite holds: nulls until the task is done, progress read back as a float. */
-export function dbRecord(e: TaskEntry): Record<string, unknown> {
-  const done = e.state === 'done';
-  return {
-    id: e.rowId,
-    task_id: e.taskId,
-    req_params: e.prepared.reqParams,
-    in_queue_mills: e.inQueueMills,
-    start_mills: done ? e.startMills : null,
-    finish_mills: done ? e.finishMills : null,
-    task_status: done ? e.status : null,
-    progress: done ? new PyFloat(100) : null,
-    webhook_url: e.webhookUrl,
-    result: done ? e.result : null,
-  };
+/** `CurrentTask.ct` (the running record) together with `CurrentTask.task`. */
+export interface CurrentRecord {
+  entry: TaskEntry;
+  startMills: number;
+  /** 0.0 (a pydantic float) until the first preview is written, then the worker's int. */
+  progress: number | PyFloat;
+  preview: string | null;
 }
 
-/** The reply of a synchronous generate: the finished record with an int progress. */
-export function finalRecord(e: TaskEntry): Record<string, unknown> {
-  return { ...dbRecord(e), progress: 100 };
+export class CurrentTask {
+  ct: CurrentRecord | null = null;
 }
 
-export function runningRecord(e: TaskEntry): Record<string, unknown> {
+export function dbRecord(row: HistoryRow): Record<string, unknown> {
+  return { ...row };
+}
+
+/** The sync reply and webhook body: post_worker's `str(query)`, progress still the int 100. */
+export function finalRecord(row: HistoryRow): Record<string, unknown> {
+  return { ...row, progress: 100 };
+}
+
+export function runningRecord(c: CurrentRecord): Record<string, unknown> {
   return {
     id: -1,
-    task_id: e.taskId,
-    req_params: e.prepared.reqParams,
-    in_queue_mills: e.inQueueMills,
-    start_mills: e.startMills,
+    task_id: c.entry.taskId,
+    req_params: c.entry.prepared.reqParams,
+    in_queue_mills: c.entry.inQueueMills,
+    start_mills: c.startMills,
     finish_mills: -1,
     task_status: 'running',
-    progress: e.progress,
-    preview: e.preview,
-    webhook_url: e.webhookUrl,
+    progress: c.progress,
+    preview: c.preview,
+    webhook_url: '',
     result: [],
   };
 }
@@ -99,60 +96,58 @@ export interface TaskQuery {
   /** Epoch ms, or null when missing or not matching the ISO pattern. */
   startAt: number | null;
   endAt: number;
-  action: string | null;
 }
 
-export class TaskStore {
-  private readonly entries = new Map<string, TaskEntry>();
-  private nextRowId = 1;
+/** Thrown where FooocusAPI raises (e.g. ZeroDivisionError for page_size=0): the bare 500. */
+export class ServerBug extends Error {}
 
-  allocateRowId(): number {
-    return this.nextRowId++;
-  }
+/** Python's `list[start:end]`. */
+function pySlice<T>(items: T[], start: number, end: number): T[] {
+  const at = (i: number) => (i < 0 ? Math.max(0, items.length + i) : Math.min(i, items.length));
+  return items.slice(at(start), Math.max(at(start), at(end)));
+}
 
-  add(entry: TaskEntry): void {
-    this.entries.set(entry.taskId, entry);
-  }
+/** SQLite `LIMIT n OFFSET m`: a negative offset counts as 0, a negative limit as no limit. */
+function sqlPage<T>(items: T[], limit: number, offset: number): T[] {
+  const from = Math.max(0, offset);
+  return limit < 0 ? items.slice(from) : items.slice(from, from + limit);
+}
 
-  get(taskId: string): TaskEntry | undefined {
-    return this.entries.get(taskId);
-  }
+/** `GET /tasks/{id}`: the running record if the id is current, else the DB row, else `[]`. */
+export function taskRecord(current: CurrentTask, history: HistoryDb, taskId: string): unknown {
+  if (current.ct && current.ct.entry.taskId === taskId) return runningRecord(current.ct);
+  const row = history.get(taskId);
+  return row ? dbRecord(row) : [];
+}
 
-  current(): TaskEntry | undefined {
-    return [...this.entries.values()].find((e) => e.state === 'running');
+/** `GET /tasks` (routes/query.py `get_tasks`). `queuedIds`: tasks the worker has not picked yet. */
+export function listTasks(
+  q: TaskQuery,
+  current: CurrentTask,
+  history: HistoryDb,
+  queuedIds: ReadonlySet<string>,
+): { history: unknown[]; current: unknown[]; pending: unknown[] } {
+  const want = (name: string) => q.query === 'all' || q.query === name;
+  const rows = history.all();
+  let done: HistoryRow[] = [];
+  if (want('history')) {
+    const notQueued = rows.filter((r) => !queuedIds.has(r.task_id));
+    done =
+      q.startAt !== null
+        ? notQueued.filter((r) => r.in_queue_mills >= q.startAt! && r.in_queue_mills <= q.endAt)
+        : sqlPage([...notQueued].reverse(), q.pageSize, q.page * q.pageSize);
   }
-
-  /** GET /tasks/{id}: the running view, else the DB record, else `[]`. */
-  recordFor(taskId: string): unknown {
-    const e = this.entries.get(taskId);
-    if (!e) return [];
-    return e.state === 'running' ? runningRecord(e) : dbRecord(e);
+  let pending: HistoryRow[] = [];
+  if (want('pending')) {
+    pending = rows.filter((r) => queuedIds.has(r.task_id));
+    if (q.pageSize === 0) throw new ServerBug('division by zero');
+    const n = pending.length;
+    const maxPage = n % q.pageSize === 0 ? n / q.pageSize : Math.floor(n / q.pageSize) + 1;
+    pending = q.page > maxPage ? [] : pySlice(pending, q.page * q.pageSize, (q.page + 1) * q.pageSize);
   }
-
-  list(q: TaskQuery): { history: unknown[]; current: unknown[]; pending: unknown[] } {
-    const newestFirst = [...this.entries.values()].sort((a, b) => b.rowId - a.rowId);
-    const page = <T>(items: T[]) => items.slice(q.page * q.pageSize, q.page * q.pageSize + q.pageSize);
-    const ranged = q.startAt !== null && q.startAt < q.endAt;
-    const notPending = newestFirst.filter((e) => e.state !== 'pending');
-    const history = ranged
-      ? notPending.filter((e) => e.inQueueMills >= q.startAt! && e.inQueueMills <= q.endAt)
-      : page(notPending);
-    const pending = page(newestFirst.filter((e) => e.state === 'pending'));
-    const running = this.current();
-    const want = (name: string) => q.query === 'all' || q.query === name;
-    return {
-      history: want('history') ? history.map(dbRecord) : [],
-      current: want('current') && running ? [runningRecord(running)] : [],
-      pending: want('pending') ? pending.map(dbRecord) : [],
-    };
-  }
-
-  /** `action=delete`: finished records in the range go, with their output files; inputs stay. */
-  async deleteRange(startAt: number, endAt: number): Promise<void> {
-    for (const e of [...this.entries.values()]) {
-      if (e.state !== 'done' || e.inQueueMills < startAt || e.inQueueMills > endAt) continue;
-      this.entries.delete(e.taskId);
-      await Promise.all(e.files.map((f) => rm(f, { force: true })));
-    }
-  }
+  return {
+    history: done.map(dbRecord),
+    current: want('current') && current.ct ? [runningRecord(current.ct)] : [],
+    pending: pending.map(dbRecord),
+  };
 }

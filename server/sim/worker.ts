@@ -5,7 +5,8 @@
  * the "final enhanced image only" persistence rules (§2.3, G-20, G-21).
  */
 import { STEPS } from '../../compiler/request/enums.ts';
-import { saveOutput, renameOutput, usableSaveName, type SavedOutput } from './outputs.ts';
+import type { HoldRegistry } from './holds.ts';
+import { saveOutput } from './outputs.ts';
 import { planRun, type EnhancePlan, type MainPass, type RunPlan } from './plan.ts';
 import {
   PreviewMaker,
@@ -16,7 +17,7 @@ import {
   type Look,
 } from './render.ts';
 import { upscaleSize, varySize, type Size } from '../../compiler/sizes.ts';
-import type { TaskEntry } from './tasks.ts';
+import type { TaskEntry, WorkerUpdate } from './tasks.ts';
 import sharp from 'sharp';
 
 const MAX_SEED = 2n ** 63n - 1n;
@@ -24,12 +25,13 @@ const PREPARATION_PROGRESS = 13;
 
 export interface WorkerEnv {
   dataDir: string;
-  baseUrl: () => string;
   speed: () => number;
   models: readonly string[];
-  onFinished: (entry: TaskEntry) => void;
-  /** After close() the worker abandons its task at the next update. */
+  holds: HoldRegistry;
+  /** After close() or kill the worker abandons its task at the next update. */
   closed: () => boolean;
+  /** Resolves when the engine is closed or killed (ends any hold). */
+  abandoned: Promise<void>;
 }
 
 class Interrupted extends Error {
@@ -44,7 +46,6 @@ class WorkerCrash extends Error {}
 class Run {
   private doneSteps = 0;
   private allSteps = 1;
-  private readonly saved: SavedOutput[] = [];
 
   constructor(
     private readonly entry: TaskEntry,
@@ -61,16 +62,21 @@ class Run {
     else await new Promise((r) => setImmediate(r));
   }
 
+  /** Fooocus's `yields.append(...)`: a drainer reads it later, one per tick. */
+  private push(update: WorkerUpdate): void {
+    this.entry.yields.push(update);
+    this.entry.events.emit('yield');
+  }
+
   private async update(progress: number, message: string, preview: string | null = null): Promise<void> {
-    const e = this.entry;
-    if (e.state === 'picked') {
-      e.state = 'running';
-      e.startMills = Date.now();
-    }
-    e.progress = progress;
-    e.preview = preview;
-    e.events.emit('progress', { progress, message, preview });
+    this.push({ flag: 'preview', progress, message, preview });
     await this.pause(this.env.speed());
+  }
+
+  /** A test hold at this step of this task, if any (holds.ts). */
+  private async checkpoint(step: number): Promise<void> {
+    await this.env.holds.checkpoint(this.entry.taskId, step, this.env.abandoned);
+    if (this.env.closed()) throw new Interrupted('stop');
   }
 
   private percent(): number {
@@ -98,6 +104,7 @@ class Run {
       this.doneSteps++;
       const preview = previews ? await previews.at(s / steps) : null;
       await this.update(this.percent(), `Sampling step ${s}/${steps}, image ${image}/${of} ...`, preview);
+      await this.checkpoint(s);
     }
     this.checkInterrupt();
   }
@@ -105,8 +112,8 @@ class Run {
   private async save(png: Buffer, persist: boolean, label: string): Promise<void> {
     if (!persist) return; // Fooocus writes it to its temp folder, which the API drops from results.
     if (this.env.closed()) throw new Interrupted('stop'); // the data folder is being removed
-    const saved = await saveOutput(this.env.dataDir, png, this.req.output_format, label);
-    this.saved.push(saved);
+    this.entry.outputs.push(await saveOutput(this.env.dataDir, png, this.req.output_format, label));
+    this.push({ flag: 'results' });
   }
 
   private seedFor(i: number): bigint {
@@ -173,23 +180,21 @@ class Run {
     return Math.max(1, total);
   }
 
-  /** Plays the whole task; resolves with the final status. */
-  async play(): Promise<'finished' | 'stop'> {
+  /** Plays the whole task (stop and worker failures end it early, as upstream). */
+  async play(): Promise<void> {
     const plan = await planRun(this.entry.prepared, this.env.models);
     if (this.entry.forceEmpty) plan.failure = 'injected failure';
     this.allSteps = this.estimateSteps(plan);
     try {
+      await this.checkpoint(0);
       await this.preparation(plan);
       if (plan.failure) throw new WorkerCrash(plan.failure);
       const toEnhance = await this.mainPass(plan);
       if (plan.enhance && toEnhance.length > 0) await this.enhanceStage(plan, plan.enhance, toEnhance);
-      return 'finished';
     } catch (err) {
-      if (err instanceof Interrupted) return 'stop';
-      if (err instanceof WorkerCrash) return 'finished'; // no error state: fewer (or no) images
+      if (err instanceof Interrupted) return;
+      if (err instanceof WorkerCrash) return; // no error state: fewer (or no) images
       throw err;
-    } finally {
-      await this.collectResults();
     }
   }
 
@@ -320,19 +325,9 @@ class Run {
       }
     }
   }
-
-  private async collectResults(): Promise<void> {
-    const stem = usableSaveName(this.req.save_name);
-    const base = this.env.baseUrl();
-    const final: SavedOutput[] = [];
-    for (let i = 0; i < this.saved.length; i++)
-      final.push(stem ? await renameOutput(this.saved[i]!, stem, i) : this.saved[i]!);
-    this.entry.files = final.map((s) => s.path);
-    this.entry.result = final.map((s) => `${base}/outputs/${s.relative}`);
-  }
 }
 
-/** First in, first out; one task at a time. */
+/** First in, first out; one task at a time (Fooocus's worker thread popping `async_tasks`). */
 export class SimWorker {
   private readonly queue: TaskEntry[] = [];
   private busy = false;
@@ -345,6 +340,18 @@ export class SimWorker {
     return this.drained;
   }
 
+  /** Ids of the tasks still waiting in the queue (FooocusAPI's `async_tasks`). */
+  queuedIds(): Set<string> {
+    return new Set(this.queue.map((e) => e.taskId));
+  }
+
+  /** The task being played, if any. */
+  working(): TaskEntry | undefined {
+    return this.playing;
+  }
+
+  private playing: TaskEntry | undefined;
+
   enqueue(entry: TaskEntry): void {
     this.queue.push(entry);
     if (!this.busy) this.drained = this.drain();
@@ -354,22 +361,19 @@ export class SimWorker {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (let entry = this.queue.shift(); entry; entry = this.queue.shift()) {
-        entry.state = 'picked';
-        let status: 'finished' | 'stop' = 'finished';
+      for (let entry = this.queue.shift(); entry && !this.env.closed(); entry = this.queue.shift()) {
+        entry.state = 'working';
+        this.playing = entry;
         try {
-          status = await new Run(entry, this.env).play();
+          await new Run(entry, this.env).play();
         } catch (err) {
           console.error(`[sim] task ${entry.taskId} crashed:`, err);
         }
-        entry.status = status;
-        entry.state = 'done';
-        entry.startMills ??= Date.now();
-        entry.finishMills = Date.now();
-        entry.progress = 100;
-        entry.preview = null;
-        entry.events.emit('done');
-        this.env.onFinished(entry);
+        this.playing = undefined;
+        if (this.env.closed()) return; // killed: the task is lost, nobody will drain it
+        entry.state = 'worked';
+        entry.yields.push({ flag: 'finish' });
+        entry.events.emit('yield');
       }
     } finally {
       this.busy = false;

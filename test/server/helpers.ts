@@ -141,7 +141,7 @@ export async function waitFor<T>(
  * editor from a temp dist folder: the fixture of the app-server tests.
  */
 export async function startAppFixture(prefix: string) {
-  const sim = await startSimEngine({ port: 0, speed: 0 });
+  const sim = await startSimEngine({ port: 0, speed: 0, tickMs: 0 });
   const dist = await mkdtemp(join(tmpdir(), prefix));
   await mkdir(join(dist, 'assets'));
   await writeFile(join(dist, 'index.html'), '<!doctype html><title>Fooocus Flow</title>');
@@ -164,4 +164,38 @@ export async function startAppFixture(prefix: string) {
       await rm(dist, { recursive: true, force: true });
     },
   };
+}
+
+/** Between tests: release holds, drop faults, and wait until the worker has nothing left to play. */
+export async function settle(sim: import('../../server/sim/index.ts').SimEngine): Promise<void> {
+  sim.releaseHolds();
+  sim.inject({ kind: 'clear' });
+  await waitFor(async () => {
+    const s = sim.state();
+    return s.working === null && s.queued.length === 0 ? true : undefined;
+  }, 'an idle worker');
+}
+
+/** Reads an SSE reply event by event (sse-starlette framing: `data: <json>\r\ndata: \r\n\r\n`). */
+export async function* sseEvents(res: Response): AsyncGenerator<Record<string, unknown>> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    let chunk;
+    try {
+      chunk = await reader.read();
+    } catch {
+      return; // the connection was cut
+    }
+    if (chunk.done) return;
+    buffer += decoder.decode(chunk.value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf('\r\n\r\n')) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 4);
+      if (frame.startsWith('data: '))
+        yield JSON.parse(frame.split('\r\n')[0]!.slice(6)) as Record<string, unknown>;
+    }
+  }
 }

@@ -5,14 +5,17 @@
 import { createServer, type Server } from 'node:http';
 import sharp from 'sharp';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
-import { generate, pngDataUrl, postJson, rawRequest, waitFor, type TaskRecord } from './helpers.ts';
+import { generate, pngDataUrl, postJson, rawRequest, settle, waitFor, type TaskRecord } from './helpers.ts';
 
 let sim: SimEngine;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 0 });
 });
 afterAll(() => sim.close());
-afterEach(() => sim.setSpeed(0));
+afterEach(async () => {
+  sim.setSpeed(0);
+  await settle(sim);
+});
 
 interface Listing {
   history: TaskRecord[];
@@ -31,6 +34,8 @@ async function task(id: string): Promise<TaskRecord> {
 
 describe('stream replies', () => {
   it('uses sse-starlette framing with Python json.dumps separators and ends with Finished', async () => {
+    // Held at step 2, the drainer catches up, so the step-2 event is sure to be sent.
+    const held = sim.hold({ step: 2 });
     const res = await postJson(sim.url, '/v1/engine/generate/', {
       stream_output: true,
       image_seed: 5,
@@ -39,7 +44,16 @@ describe('stream replies', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-accel-buffering')).toBe('no');
-    const text = await res.text();
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('Sampling step 2/4')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended early: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+    held.release();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value);
     const frames = text.split('\r\n\r\n').filter(Boolean);
     for (const frame of frames)
       expect(frame).toMatch(
@@ -47,10 +61,15 @@ describe('stream replies', () => {
       );
     const events = frames.map((f) => JSON.parse(f.split('\r\n')[0]!.slice(6)) as Record<string, unknown>);
     const sampling = events.filter((e) => String(e.message).startsWith('Sampling step'));
-    expect(sampling.map((e) => e.message)).toEqual(
-      [1, 2, 3, 4].map((s) => `Sampling step ${s}/4, image 1/1 ...`),
+    // The drainer reads one update per tick and drops a preview when another is queued (runtime
+    // doc §3): the steps that do arrive come in order; step 2, where the worker waited, is there.
+    const steps = sampling.map((e) =>
+      Number(/^Sampling step (\d)\/4, image 1\/1 \.\.\.$/.exec(String(e.message))![1]),
     );
-    expect(String(sampling[0]!.preview)).toMatch(/^data:image\/png;base64,/);
+    expect(steps).toContain(2);
+    expect([...steps].sort()).toEqual(steps);
+    const step2 = sampling[steps.indexOf(2)]!;
+    expect(String(step2.preview)).toMatch(/^data:image\/png;base64,/);
     const last = events[events.length - 1]!;
     expect(last).toMatchObject({ progress: 100, preview: null, message: 'Finished' });
     expect(last.images).toHaveLength(1);
@@ -79,10 +98,26 @@ describe('stream replies', () => {
 });
 
 describe('async replies and the task life cycle', () => {
+  async function finished(id: string, status = 'finished'): Promise<TaskRecord> {
+    return waitFor(async () => {
+      const t = await task(id);
+      return t.task_status === status ? t : undefined;
+    }, status);
+  }
+
+  async function running(id: string): Promise<TaskRecord> {
+    return waitFor(async () => {
+      const t = await task(id);
+      return t.task_status === 'running' && t.task_id === id ? t : undefined;
+    }, `${id} running`);
+  }
+
   it('returns the stub, then the record goes null → running → finished', async () => {
-    sim.setSpeed(15);
-    // A first task keeps the worker busy so the second one is seen queued.
+    // A first task, held at its first step, keeps the worker busy so the second one is seen queued.
+    const busy = sim.hold({ step: 1 });
     const blocker = await submitAsync({ performance_selection: 'Lightning', image_seed: 1 });
+    await busy.reached;
+    const picked = sim.hold({ step: 0 }); // the next task the worker picks: the one below
     const stubRes = await postJson(sim.url, '/v1/engine/generate/', {
       async_process: true,
       performance_selection: 'Lightning',
@@ -113,67 +148,62 @@ describe('async replies and the task life cycle', () => {
     expect('preview' in queued).toBe(false);
     const listed = (await (await fetch(`${sim.url}/tasks?query=pending`)).json()) as Listing;
     expect(listed.pending.map((t) => t.task_id)).toContain(stub.task_id);
-    expect(listed.history).toEqual([]);
+    expect(listed.history.map((t) => t.task_id)).not.toContain(stub.task_id);
 
-    const running = await waitFor(async () => {
+    busy.release();
+    expect(await picked.reached).toEqual({ taskId: stub.task_id, step: 0 });
+    await finished(blocker);
+    // Picked by the worker, no update seen yet: the DB row with nulls, no longer pending.
+    expect(await task(stub.task_id)).toMatchObject({ task_status: null, result: null });
+    const afterPick = (await (await fetch(`${sim.url}/tasks?page_size=100`)).json()) as Listing;
+    expect(afterPick.pending.map((t) => t.task_id)).not.toContain(stub.task_id);
+    expect(afterPick.history.map((t) => t.task_id)).toContain(stub.task_id);
+
+    const atStep2 = sim.hold({ step: 2, taskId: stub.task_id });
+    picked.release();
+    await atStep2.reached;
+    const run = await waitFor(async () => {
       const t = await task(stub.task_id);
-      return t.task_status === 'running' ? t : undefined;
-    }, 'running');
-    expect(running).toMatchObject({ id: -1, finish_mills: -1, result: [] });
+      return t.task_status === 'running' && t.preview ? t : undefined;
+    }, 'running with the step-2 preview');
+    expect(run).toMatchObject({ id: -1, finish_mills: -1, result: [], webhook_url: '' });
+    expect(run.preview).not.toMatch(/^data:/);
     const current = (await (await fetch(`${sim.url}/tasks?query=current`)).json()) as Listing;
     expect(current.current.map((t) => t.task_id)).toEqual([stub.task_id]);
 
-    const withPreview = await waitFor(async () => {
-      const t = await task(stub.task_id);
-      return t.preview ? t : t.task_status === 'running' ? undefined : t;
-    }, 'a preview');
-    if (withPreview.preview) expect(withPreview.preview).not.toMatch(/^data:/);
-
-    const done = await waitFor(async () => {
-      const t = await task(stub.task_id);
-      return t.task_status === 'finished' ? t : undefined;
-    }, 'finished');
+    atStep2.release();
+    const done = await finished(stub.task_id);
     expect(done.progress).toBe(100);
     expect(done.result).toHaveLength(1);
     expect(done.start_mills).toBeGreaterThan(0);
-    expect((await task(blocker)).task_status).toBe('finished');
     const history = (await (await fetch(`${sim.url}/tasks?query=history&page_size=100`)).json()) as Listing;
     expect(history.history.map((t) => t.task_id)).toEqual(expect.arrayContaining([stub.task_id, blocker]));
   });
 
   it('stop ends the running task as "stop" with the images finished so far', async () => {
-    sim.setSpeed(10);
+    const held = sim.hold({ step: 2 });
     const id = await submitAsync({ image_number: 3, image_seed: 4, performance_selection: 'Lightning' });
-    await waitFor(async () => {
-      const t = await task(id);
-      return t.task_status === 'running' && String(t.progress) !== '0' ? t : undefined;
-    }, 'running');
+    await held.reached;
+    await running(id);
     const reply = await fetch(`${sim.url}/v1/engine/control?action=stop`, { method: 'POST' });
     expect(await reply.json()).toEqual({ message: 'task stoped' });
-    const done = await waitFor(async () => {
-      const t = await task(id);
-      return t.task_status === 'stop' || t.task_status === 'finished' ? t : undefined;
-    }, 'stopped');
-    expect(done.task_status).toBe('stop');
-    expect(done.result!.length).toBeLessThan(3);
+    held.release();
+    const done = await finished(id, 'stop');
+    expect(done.result).toEqual([]);
   });
 
   it('skip drops the current image and the run continues', async () => {
-    sim.setSpeed(10);
+    const held = sim.hold({ step: 2 });
     const id = await submitAsync({ image_number: 2, image_seed: 4, performance_selection: 'Lightning' });
-    await waitFor(async () => {
-      const t = await task(id);
-      return t.task_status === 'running' ? t : undefined;
-    }, 'running');
+    await held.reached;
+    await running(id);
     expect(
       await (await fetch(`${sim.url}/v1/engine/control?action=skip`, { method: 'POST' })).json(),
     ).toEqual({
       message: 'task skiped',
     });
-    const done = await waitFor(async () => {
-      const t = await task(id);
-      return t.task_status === 'finished' ? t : undefined;
-    }, 'finished');
+    held.release();
+    const done = await finished(id);
     expect(done.result).toHaveLength(1);
   });
 });

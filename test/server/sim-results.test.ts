@@ -11,7 +11,7 @@ let photo: string; // 640×480
 let small: string; // 300×200
 let smallMask: string;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 0 });
   photo = await pngDataUrl(640, 480);
   small = await pngDataUrl(300, 200, '#cc8833');
   smallMask = await maskDataUrl(300, 200);

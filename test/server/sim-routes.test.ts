@@ -5,7 +5,7 @@ import { generate, pngDataUrl, postJson, rawRequest } from './helpers.ts';
 
 let sim: SimEngine;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 0 });
 });
 afterAll(() => sim.close());
 afterEach(() => sim.setApiKey(undefined));

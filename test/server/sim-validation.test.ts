@@ -5,7 +5,7 @@ import { postJson } from './helpers.ts';
 
 let sim: SimEngine;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 0 });
 });
 afterAll(() => sim.close());
 

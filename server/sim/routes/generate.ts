@@ -4,7 +4,7 @@
  * record once the task is done.
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { REQUEST_FIELDS } from '../../../compiler/request/fields.ts';
 import { readFastApiBody } from '../body.ts';
@@ -22,32 +22,33 @@ import { prepareTask, type PreparedTask, type SimRequest } from '../prepare.ts';
 import { dumpPyJson } from '../pyjson.ts';
 import { encodeAs, formatOf } from '../render.ts';
 import type { SimState } from '../state.ts';
-import { asyncStub, finalRecord, type ProgressEvent, type TaskEntry } from '../tasks.ts';
+import { DrainBroken, DrainCancelled, drainTask } from '../drainer.ts';
+import { asyncStub, finalRecord, type TaskEntry } from '../tasks.ts';
 import { validateModel, type PydanticError } from '../validate.ts';
 
 const BINARY_EXTS = ['png', 'jpg', 'jpeg', 'webp'];
 const SSE_PING_MS = 15_000;
 
+/** process_params: the task joins the worker's queue and its history row is inserted with nulls. */
 function createEntry(sim: SimState, prepared: PreparedTask, forceEmpty: boolean): TaskEntry {
   const entry: TaskEntry = {
-    rowId: sim.store.allocateRowId(),
     taskId: randomUUID().replace(/-/g, ''),
     prepared,
     webhookUrl: prepared.request.webhook_url ?? '',
     inQueueMills: Date.now(),
-    startMills: null,
-    finishMills: null,
-    state: 'pending',
-    status: null,
-    progress: 0,
-    preview: null,
-    result: [],
-    files: [],
-    control: { stop: false, skip: false },
+    state: 'queued',
+    yields: [],
     events: new EventEmitter(),
+    outputs: [],
+    control: { stop: false, skip: false },
     forceEmpty,
   };
-  sim.store.add(entry);
+  sim.history.insert({
+    task_id: entry.taskId,
+    req_params: prepared.reqParams,
+    in_queue_mills: entry.inQueueMills,
+    webhook_url: entry.webhookUrl,
+  });
   sim.worker.enqueue(entry);
   return entry;
 }
@@ -56,17 +57,30 @@ async function prepare(sim: SimState, req: SimRequest): Promise<PreparedTask> {
   return prepareTask(req, { dataDir: sim.dataDir, baseUrl: sim.baseUrl, fetchPolicy: sim.fetchPolicy });
 }
 
-async function untilDone(entry: TaskEntry): Promise<void> {
-  if (entry.state !== 'done') await once(entry.events, 'done');
-}
-
 /** sse-starlette framing of a text that ends in "\n": a second, empty data line. */
 function sseEvent(value: unknown): string {
   return `data: ${dumpPyJson(value, { spaced: true })}\r\ndata: \r\n\r\n`;
 }
 
+/** Aborts when the client's connection goes away (a dropped stream cancels its drainer). */
+function connectionSignal(ctx: Ctx): AbortSignal {
+  const gone = new AbortController();
+  const onClose = () => gone.abort('connection closed');
+  if (ctx.res.destroyed || ctx.req.socket.destroyed) onClose();
+  ctx.res.once('close', () => {
+    if (!ctx.res.writableFinished) onClose();
+  });
+  return gone.signal;
+}
+
 async function replyStream(ctx: Ctx, sim: SimState, req: SimRequest, forceEmpty: boolean): Promise<void> {
   const { res } = ctx;
+  if (ctx.dropReply) {
+    // The reply is lost before its headers, but the generator still queues the task once.
+    createEntry(sim, await prepare(sim, req), forceEmpty);
+    ctx.dropReply();
+    return;
+  }
   res.writeHead(200, {
     ...ctx.cors,
     'content-type': 'text/event-stream; charset=utf-8',
@@ -75,7 +89,8 @@ async function replyStream(ctx: Ctx, sim: SimState, req: SimRequest, forceEmpty:
     'x-accel-buffering': 'no',
   });
   res.flushHeaders();
-  let cutAfter = sim.faults.take('cut-stream-after')?.events;
+  const drop = sim.faults.take('drop-mid-stream') ?? sim.faults.take('cut-stream-after');
+  let dropAfter = drop?.fault.events;
   let prepared: PreparedTask;
   try {
     prepared = await prepare(sim, req);
@@ -83,38 +98,59 @@ async function replyStream(ctx: Ctx, sim: SimState, req: SimRequest, forceEmpty:
     res.destroy(); // a bad image ends the stream with no events at all
     return;
   }
+  const signal = connectionSignal(ctx);
   const entry = createEntry(sim, prepared, forceEmpty);
   const ping = setInterval(() => res.write(`: ping - ${new Date().toISOString()}\r\n\r\n`), SSE_PING_MS);
   const write = (value: unknown) => {
     if (res.destroyed) return;
     res.write(sseEvent(value));
-    if (cutAfter !== undefined && --cutAfter <= 0) res.destroy();
+    if (dropAfter !== undefined && --dropAfter <= 0) res.destroy();
   };
-  const onProgress = (p: ProgressEvent) =>
-    write({
-      progress: p.progress,
-      preview: p.preview ? `data:image/png;base64,${p.preview}` : null,
-      message: p.message,
-      images: [],
-    });
-  entry.events.on('progress', onProgress);
   try {
-    await untilDone(entry);
-    write({ progress: 100, preview: null, message: 'Finished', images: entry.result });
+    await drainTask(sim, entry, 'stream', {
+      signal,
+      onProgress: (p) =>
+        write({
+          progress: p.progress,
+          preview: p.preview ? `data:image/png;base64,${p.preview}` : null,
+          message: p.message,
+          images: [],
+        }),
+      onFinish: () =>
+        write({
+          progress: 100,
+          preview: null,
+          message: 'Finished',
+          images: entry.outputs.map((o) => `${sim.baseUrl}/outputs/${o.relative}`),
+        }),
+    });
+    if (!res.destroyed) res.end();
+  } catch (err) {
+    // Cancelled (client gone, engine killed) or broken by another task clearing "current": the
+    // stream ends without "Finished", and the task is never recorded.
+    if (!(err instanceof DrainCancelled) && !(err instanceof DrainBroken)) throw err;
+    res.destroy();
   } finally {
     clearInterval(ping);
-    entry.events.off('progress', onProgress);
-    if (!res.destroyed) res.end();
   }
 }
 
 async function replyBinary(ctx: Ctx, sim: SimState, req: SimRequest, ext: string, forceEmpty: boolean) {
   const entry = createEntry(sim, await prepare(sim, { ...req, image_number: 1 }), forceEmpty);
-  await untilDone(entry);
-  const first = entry.files[0];
+  try {
+    await drainTask(sim, entry, 'binary'); // a plain handler: not cancelled by the client leaving
+  } catch (err) {
+    if (err instanceof DrainCancelled) {
+      ctx.res.destroy();
+      return;
+    }
+    if (err instanceof DrainBroken) return sendServerError(ctx);
+    throw err;
+  }
+  const first = entry.outputs[0];
   if (!first) return sendEmpty(ctx, 204);
   if (ext === 'jpg') return sendServerError(ctx); // PIL knows no "JPG" format: fails after generating
-  const bytes = await encodeAs(await readFile(first), formatOf(ext));
+  const bytes = await encodeAs(await readFile(first.path), formatOf(ext));
   sendBytes(ctx, 200, bytes, { 'content-type': `image/${ext}` });
 }
 
@@ -137,10 +173,22 @@ export async function handleGenerate(ctx: Ctx, sim: SimState): Promise<void> {
     }
     if (req.stream_output) return await replyStream(ctx, sim, req, forceEmpty);
     const entry = createEntry(sim, await prepare(sim, req), forceEmpty);
-    if (req.async_process) return sendJson(ctx, 200, asyncStub(entry.taskId));
-    await untilDone(entry);
-    sendJson(ctx, 200, finalRecord(entry));
+    // Async: a background drainer of its own; the reply does not wait for it.
+    if (req.async_process) {
+      drainTask(sim, entry, 'background').catch((err: unknown) => {
+        if (!(err instanceof DrainCancelled)) console.error('[sim] drainer failed:', err);
+      });
+      return sendJson(ctx, 200, asyncStub(entry.taskId));
+    }
+    // Sync: the request handler is the drainer (it does not notice a client that went away).
+    const row = await drainTask(sim, entry, 'background');
+    if (!row) return sendServerError(ctx); // the row was deleted meanwhile: json.loads(None) upstream
+    sendJson(ctx, 200, finalRecord(row));
   } catch (err) {
+    if (err instanceof DrainCancelled) {
+      ctx.res.destroy(); // the engine was killed
+      return;
+    }
     if (!(err instanceof InternalServerError)) console.error('[sim] generate failed:', err);
     sendServerError(ctx);
   }

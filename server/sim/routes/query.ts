@@ -3,7 +3,7 @@
  * /outputs/{dir}/{file}, /inputs/{file}, /v1/engines/all-models and /v1/engines/styles.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { STYLE_NAMES } from '../catalog.ts';
@@ -17,7 +17,7 @@ import {
   type Ctx,
 } from '../http.ts';
 import type { SimState } from '../state.ts';
-import type { TaskQuery } from '../tasks.ts';
+import { listTasks, ServerBug, taskRecord, type TaskQuery } from '../tasks.ts';
 import { validateQueryValue, type PydanticError } from '../validate.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -60,28 +60,39 @@ export async function handleTasks(ctx: Ctx, sim: SimState): Promise<void> {
   const page = intParam('page', 0);
   const pageSize = intParam('page_size', 10);
   if (errors.length) return sendJson(ctx, 422, { detail: errors });
-  const startAt = parseIsoLocal(params.get('start_at'));
   const endAt = parseIsoLocal(params.get('end_at')) ?? sim.startedAt;
-  const q: TaskQuery = {
-    query: params.get('query') ?? 'all',
-    page,
-    pageSize,
-    startAt,
-    endAt,
-    action: params.get('action'),
-  };
-  if (q.action?.toLowerCase() === 'delete') {
-    if (startAt !== null && startAt < endAt) await sim.store.deleteRange(startAt, endAt);
+  let startAt = parseIsoLocal(params.get('start_at'));
+  if (startAt !== null && startAt >= endAt) startAt = null; // the range is silently dropped
+  if (params.get('action')?.toLowerCase() === 'delete') {
+    if (startAt !== null) await deleteRange(sim, startAt, endAt);
     return sendJson(ctx, 200, null);
   }
-  sendJson(ctx, 200, sim.store.list(q));
+  const q: TaskQuery = { query: params.get('query') ?? 'all', page, pageSize, startAt, endAt };
+  try {
+    sendJson(ctx, 200, listTasks(q, sim.current, sim.history, sim.worker.queuedIds()));
+  } catch (err) {
+    if (!(err instanceof ServerBug)) throw err;
+    sendServerError(ctx);
+  }
+}
+
+/** `action=delete`: the rows in the range go, with the output files their results name; inputs stay. */
+async function deleteRange(sim: SimState, startAt: number, endAt: number): Promise<void> {
+  const prefix = `${sim.baseUrl}/outputs/`;
+  for (const row of sim.history.deleteRange(startAt, endAt))
+    for (const url of row.result ?? []) {
+      if (!url.startsWith(prefix)) continue;
+      const [dir, file] = url.slice(prefix.length).split('/').map(safeSegment);
+      if (dir && file) await rm(join(sim.dataDir, 'outputs', dir, file), { force: true });
+    }
 }
 
 export function handleTask(ctx: Ctx, sim: SimState, taskId: string): void {
   if (!keyAccepted(ctx.req, sim.apiKey)) return sendForbidden(ctx);
-  sendJson(ctx, 200, sim.store.recordFor(decodeURIComponent(taskId)));
+  sendJson(ctx, 200, taskRecord(sim.current, sim.history, decodeURIComponent(taskId)));
 }
 
+/** Acts on `CurrentTask.task`, which is not always the task the worker is playing (runtime doc §1). */
 export function handleControl(ctx: Ctx, sim: SimState): void {
   if (!keyAccepted(ctx.req, sim.apiKey)) return sendForbidden(ctx);
   const action = ctx.url.searchParams.get('action');
@@ -91,9 +102,9 @@ export function handleControl(ctx: Ctx, sim: SimState): void {
     });
   if (action !== 'stop' && action !== 'skip')
     return sendJson(ctx, 200, { message: 'Invalid control action' });
-  const running = sim.store.current();
-  if (!running) return sendJson(ctx, 200, { message: 'No task running' });
-  running.control[action] = true;
+  const current = sim.current.ct;
+  if (!current) return sendJson(ctx, 200, { message: 'No task running' });
+  current.entry.control[action] = true;
   sendJson(ctx, 200, { message: `task ${action}ed` });
 }
 
