@@ -182,6 +182,7 @@ export const EN = {
   'run.searching':
     'The reply to the submit was lost: looking for the task on the server before sending again…',
   'run.waitingAhead': 'waiting: {n} tasks ahead',
+  'run.waitingAheadOne': 'waiting: 1 task ahead',
   'run.waitingStart': 'waiting: the server is starting the task…',
   'run.reconnecting': 'No answer from the server for {s} s; still trying (the task is kept)…',
   'run.stoppingWait': 'Stopping: waiting for the server to confirm…',
@@ -442,6 +443,7 @@ export const ZH: Record<MessageKey, string> = {
   'run.submitting': '正在提交到服务器…',
   'run.searching': '提交的回复丢失了：重新发送前先在服务器上查找该任务…',
   'run.waitingAhead': '等待中：前面还有 {n} 个任务',
+  'run.waitingAheadOne': '等待中：前面还有 1 个任务',
   'run.waitingStart': '等待中：服务器正在启动任务…',
   'run.reconnecting': '服务器已 {s} 秒没有响应；仍在重试（任务已记录）…',
   'run.stoppingWait': '正在停止：等待服务器确认…',

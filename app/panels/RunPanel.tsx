@@ -41,7 +41,11 @@ export function RunPanel() {
       case 'searching':
         return t('run.searching');
       case 'queued':
-        return w.ahead > 0 ? t('run.waitingAhead', { n: w.ahead }) : t('run.waitingStart');
+        return w.ahead > 1
+          ? t('run.waitingAhead', { n: w.ahead })
+          : w.ahead === 1
+            ? t('run.waitingAheadOne')
+            : t('run.waitingStart');
       case 'reconnecting':
         return t('run.reconnecting', { s: w.silentS });
       case 'stopping':

@@ -25,6 +25,8 @@ export interface StoredRun {
   images: StoredImage[];
   /** Stopped runs keep what was finished. */
   stopped: boolean;
+  /** The editor run that made it (its journal row is deleted once the run is kept). */
+  runId?: string | undefined;
   bytes: number;
 }
 
@@ -89,6 +91,12 @@ export function evictionFor(
   return drop;
 }
 
+/** Browser tests only (test-hooks.ts): gallery writes are refused as by a full disk, after the deletes and the put were queued. */
+let refuseAsFull = false;
+export function simulateStorageFull(on: boolean): void {
+  refuseAsFull = on;
+}
+
 /**
  * Adds a run and drops the oldest ones beyond the bound, in ONE readwrite transaction: the runs
  * are read, the eviction decided and the deletes and the insert made inside it, so either all of
@@ -110,6 +118,11 @@ export async function addRun(run: StoredRun, limit = DEFAULT_GALLERY_BYTES): Pro
       try {
         for (const id of ids) store.delete(id);
         store.put(run);
+        if (refuseAsFull) {
+          tx.abort();
+          reject(new DOMException('The storage quota has been exceeded (simulated).', 'QuotaExceededError'));
+          return;
+        }
         resolve(ids);
       } catch (e) {
         // put refused synchronously (e.g. DataCloneError): undo the deletes too

@@ -11,6 +11,7 @@ import {
 } from './gallery-db.ts';
 import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
+import { deleteRunRecord } from './run-journal-idb.ts';
 
 /**
  * A run as the gallery shows it: its images as object URLs made from the blobs. `kept` is true
@@ -155,6 +156,7 @@ export async function storeResults(
 export async function retryKeepRuns(): Promise<void> {
   for (const r of useGallery.getState().runs.filter((x) => !x.kept)) {
     if (!(await keep(toStored(r)))) return;
+    if (r.runId) await deleteRunRecord(r.runId).catch(() => undefined);
     useGallery.setState((s) => ({ runs: s.runs.map((x) => (x.id === r.id ? { ...x, kept: true } : x)) }));
   }
   settleGalleryProblem();

@@ -233,6 +233,7 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
           seed: meta.seed,
           at: Date.now(),
           stopped,
+          runId: out.runId,
         },
         out.images.map((i) => i.url),
         `run-${out.runId}`,
