@@ -22,6 +22,8 @@ import {
  * still download the images. Runs are held at a sampling step by the engine, never timed.
  */
 const DIR = 'test/artifacts/screenshots';
+// Two runs (or a run, a download and a reload) per test on a shared 2-core machine.
+test.describe.configure({ timeout: 180_000 });
 
 /** The file names of a stored (uncompressed) zip, from its local file headers. */
 function zipEntryNames(zip: Buffer): string[] {
