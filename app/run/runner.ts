@@ -17,6 +17,8 @@ import {
   type TrackedRunOptions,
 } from '../../api/index.ts';
 import { compileNow } from '../store/compile-scheduler.ts';
+import { idbDelete, idbGet } from '../persistence/idb.ts';
+import type { FooocusRequest } from '../../compiler/request/index.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { storeResults } from './gallery.ts';
 import {
@@ -324,6 +326,32 @@ async function pickUp(rec: EditorRunRecord, release: () => void): Promise<void> 
   await follow(run, abort, m, null, release);
 }
 
+/** What the editor kept of a running task before the journal (one row for all tabs). */
+interface LegacyActiveRun extends Omit<EditorRunMeta, 'seed'> {
+  taskId: string;
+  seed: number;
+}
+
+/** A task followed by an older version of the editor becomes a journal row, so it is picked up too. */
+async function adoptLegacyActiveRun(): Promise<void> {
+  const old = await idbGet<LegacyActiveRun | { none: true }>('activeRun');
+  if (!old || 'none' in old) return;
+  const runId = newRunId();
+  const now = Date.now();
+  await idbRunJournal(runId, old).save({
+    version: 1,
+    runId,
+    baseUrl: getClient().baseUrl,
+    state: 'submitted',
+    request: JSON.parse(old.requestJson) as FooocusRequest,
+    submittedAt: old.startedAt,
+    submits: 1,
+    taskId: old.taskId,
+    updatedAt: now,
+  });
+  await idbDelete('activeRun');
+}
+
 /**
  * On start-up: every run still in the journal that no other tab follows is picked up again,
  * oldest first, one after another (a run a tab follows is claimed by it; see claimRun).
@@ -331,6 +359,7 @@ async function pickUp(rec: EditorRunRecord, release: () => void): Promise<void> 
 export async function resumeRuns(): Promise<void> {
   let records: EditorRunRecord[];
   try {
+    await adoptLegacyActiveRun().catch(() => undefined);
     records = await listRunRecords();
   } catch {
     return;
