@@ -23,6 +23,8 @@ import {
   type TaskList,
   type TaskRecord,
 } from './schemas.ts';
+import type { RunJournalEntry } from './run-journal.ts';
+import { resumeTrackedRun, startTrackedRun, type TrackedRun, type TrackedRunOptions } from './tracked-run.ts';
 import { streamGenerate, type StreamOptions, type StreamOutcome } from './stream.ts';
 import {
   CONTROL_PATH,
@@ -47,6 +49,11 @@ export interface FooocusClientOptions {
   requestTimeoutMs?: number | undefined;
 }
 
+/**
+ * Options of the older one-shot `run`. Prefer `startRun` (tracked-run.ts): it records the run before
+ * sending, survives lost replies and restarts, and can be resumed. `mode: 'stream'` is kept for
+ * callers not yet moved; on the real server a cut stream leaves its task unrecorded.
+ */
 export interface RunOptions {
   /** 'poll' = async submit + `GET /tasks/{id}`; 'stream' = SSE. Default 'poll'. */
   mode?: 'poll' | 'stream' | undefined;
@@ -77,7 +84,7 @@ export interface GenerateMaskRequest {
   dino_debug?: boolean;
 }
 
-type Signal = { signal?: AbortSignal | undefined };
+type Signal = { signal?: AbortSignal | undefined; timeoutMs?: number | undefined };
 
 export function createFooocusClient(options: FooocusClientOptions) {
   const base = normaliseBaseUrl(options.baseUrl);
@@ -101,6 +108,7 @@ export function createFooocusClient(options: FooocusClientOptions) {
       body: { ...request, async_process: true, stream_output: false },
       what,
       signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
     });
     return parseReply(taskRecordSchema, reply, what).task_id;
   }
@@ -227,10 +235,10 @@ export function createFooocusClient(options: FooocusClientOptions) {
     }
   }
 
-  return {
+  const self = {
     baseUrl: base,
     submit,
-    getTask: (taskId: string, opts: Signal = {}) => getTask(ctx, taskId, opts.signal),
+    getTask: (taskId: string, opts: Signal = {}) => getTask(ctx, taskId, opts.signal, opts.timeoutMs),
     follow,
     stream,
     run,
@@ -268,7 +276,14 @@ export function createFooocusClient(options: FooocusClientOptions) {
     },
     imageUrl,
     download,
+    /** Submit and follow a run that cannot be lost (tracked-run.ts): THE way to run a task. */
+    startRun: (request: FooocusRequest, opts: TrackedRunOptions): TrackedRun =>
+      startTrackedRun(self, request, opts),
+    /** Pick a journal entry up again (after a kill, "server gone" or a detach). */
+    resumeRun: (entry: RunJournalEntry, opts: TrackedRunOptions): TrackedRun =>
+      resumeTrackedRun(self, entry, opts),
   };
+  return self;
 }
 
 export type FooocusClient = ReturnType<typeof createFooocusClient>;

@@ -26,7 +26,15 @@ export type FooocusApiErrorKind =
   /** A reply did not have the shape the contract describes. */
   | 'bad-reply'
   /** `GET /tasks/{id}` keeps answering `[]`: the server does not know the task. */
-  | 'unknown-task';
+  | 'unknown-task'
+  /** No answer from the server for the configured time; the task id is kept so the run can be resumed. */
+  | 'server-gone'
+  /** Stop was sent but the server did not confirm it in time; the task may still be running. */
+  | 'stop-unconfirmed'
+  /** The run's journal could not be written, so nothing was sent. */
+  | 'journal'
+  /** The server dropped the task (a restart empties FooocusAPI's queue); nothing can be picked up. */
+  | 'lost-task';
 
 /** One item of a FastAPI 422 body (`{"detail": [...]}`); extra keys (older FastAPI adds `url`) are kept. */
 export interface ValidationDetail {
@@ -146,16 +154,63 @@ export const messages = {
     message: byCaller ? 'The run was cancelled.' : 'The task was stopped on the server before it finished.',
     messageZh: byCaller ? '运行已取消。' : '任务在完成前已在服务器上被停止。',
   }),
+  /**
+   * Not "a bad input image": on the real server a stream is also cut when another stream finishes
+   * first, and the task goes on running (fooocusapi-runtime.md §2).
+   */
   streamCut: (events: number) => ({
     message:
-      `The progress stream ended before the final event (after ${events} event${events === 1 ? '' : 's'}). ` +
-      (events === 0
-        ? 'With no events at all the server usually could not decode an input image.'
-        : 'The server stopped or the connection dropped; the task may still finish on the server.'),
+      `The progress stream ended before the final event (after ${events} event${events === 1 ? '' : 's'}): ` +
+      'the connection dropped or the server ended the stream (it does so when another stream ends first). ' +
+      'The task may still be running on the server; follow runs by polling to keep their results.',
+    messageZh: `进度流在最终事件之前结束（已收到 ${events} 个事件）：连接中断，或服务器结束了该流（另一个流先结束时会这样）。任务可能仍在服务器上运行；请用轮询方式跟踪运行以保留结果。`,
+  }),
+  serverGone: (
+    origin: string,
+    silentS: number,
+    taskId: string | undefined,
+    resumeHint: string | undefined,
+  ) => ({
+    message:
+      `The Fooocus server at ${origin} has not answered for ${silentS} s, so the run stopped waiting. ` +
+      (taskId
+        ? `Its task ${taskId} was accepted and may still finish there: nothing is lost. `
+        : 'The request may or may not have reached it: nothing is lost, resuming looks for it before sending again. ') +
+      (resumeHint ? `Resume with: ${resumeHint}` : 'Resume the run once the server is back.'),
     messageZh:
-      events === 0
-        ? '进度流在没有任何事件的情况下结束：服务器通常是无法解码某张输入图像。'
-        : `进度流在最终事件之前结束（已收到 ${events} 个事件）：服务器停止或连接中断，任务可能仍会在服务器上完成。`,
+      `${origin} 的 Fooocus 服务器已有 ${silentS} 秒没有响应，运行停止等待。` +
+      (taskId
+        ? `任务 ${taskId} 已被接受，可能仍会在服务器上完成：没有任何损失。`
+        : '请求可能已到达服务器：没有任何损失，恢复时会先查找它再重新发送。') +
+      (resumeHint ? `恢复命令：${resumeHint}` : '服务器恢复后请继续运行。'),
+  }),
+  stopUnconfirmed: (taskId: string, waitedS: number, resumeHint: string | undefined) => ({
+    message:
+      `Stop was sent for task ${taskId}, but the server did not confirm it within ${waitedS} s; the task may still be running. ` +
+      (resumeHint ? `Pick it up with: ${resumeHint}` : 'Its results can still be picked up.'),
+    messageZh: `已为任务 ${taskId} 发送停止，但服务器在 ${waitedS} 秒内没有确认；任务可能仍在运行。${resumeHint ? `恢复命令：${resumeHint}` : '其结果仍可取回。'}`,
+  }),
+  unknownTaskLost: (taskId: string) => ({
+    message:
+      `The Fooocus server no longer knows task ${taskId} (GET /tasks/${taskId} answers []): ` +
+      'it was restarted without its history, or the record was deleted. The results of this task are gone; run again.',
+    messageZh: `Fooocus 服务器已不再知道任务 ${taskId}：服务器在没有历史记录的情况下重启，或记录已被删除。该任务的结果已丢失，请重新运行。`,
+  }),
+  lostTask: (origin: string, taskId: string, seconds: number, resumeHint: string | undefined) => ({
+    message:
+      `The Fooocus server at ${origin} has shown task ${taskId} neither queued, running nor finished for ${seconds} s ` +
+      'while it has nothing else to do: it was most likely restarted, and FooocusAPI forgets its queue on a restart. ' +
+      'No images were listed for this task; run the workflow again.' +
+      (resumeHint
+        ? ` If the server was not restarted, the task may still finish: ${resumeHint} picks it up.`
+        : ''),
+    messageZh:
+      `${origin} 的 Fooocus 服务器已有 ${seconds} 秒既没有排队、运行也没有完成任务 ${taskId}，且服务器处于空闲：它很可能已重启，而 FooocusAPI 重启时会丢失队列。该任务没有列出任何图像，请重新运行工作流。` +
+      (resumeHint ? `如果服务器没有重启，任务可能仍会完成：${resumeHint} 可以取回它。` : ''),
+  }),
+  journal: (why: string) => ({
+    message: `The run's journal could not be written (${why}), so nothing was sent: a run that cannot be recorded could be lost.`,
+    messageZh: `无法写入运行记录（${why}），因此没有发送任何内容：无法记录的运行可能会丢失。`,
   }),
   timeout: (what: string, ms: number) => ({
     message: `The Fooocus server did not answer ${what} within ${ms} ms.`,

@@ -14,3 +14,20 @@ export type { StreamOptions, StreamOutcome } from './stream.ts';
 export { rebaseResultUrl } from './urls.ts';
 export { mapValidationErrors } from './validation-map.ts';
 export type { MappedValidationError } from './validation-map.ts';
+export { startTrackedRun, resumeTrackedRun, wasNeverSent } from './tracked-run.ts';
+export type {
+  TrackedPhase,
+  TrackedProgress,
+  TrackedRun,
+  TrackedRunClient,
+  TrackedRunEnd,
+  TrackedRunOptions,
+  TrackedRunOutcome,
+} from './tracked-run.ts';
+export { isResumable, memoryJournal } from './run-journal.ts';
+export type { RunJournal, RunJournalEntry, RunJournalState } from './run-journal.ts';
+export { isRecognisable, requestFingerprint, rowMatchesRequest } from './request-match.ts';
+export { findSubmittedTask, queueState } from './task-search.ts';
+export type { QueueState } from './task-search.ts';
+export { createBackoff } from './backoff.ts';
+export type { Backoff, BackoffOptions } from './backoff.ts';

@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { KNOWN_MODELS } from './lib/known-names.ts';
 import { ConflictBanner } from './panels/ConflictBanner.tsx';
+import { StorageBanner } from './panels/StorageBanner.tsx';
 import { ImportFailureDialog } from './panels/ImportFailureDialog.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
@@ -53,6 +54,7 @@ export function App() {
       <div className={`app theme-${theme}`} data-theme={theme} lang={lang === 'zh' ? 'zh-CN' : 'en'}>
         <Toolbar />
         <ConflictBanner />
+        <StorageBanner />
         <main className="workspace">
           <Palette />
           <div className="centre">

@@ -12,7 +12,7 @@ import { update } from './store/editor-store.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
 import { loadGallery } from './run/gallery.ts';
-import { resumeRun } from './run/runner.ts';
+import { resumeRuns } from './run/runner.ts';
 import { checkConnection, loadAppConfig } from './run/settings.ts';
 
 async function boot() {
@@ -29,7 +29,7 @@ async function boot() {
   startPixelCheck();
   installKeyboard();
   installTestHooks();
-  void resumeRun();
+  void resumeRuns();
   void checkConnection();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

@@ -4,6 +4,7 @@ import { redo, undo, useEditor } from './store/editor-store.ts';
 import { flushAutosave, holdAutosave } from './persistence/autosave.ts';
 import { loadLayout } from './lib/layout.ts';
 import { centreOn } from './canvas/viewport.ts';
+import { simulateStorageFull } from './run/gallery-db.ts';
 
 /**
  * A small read-mostly window for browser tests and the benchmark: the compiled request, the
@@ -22,6 +23,8 @@ export function installTestHooks(): void {
     redo,
     flushAutosave,
     holdAutosave,
+    /** The gallery's writes fail with a QuotaExceededError (Chromium ignores CDP quota overrides here). */
+    simulateStorageFull,
     /** Pans the view (zoom unchanged) to a node, for the benchmark's drag on a graph larger than the view. */
     showNode: (id: string) => {
       const n = useEditor.getState().doc.nodes.find((x) => x.id === id);

@@ -1,9 +1,10 @@
 /**
  * The two visible side effects of `fooocus-flow run`: the progress bar on stderr, and the output
- * folder, which appears complete or not at all (written under a temporary name, renamed at the end).
+ * folder, which holds the run journal from the start and the result files only once all of them
+ * were downloaded (staged, then moved in).
  */
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ProgressEvent } from '../api/progress.ts';
 import type { PlanStage, Plan } from '../compiler/types.ts';
 import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
@@ -263,14 +264,15 @@ export async function checkOutDirFree(out: string): Promise<string | undefined> 
 }
 
 /**
- * A folder that becomes `out` only on `commit()`. Files go to a hidden sibling first (same file
- * system, so the final rename is atomic); `discard()` removes it, whatever was written so far.
+ * Result files that appear in `out` only on `commit()`. The output folder already holds the run
+ * journal, so the files are staged in a hidden folder inside it (same file system: each rename is
+ * atomic) and moved in at the end, `run.json` last. `discard()` removes the staging folder, whatever
+ * was written so far; a kill mid-commit leaves the journal, and `--resume` writes the files again.
  */
 export async function createStagedDir(out: string) {
   const target = resolve(out);
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  const staging = join(parent, `.${basename(target)}.partial-${process.pid}-${Date.now().toString(36)}`);
+  await mkdir(target, { recursive: true });
+  const staging = join(target, `.partial-${process.pid}-${Date.now().toString(36)}`);
   await mkdir(staging);
   const written: string[] = [];
   return {
@@ -279,11 +281,11 @@ export async function createStagedDir(out: string) {
       await writeFile(join(staging, name), data);
       written.push(name);
     },
-    /** Move into place; returns the final paths of the files written. */
+    /** Move into place (run.json last); returns the final paths of the files written. */
     async commit(): Promise<string[]> {
-      // An empty folder of that name may exist (made by hand or by a previous check); rename needs it gone.
-      await rmdir(target).catch(() => undefined);
-      await rename(staging, target);
+      const order = [...written.filter((n) => n !== 'run.json'), ...written.filter((n) => n === 'run.json')];
+      for (const name of order) await rename(join(staging, name), join(target, name));
+      await rmdir(staging);
       return written.map((n) => join(target, n));
     },
     async discard(): Promise<void> {

@@ -5,18 +5,15 @@
  * Exit codes: 0 done; 1 graph errors or a failed run; 2 unreadable or invalid input (arguments,
  * workflow file, --input/--set values); 130 cancelled (Ctrl+C, or the caller's signal).
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { CancelOutcome } from '../api/cancel.ts';
-import { createFooocusClient, type FooocusClient } from '../api/client.ts';
-import { FooocusApiError } from '../api/errors.ts';
-import type { RunResult } from '../api/results.ts';
+import type { FooocusApiError } from '../api/errors.ts';
 import { mapValidationErrors } from '../api/validation-map.ts';
 import { compile } from '../compiler/compile.ts';
 import { applyExposed } from '../compiler/exposed.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
-import type { CompileResult, Diagnostic, Plan } from '../compiler/types.ts';
+import type { Diagnostic, Provenance } from '../compiler/types.ts';
 import { formatFileError, parseWorkflowText } from '../compiler/workflow-file/index.ts';
 import { formatFileWarnings } from './format.ts';
 import type { Workflow } from '../nodes/graph.ts';
@@ -24,28 +21,30 @@ import { getKind } from '../nodes/registry.ts';
 import { startSimEngine } from '../server/sim/index.ts';
 import { formatDiagnostics } from './format.ts';
 import { EXIT, type CliIO } from './io.ts';
-import {
-  checkOutDirFree,
-  createProgressBar,
-  createStagedDir,
-  defaultOutDir,
-  mapResults,
-  type ResultMapping,
-} from './run-output.ts';
+import { EXIT_CANCELLED, followRun, type FollowParams } from './run-follow.ts';
+import { readJournal } from './run-journal-file.ts';
+import { checkOutDirFree, defaultOutDir } from './run-output.ts';
 
 export type RunIo = CliIO;
 
 export interface RunExtras {
   /**
-   * Ctrl-C: abort the run, stop our task on the server if it is running, and leave nothing behind.
+   * The first Ctrl+C: stop our task on the server (once it is ours and running), keep what finished.
    * Without one, `run` listens for SIGINT itself.
    */
   signal?: AbortSignal | undefined;
+  /** The second Ctrl+C: leave the task running, keep the journal, quit. */
+  detachSignal?: AbortSignal | undefined;
+  /** The built-in engine's read loop (ms); default the real server's 200. Tests shorten it. */
+  simTickMs?: number | undefined;
+  /** Shorter waits for tests (poll interval, backoff, "server gone" time). */
+  tuning?: FollowParams['tuning'];
   /** Base of the default `--out`; default `process.cwd()`. */
   cwd?: string | undefined;
 }
 
 export const RUN_USAGE = `Usage: fooocus-flow run <workflow.json> [options]
+       fooocus-flow run --resume <out> [--api URL] [--api-key KEY]
 
 Options:
   --api URL            FooocusAPI server (default: a simulated engine started for this run)
@@ -53,15 +52,22 @@ Options:
   --out DIR            where to save results (default ./fooocus-flow-out/<timestamp>)
   --input NAME=FILE    a PNG or JPEG for the exposed image input NAME (repeatable)
   --set NAME=VALUE     a value for the exposed parameter NAME (repeatable)
-  --poll               follow progress by polling GET /tasks/{id} (no stage messages)
-                       instead of the SSE stream (the default; --stream forces it)
   --seed N             seed for a workflow that asks for a random one
+  --resume OUT         pick up the run recorded in OUT/run-journal.json: follow its task (or find it
+                       on the server if the submit reply was lost) and save its results
+  --poll, --stream     accepted for old scripts; runs are always followed by polling (see below)
 
-Ctrl+C cancels: the task is stopped on the server if it is running, nothing is saved, exit code 130.
+How a run is followed: OUT/run-journal.json is written before the request is sent, and gets the
+task id as soon as the server replies. The task is followed by polling GET /tasks/{id}; failed
+reads are retried. Queued behind other tasks it says "waiting: N tasks ahead" and keeps waiting.
+A server that answers nothing for 2 minutes ends the run with the task id and the command that
+resumes it. (The server's progress stream is not used: on FooocusAPI a cut stream leaves its task
+unrecorded.)
+
+Ctrl+C stops the task on the server (once it is running; a queued task cannot be removed) and
+waits for the server to confirm; images finished before the stop are saved; exit code 130.
+Ctrl+C again leaves the task running and quits; --resume picks it up later.
 `;
-
-/** The conventional exit code of a command ended by SIGINT (128 + 2). */
-const EXIT_CANCELLED = 130;
 
 /** A user error that ends the command with a message and an exit code, not a stack trace. */
 class Exit extends Error {
@@ -74,25 +80,33 @@ class Exit extends Error {
 }
 
 interface RunArgs {
-  file: string;
+  /** The workflow; undefined with --resume. */
+  file: string | undefined;
+  /** --resume OUT */
+  resume: string | undefined;
   api: string | undefined;
   apiKey: string | undefined;
   out: string | undefined;
   inputs: Record<string, string>;
   set: Record<string, string>;
-  /** SSE (the default: it carries the stage messages) or polling. */
-  mode: 'stream' | 'poll';
+  /** --stream was given: it is ignored (runs are always polled), with a note saying why. */
+  streamAsked: boolean;
   seed: number | undefined;
 }
 
 export async function runCommand(argv: string[], io: RunIo, extras: RunExtras = {}): Promise<number> {
-  // Without a caller's signal, Ctrl-C cancels the run so the staging folder is removed, rather than
-  // the process dying with half the images written.
-  const interrupt = extras.signal ? undefined : new AbortController();
-  const onSigint = () => interrupt?.abort();
-  if (interrupt) process.once('SIGINT', onSigint);
+  // Without a caller's signal, Ctrl+C stops the task on the server (first press) or leaves it
+  // running with the journal kept (second press), rather than the process dying mid-write.
+  const stop = extras.signal ? undefined : new AbortController();
+  const detach = extras.signal ? undefined : new AbortController();
+  const onSigint = () => (stop!.signal.aborted ? detach!.abort() : stop!.abort());
+  if (stop) process.on('SIGINT', onSigint);
   try {
-    return await runSteps(parseRunArgs(argv), io, { ...extras, signal: extras.signal ?? interrupt?.signal });
+    return await runSteps(parseRunArgs(argv), io, {
+      ...extras,
+      signal: extras.signal ?? stop?.signal,
+      detachSignal: extras.detachSignal ?? detach?.signal,
+    });
   } catch (e) {
     if (e instanceof Exit) {
       io.stderr.write(`${e.message}\n`);
@@ -103,7 +117,7 @@ export async function runCommand(argv: string[], io: RunIo, extras: RunExtras = 
     );
     return EXIT.graphErrors;
   } finally {
-    if (interrupt) process.off('SIGINT', onSigint);
+    if (stop) process.off('SIGINT', onSigint);
   }
 }
 
@@ -123,14 +137,24 @@ export function parseRunArgs(argv: string[]): RunArgs {
         stream: { type: 'boolean' },
         poll: { type: 'boolean' },
         seed: { type: 'string' },
+        resume: { type: 'string' },
       },
     });
   } catch (e) {
     throw new Exit(EXIT.badInput, `${(e as Error).message}\n\n${RUN_USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== 1)
+  if (values.resume !== undefined) {
+    const extra = positionals.length > 0 || values.input || values.set || values.seed || values.out;
+    if (extra) {
+      throw new Exit(
+        EXIT.badInput,
+        `--resume takes the output folder only (with --api/--api-key to reach the server): the workflow, inputs and seed are in its journal.\n\n${RUN_USAGE}`,
+      );
+    }
+  } else if (positionals.length !== 1) {
     throw new Exit(EXIT.badInput, `Give exactly one workflow file.\n\n${RUN_USAGE}`);
+  }
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
@@ -141,9 +165,6 @@ export function parseRunArgs(argv: string[]): RunArgs {
       );
     }
   }
-  if (values.stream && values.poll) {
-    throw new Exit(EXIT.badInput, `Give either --stream or --poll, not both.\n\n${RUN_USAGE}`);
-  }
   if (values.api !== undefined && !/^https?:\/\/[^/]/.test(values.api)) {
     throw new Exit(
       EXIT.badInput,
@@ -151,13 +172,14 @@ export function parseRunArgs(argv: string[]): RunArgs {
     );
   }
   return {
-    file: positionals[0]!,
+    file: positionals[0],
+    resume: values.resume,
     api: values.api,
     apiKey: values['api-key'],
     out: values.out,
     inputs: pairs('--input', values.input),
     set: pairs('--set', values.set),
-    mode: values.poll ? 'poll' : 'stream',
+    streamAsked: values.stream === true,
     seed,
   };
 }
@@ -173,6 +195,7 @@ function pairs(flag: string, items: string[] | undefined): Record<string, string
 }
 
 async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<number> {
+  if (args.resume !== undefined) return resumeSteps(args, args.resume, io, extras);
   const out = args.out ?? defaultOutDir(extras.cwd ?? process.cwd(), new Date());
   const busy = await checkOutDirFree(out);
   if (busy) throw new Exit(EXIT.badInput, busy);
@@ -197,51 +220,82 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   if (!compiled.ok) {
     throw new Exit(EXIT.graphErrors, 'The workflow has errors (listed above); nothing was sent.');
   }
+  // Cancelled while preparing: nothing was sent, so there is nothing to stop or record.
+  if (extras.signal?.aborted) throw cancelled();
 
-  const engine = args.api ? undefined : await startSimEngine({ port: 0, speed: 0 });
+  const engine = args.api
+    ? undefined
+    : await startSimEngine({
+        port: 0,
+        speed: 0,
+        ...(extras.simTickMs !== undefined ? { tickMs: extras.simTickMs } : {}),
+      });
   try {
     const baseUrl = args.api ?? engine!.url;
     io.stderr.write(
       `Running "${workflow.name}" on ${args.api ? baseUrl : `the simulated engine (${baseUrl})`} ...\n`,
     );
-    if (args.mode === 'poll') {
+    if (args.streamAsked) {
       io.stderr.write(
-        `Polling for progress: the server sends no stage messages this way (drop --poll to see them).\n`,
+        'Note: --stream is ignored. Runs are followed by polling: on FooocusAPI a progress stream that is cut ' +
+          '(a dropped connection, Ctrl+C, another stream ending first) leaves its task unrecorded and its images unlisted.\n',
       );
     }
-    const result = await execute(args, baseUrl, compiled, io, extras.signal, !engine);
-    for (const w of result.result.warnings) io.stderr.write(`warning: ${w.message}\n`);
-    const mapping = mapResults(
-      result.result.images.map((i) => i.url),
-      compiled.plan,
-      workflow,
-      compiled.request.image_number ?? 1,
-    );
-    if (mapping.note) io.stderr.write(`${mapping.note}\n`);
-    const saved = await save(
+    // The journal lives in the output folder from the start, so a killed run can be resumed.
+    await mkdir(out, { recursive: true });
+    return await followRun({
       out,
-      result,
-      mapping,
-      {
-        workflow,
-        request: compiled.request,
-        task: result.result.task,
-        plan: compiled.plan,
-        diagnostics,
-        files: mapping.files,
-        fileMapping: mapping.mapping,
-        ...(mapping.note ? { resultNote: mapping.note } : {}),
-      },
-      extras.signal,
-    );
-    for (const path of saved) io.stdout.write(`${path}\n`);
-    return EXIT.ok;
+      baseUrl,
+      apiKey: args.apiKey,
+      context: { workflow, plan: compiled.plan, diagnostics, api: args.api ?? null },
+      start: { request: compiled.request },
+      io,
+      stopSignal: extras.signal,
+      detachSignal: extras.detachSignal,
+      tuning: extras.tuning,
+      describeFailure: (e) => runFailure(e, compiled.provenance),
+    });
   } finally {
     await engine?.close();
   }
 }
 
-async function loadWorkflow(args: RunArgs, io: CliIO): Promise<Workflow> {
+/** `--resume OUT`: the journal says which server, task and request; results are saved like a normal run. */
+async function resumeSteps(args: RunArgs, out: string, io: RunIo, extras: RunExtras): Promise<number> {
+  const read = await readJournal(out);
+  if (!read.ok) throw new Exit(EXIT.badInput, read.message);
+  const { entry, context } = read;
+  const baseUrl = args.api ?? context.api;
+  if (!baseUrl) {
+    throw new Exit(
+      EXIT.badInput,
+      `${out} was run on the built-in simulated engine, which ended with its process: there is nothing to resume. ` +
+        'Run the workflow again.',
+    );
+  }
+  io.stderr.write(
+    entry.taskId
+      ? `Resuming task ${entry.taskId} on ${baseUrl} ...\n`
+      : `Resuming on ${baseUrl}: the submit reply was never received, looking for the task first ...\n`,
+  );
+  return followRun({
+    out,
+    baseUrl,
+    apiKey: args.apiKey,
+    context: { ...context, api: context.api },
+    start: { entry },
+    io,
+    stopSignal: extras.signal,
+    detachSignal: extras.detachSignal,
+    tuning: extras.tuning,
+    // The recorded plan has no provenance: a 422 cannot happen on resume unless it is sent again.
+    describeFailure: (e) => runFailure(e, undefined),
+  });
+}
+
+async function loadWorkflow(args: RunArgs & { file: string | undefined }, io: CliIO): Promise<Workflow> {
+  if (args.file === undefined)
+    throw new Exit(EXIT.badInput, `Give exactly one workflow file.\n\n${RUN_USAGE}`);
   let text: string;
   try {
     text = await readFile(args.file, 'utf8');
@@ -279,103 +333,8 @@ async function imageFileToDataUrl(name: string, path: string): Promise<string> {
   return `data:image/${isPng ? 'png' : 'jpeg'};base64,${bytes.toString('base64')}`;
 }
 
-interface Executed {
-  result: RunResult;
-  download: (url: string) => Promise<Uint8Array>;
-}
-
-async function execute(
-  args: RunArgs,
-  baseUrl: string,
-  compiled: CompileResult,
-  io: RunIo,
-  signal: AbortSignal | undefined,
-  /** False for the built-in simulator: closing it ends its task anyway. */
-  remote: boolean,
-): Promise<Executed> {
-  // Cancelled while preparing: nothing was sent, so there is nothing to stop.
-  if (signal?.aborted) throw cancelled();
-  const client = createFooocusClient({ baseUrl, apiKey: args.apiKey });
-  const bar = createProgressBar(io.stderr);
-  const steps = planSteps(compiled.plan);
-  let taskId: string | undefined;
-  try {
-    const result = await client.run(compiled.request, {
-      mode: args.mode,
-      // Polled records carry no stage message: say which steps the task runs instead.
-      onProgress: (p) =>
-        bar.update(
-          args.mode === 'poll' && steps && /^Generating \.\.\./.test(p.message)
-            ? { ...p, message: `${steps} ... ${Math.round(p.progress)}%` }
-            : p,
-        ),
-      onSubmitted: (id) => (taskId = id),
-      signal,
-      expectedImages: { count: compiled.plan.images.count, min: compiled.plan.images.min },
-    });
-    bar.update({ progress: 100, message: `Finished: ${result.images.length} image(s)` });
-    bar.done();
-    return { result, download: (url) => client.download(url, { signal }) };
-  } catch (e) {
-    bar.done();
-    if (signal?.aborted) {
-      if (remote) await stopOnServer(client, { taskId, request: compiled.request }, io);
-      throw cancelled();
-    }
-    throw new Exit(EXIT.graphErrors, runFailure(e, compiled));
-  }
-}
-
-/** `Vary (Strong) → Enhance region #1: face → ...`, or undefined for an empty plan. */
-function planSteps(plan: Plan): string | undefined {
-  return plan.stages.map((s) => s.label.en).join(' → ') || undefined;
-}
-
 function cancelled(): Exit {
   return new Exit(EXIT_CANCELLED, 'The run was cancelled; nothing was saved.');
-}
-
-/**
- * Ctrl+C: FooocusAPI keeps running a task whose client went away (contract §5.8), so stop it, but
- * only when the running task is ours. A second Ctrl+C quits at once (the SIGINT listener is gone).
- */
-async function stopOnServer(
-  client: FooocusClient,
-  target: Parameters<FooocusClient['cancel']>[0],
-  io: RunIo,
-): Promise<void> {
-  io.stderr.write('Cancelling: stopping the task on the server (Ctrl+C again to quit without waiting) ...\n');
-  let outcome: CancelOutcome;
-  try {
-    outcome = await client.cancel(target);
-  } catch (e) {
-    const why = e instanceof FooocusApiError ? e.message : String(e);
-    io.stderr.write(`Could not stop the task on the server: ${why}\n`);
-    return;
-  }
-  const control = `${client.baseUrl}/v1/engine/control?action=stop`;
-  switch (outcome.state) {
-    case 'stopped':
-      io.stderr.write(
-        outcome.task
-          ? `Stopped task ${outcome.taskId} on the server.\n`
-          : `Asked the server to stop task ${outcome.taskId}; it has not confirmed yet.\n`,
-      );
-      return;
-    case 'ended':
-      io.stderr.write(`Task ${outcome.taskId} had already ended on the server; nothing to stop.\n`);
-      return;
-    case 'queued':
-      io.stderr.write(
-        `Task ${outcome.taskId} is still queued on the server, and FooocusAPI cannot remove a queued task: ` +
-          `it will run when its turn comes. Stop it then with POST ${control}\n`,
-      );
-      return;
-    case 'not-found':
-      io.stderr.write(
-        `The task was not found running on the server, so nothing was stopped. Check ${client.baseUrl}/tasks?query=current\n`,
-      );
-  }
 }
 
 /**
@@ -397,40 +356,13 @@ function forTheCommandLine(d: Diagnostic, workflow: Workflow): Diagnostic {
 }
 
 /** The client's message, plus for a 422 each complaint tied to the node that made the field. */
-function runFailure(e: unknown, compiled: CompileResult): string {
-  if (!(e instanceof FooocusApiError)) throw e;
+function runFailure(e: FooocusApiError, provenance: Provenance | undefined): string {
   const lines = [`Run failed (${e.kind}): ${e.message}`];
-  if (e.kind === 'validation' && e.details) {
-    for (const m of mapValidationErrors(e.details, compiled.provenance)) {
+  if (e.kind === 'validation' && e.details && provenance) {
+    for (const m of mapValidationErrors(e.details, provenance)) {
       const where = m.nodeId ? `node ${m.nodeId}${m.param ? `.${m.param}` : ''}` : 'request';
       lines.push(`  ${where} (${m.field}): ${m.message}`);
     }
   }
   return lines.join('\n');
-}
-
-/** Images first, then run.json, all into the staging folder; moved into place only when complete. */
-async function save(
-  out: string,
-  executed: Executed,
-  mapping: ResultMapping,
-  record: Record<string, unknown>,
-  signal: AbortSignal | undefined,
-): Promise<string[]> {
-  const dir = await createStagedDir(out);
-  try {
-    for (const file of mapping.files) {
-      // Re-downloaded through /outputs on the configured server (re-based), as stored, metadata and all.
-      await dir.write(file.file, await executed.download(file.url));
-    }
-    await dir.write('run.json', `${JSON.stringify(record, null, 2)}\n`);
-    if (signal?.aborted) throw cancelled();
-    return await dir.commit();
-  } catch (e) {
-    await dir.discard();
-    if (signal?.aborted) throw cancelled();
-    if (e instanceof FooocusApiError)
-      throw new Exit(EXIT.graphErrors, `Saving the results failed (${e.kind}): ${e.message}`);
-    throw e;
-  }
 }

@@ -98,9 +98,26 @@ export const EN = {
     'This workflow was changed in another tab (saved {when}). Autosave is paused here so neither tab overwrites the other.',
   'tabs.loadTheirs': 'Load the other tab’s version',
   'tabs.keepMine': 'Keep this tab’s version (overwrite)',
+  'tabs.closedChanges':
+    'A tab closed at {when} with changes that were not saved, because another tab had saved newer work meanwhile.',
+  'tabs.openClosed': 'Open those changes (replaces what is shown)',
+  'tabs.discardClosed': 'Discard them',
   'autosave.saved': 'Saved locally',
   'autosave.pending': 'Saving…',
   'autosave.paused': 'Autosave paused',
+  'autosave.failed': 'Not saved',
+  'storage.autosaveFull':
+    'This browser’s storage is full: your latest changes are NOT saved and are lost if this tab closes. Save the workflow to a file now (Save). To free space, delete old runs in Results or lower the results limit in Settings, then press Try again.',
+  'storage.autosaveFailed':
+    'The browser refused to save your latest changes: they are lost if this tab closes. Save the workflow to a file now (Save), then press Try again.',
+  'storage.galleryFull':
+    'This browser’s storage is full: the images of your last run were NOT kept in Results and are gone when this page closes. Download them now from the Run panel. To free space, delete old runs in Results or lower the results limit in Settings, then press Try again.',
+  'storage.galleryFailed':
+    'The browser refused to keep your last run’s images in Results: they are gone when this page closes. Download them now from the Run panel, then press Try again.',
+  'storage.detail': 'The browser said: {detail}',
+  'storage.retry': 'Try again',
+  'storage.openResults': 'Open Results',
+  'storage.openSettings': 'Settings',
   'node.size': 'Output',
   'node.errors': '{n} errors',
   'node.warnings': '{n} warnings',
@@ -156,6 +173,22 @@ export const EN = {
   'run.task': 'task',
   'run.done': 'Finished: {n} images, kept in the gallery.',
   'run.stopped': 'Stopped: {n} finished images kept in the gallery.',
+  'run.doneUnkept':
+    'Finished: {n} images, NOT kept in the gallery (the browser’s storage refused them). Download them before this page closes.',
+  'run.stoppedUnkept':
+    'Stopped: {n} finished images, NOT kept in the gallery (the browser’s storage refused them). Download them before this page closes.',
+  'run.downloadImages': 'Download images (zip)',
+  'run.submitting': 'Submitting to the server…',
+  'run.searching':
+    'The reply to the submit was lost: looking for the task on the server before sending again…',
+  'run.waitingAhead': 'waiting: {n} tasks ahead',
+  'run.waitingAheadOne': 'waiting: 1 task ahead',
+  'run.waitingStart': 'waiting: the server is starting the task…',
+  'run.reconnecting': 'No answer from the server for {s} s; still trying (the task is kept)…',
+  'run.stoppingWait': 'Stopping: waiting for the server to confirm…',
+  'run.interrupted':
+    'The task id is kept. Start the server again (or check the connection), then press Resume.',
+  'run.resume': 'Resume',
   'run.graphKept': 'Your graph was not changed.',
   'run.preview': 'Live preview',
   'run.waitingPreview': 'Waiting for the first preview…',
@@ -167,6 +200,7 @@ export const EN = {
   'gallery.clear': 'Delete all',
   'gallery.empty': 'No results yet: run a workflow and its images appear here.',
   'gallery.stopped': 'stopped',
+  'gallery.unkept': 'not kept: gone when this page closes',
   'gallery.openWorkflow': 'Open the workflow that made this',
   'gallery.downloadAll': 'Download all',
   'gallery.download': 'Download',
@@ -328,9 +362,26 @@ export const ZH: Record<MessageKey, string> = {
     '此工作流已在另一个标签页中修改（保存于 {when}）。本页已暂停自动保存，两个标签页都不会覆盖对方。',
   'tabs.loadTheirs': '载入另一个标签页的版本',
   'tabs.keepMine': '保留本页的版本（覆盖）',
+  'tabs.closedChanges':
+    '一个标签页在 {when} 关闭时有未保存的修改，因为另一个标签页在此期间保存了更新的内容。',
+  'tabs.openClosed': '打开这些修改（替换当前显示的内容）',
+  'tabs.discardClosed': '丢弃它们',
   'autosave.saved': '已保存到本地',
   'autosave.pending': '保存中…',
   'autosave.paused': '自动保存已暂停',
+  'autosave.failed': '未保存',
+  'storage.autosaveFull':
+    '浏览器存储空间已满：你最近的修改没有保存，关闭此标签页就会丢失。请立即把工作流保存为文件（保存）。要释放空间，请在“结果”中删除旧的运行，或在“设置”中调低结果存储上限，然后点“重试”。',
+  'storage.autosaveFailed':
+    '浏览器拒绝保存你最近的修改：关闭此标签页就会丢失。请立即把工作流保存为文件（保存），然后点“重试”。',
+  'storage.galleryFull':
+    '浏览器存储空间已满：上一次运行的图像没有存入“结果”，关闭此页面后就会消失。请立即在“运行”面板中下载它们。要释放空间，请在“结果”中删除旧的运行，或在“设置”中调低结果存储上限，然后点“重试”。',
+  'storage.galleryFailed':
+    '浏览器拒绝把上一次运行的图像存入“结果”：关闭此页面后就会消失。请立即在“运行”面板中下载它们，然后点“重试”。',
+  'storage.detail': '浏览器的说明：{detail}',
+  'storage.retry': '重试',
+  'storage.openResults': '打开结果',
+  'storage.openSettings': '设置',
   'node.size': '输出',
   'node.errors': '{n} 个错误',
   'node.warnings': '{n} 个警告',
@@ -384,6 +435,20 @@ export const ZH: Record<MessageKey, string> = {
   'run.task': '任务',
   'run.done': '已完成：{n} 张图像，已存入结果库。',
   'run.stopped': '已停止：{n} 张已完成的图像已存入结果库。',
+  'run.doneUnkept':
+    '已完成：{n} 张图像，但没有存入结果库（浏览器存储拒绝了写入）。请在关闭此页面前下载它们。',
+  'run.stoppedUnkept':
+    '已停止：{n} 张已完成的图像，但没有存入结果库（浏览器存储拒绝了写入）。请在关闭此页面前下载它们。',
+  'run.downloadImages': '下载图像（zip）',
+  'run.submitting': '正在提交到服务器…',
+  'run.searching': '提交的回复丢失了：重新发送前先在服务器上查找该任务…',
+  'run.waitingAhead': '等待中：前面还有 {n} 个任务',
+  'run.waitingAheadOne': '等待中：前面还有 1 个任务',
+  'run.waitingStart': '等待中：服务器正在启动任务…',
+  'run.reconnecting': '服务器已 {s} 秒没有响应；仍在重试（任务已记录）…',
+  'run.stoppingWait': '正在停止：等待服务器确认…',
+  'run.interrupted': '任务编号已保留。请重新启动服务器（或检查连接），然后点“继续”。',
+  'run.resume': '继续',
   'run.graphKept': '你的节点图未被修改。',
   'run.preview': '实时预览',
   'run.waitingPreview': '等待第一张预览…',
@@ -395,6 +460,7 @@ export const ZH: Record<MessageKey, string> = {
   'gallery.clear': '全部删除',
   'gallery.empty': '还没有结果：运行工作流后图像会显示在这里。',
   'gallery.stopped': '已停止',
+  'gallery.unkept': '未保存：关闭此页面后消失',
   'gallery.openWorkflow': '打开生成它的工作流',
   'gallery.downloadAll': '全部下载',
   'gallery.download': '下载',

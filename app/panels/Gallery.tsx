@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
-import { parseWorkflowJson, serializeWorkflow } from '../../compiler/workflow-file/index.ts';
-import { zipStore } from '../lib/zip.ts';
-import { downloadBlob } from '../persistence/files.ts';
+import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { downloadImage, downloadRunZip } from '../run/run-files.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { viewCentre } from '../canvas/viewport.ts';
 import { setNodeImage } from '../fields/ImageField.tsx';
@@ -24,38 +23,6 @@ function blobToDataUrl(blob: Blob): Promise<string> {
     r.onerror = () => reject(r.error ?? new Error('read failed'));
     r.readAsDataURL(blob);
   });
-}
-
-function runFileBase(run: GalleryRun): string {
-  const safe = (run.name || 'fooocus-flow').replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
-  return `${safe}-${run.seed}`;
-}
-
-const fileName = (run: GalleryRun, i: number) => `${runFileBase(run)}-${i + 1}.png`;
-
-function download(run: GalleryRun, i: number): void {
-  const img = run.images[i];
-  if (img) downloadBlob(fileName(run, i), img.blob);
-}
-
-/**
- * One zip with the run's images and what made them (workflow and request), since browsers block
- * a burst of separate downloads after the first.
- */
-async function downloadAll(run: GalleryRun): Promise<void> {
-  const enc = new TextEncoder();
-  const images = await Promise.all(
-    run.images.map(async (img, i) => ({
-      name: fileName(run, i),
-      data: new Uint8Array(await img.blob.arrayBuffer()),
-    })),
-  );
-  const zip = zipStore([
-    ...images,
-    { name: 'workflow.fooocus-flow.json', data: enc.encode(serializeWorkflow(run.workflow)) },
-    { name: 'request.json', data: enc.encode(run.requestJson) },
-  ]);
-  downloadBlob(`${runFileBase(run)}.zip`, new Blob([zip], { type: 'application/zip' }));
 }
 
 /** Replaces the canvas with the workflow that made a result (one undo step). */
@@ -121,11 +88,16 @@ export function Gallery() {
                   {fmt.format(run.at)} · {t('run.seed')} {run.seed}
                   {run.stopped ? ` · ${t('gallery.stopped')}` : ''}
                 </span>
+                {!run.kept && (
+                  <span className="field-diag error" data-testid="gallery-unkept">
+                    {t('gallery.unkept')}
+                  </span>
+                )}
                 <span className="push-right" />
                 <button type="button" className="small" onClick={() => openRunWorkflow(run)}>
                   {t('gallery.openWorkflow')}
                 </button>
-                <button type="button" className="small" onClick={() => void downloadAll(run)}>
+                <button type="button" className="small" onClick={() => void downloadRunZip(run)}>
                   {t('gallery.downloadAll')}
                 </button>
                 <button type="button" className="small" onClick={() => void removeRun(run.id)}>
@@ -211,7 +183,7 @@ function Lightbox() {
         >
           {other ? t('gallery.endCompare') : t('gallery.compare')}
         </button>
-        <button type="button" className="small" onClick={() => download(main.run, lightbox!.index)}>
+        <button type="button" className="small" onClick={() => downloadImage(main.run, lightbox!.index)}>
           {t('gallery.download')}
         </button>
         <button type="button" className="small" onClick={() => void putAsInput(main.run, lightbox!.index)}>

@@ -1,8 +1,10 @@
 import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
+import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
-import { startRun, stopRun } from '../run/runner.ts';
+import { resumeInterrupted, startRun, stopRun } from '../run/runner.ts';
+import type { RunWait } from '../run/run-store.ts';
 import { useSettings } from '../run/settings.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { selectNodeNames } from '../store/selectors.ts';
@@ -20,6 +22,8 @@ export function RunPanel() {
     run.resultRunId ? s.runs.find((r) => r.id === run.resultRunId) : undefined,
   );
   const busy = isBusy(run.phase);
+  /** The run's images exist only in this page: the browser's storage refused them. */
+  const unkept = !!lastRun && !lastRun.kept;
   const errors = (compiled?.diagnostics ?? []).filter((d) => d.severity === 'error');
   const blocked = !compiled || errors.length > 0;
   const nodeName = (id: string | undefined) => {
@@ -30,16 +34,39 @@ export function RunPanel() {
   const runningLabels = run.running.map((i) => run.stages[i]).filter((s) => !!s);
   const serverDiags = Object.values(run.serverDiags).flat();
   const pct = Math.round(run.progress);
+  const waitText = (w: NonNullable<RunWait>) => {
+    switch (w.kind) {
+      case 'submitting':
+        return t('run.submitting');
+      case 'searching':
+        return t('run.searching');
+      case 'queued':
+        return w.ahead > 1
+          ? t('run.waitingAhead', { n: w.ahead })
+          : w.ahead === 1
+            ? t('run.waitingAheadOne')
+            : t('run.waitingStart');
+      case 'reconnecting':
+        return t('run.reconnecting', { s: w.silentS });
+      case 'stopping':
+        return t('run.stoppingWait');
+    }
+  };
 
   return (
-    <section className="run-panel" aria-label={t('run.title')} data-phase={run.phase}>
+    <section
+      className="run-panel"
+      aria-label={t('run.title')}
+      data-phase={run.phase}
+      data-wait={run.wait?.kind ?? ''}
+    >
       <header>
         <h2>{t('run.title')}</h2>
         {busy ? (
           <button
             type="button"
             className="danger"
-            onClick={() => void stopRun()}
+            onClick={() => stopRun()}
             disabled={run.phase !== 'running'}
             data-testid="stop"
           >
@@ -104,7 +131,7 @@ export function RunPanel() {
               <span className="pct">{pct}%</span>
             </div>
             <p className="run-message" data-testid="run-message" aria-live="polite">
-              {run.message}
+              {run.wait ? waitText(run.wait) : run.message}
             </p>
             {runningLabels.length > 0 && busy && (
               <p className="run-stage" data-testid="run-stage">
@@ -124,14 +151,24 @@ export function RunPanel() {
               </p>
             )}
             {run.phase === 'done' && (
-              <p className="hint ok" data-testid="run-done">
-                {t('run.done', { n: lastRun?.images.length ?? 0 })}
+              <p className={`hint ${unkept ? 'error' : 'ok'}`} data-testid="run-done" data-kept={!unkept}>
+                {t(unkept ? 'run.doneUnkept' : 'run.done', { n: lastRun?.images.length ?? 0 })}
               </p>
             )}
             {run.phase === 'stopped' && (
-              <p className="hint" data-testid="run-stopped">
-                {t('run.stopped', { n: lastRun?.images.length ?? 0 })}
+              <p className={`hint${unkept ? ' error' : ''}`} data-testid="run-stopped" data-kept={!unkept}>
+                {t(unkept ? 'run.stoppedUnkept' : 'run.stopped', { n: lastRun?.images.length ?? 0 })}
               </p>
+            )}
+            {lastRun && !busy && (
+              <button
+                type="button"
+                className={`small${unkept ? ' primary' : ''}`}
+                data-testid="run-download"
+                onClick={() => void downloadRunZip(lastRun)}
+              >
+                {t('run.downloadImages')}
+              </button>
             )}
             {run.note && <p className="field-diag warning">{l(run.note)}</p>}
             {run.error && (
@@ -161,6 +198,19 @@ export function RunPanel() {
                       </li>
                     ))}
                   </ul>
+                )}
+                {run.phase === 'interrupted' && (
+                  <p>
+                    {t('run.interrupted')}{' '}
+                    <button
+                      type="button"
+                      className="primary small"
+                      data-testid="resume"
+                      onClick={() => void resumeInterrupted()}
+                    >
+                      {t('run.resume')}
+                    </button>
+                  </p>
                 )}
                 <p className="status">{t('run.graphKept')}</p>
               </div>

@@ -34,7 +34,9 @@ export function Toolbar() {
             ? 'autosave.saved'
             : saveStatus === 'pending'
               ? 'autosave.pending'
-              : 'autosave.paused',
+              : saveStatus === 'failed'
+                ? 'autosave.failed'
+                : 'autosave.paused',
         )}
       </span>
       <div className="toolbar-group">

@@ -3,7 +3,7 @@ import type { Workflow } from '../../nodes/graph.ts';
 /**
  * Every run's results, in their own IndexedDB database: one record per run with the images as
  * blobs, the workflow and the request that made them. The total is bounded; the oldest runs go
- * first when a new one would not fit.
+ * first when a new one would not fit (in the same transaction as the insert: see addRun).
  */
 export interface StoredImage {
   blob: Blob;
@@ -25,6 +25,8 @@ export interface StoredRun {
   images: StoredImage[];
   /** Stopped runs keep what was finished. */
   stopped: boolean;
+  /** The editor run that made it (its journal row is deleted once the run is kept). */
+  runId?: string | undefined;
   bytes: number;
 }
 
@@ -89,16 +91,49 @@ export function evictionFor(
   return drop;
 }
 
-/** Adds a run, dropping the oldest ones beyond the bound. Returns the ids dropped. */
+/** Browser tests only (test-hooks.ts): gallery writes are refused as by a full disk, after the deletes and the put were queued. */
+let refuseAsFull = false;
+export function simulateStorageFull(on: boolean): void {
+  refuseAsFull = on;
+}
+
+/**
+ * Adds a run and drops the oldest ones beyond the bound, in ONE readwrite transaction: the runs
+ * are read, the eviction decided and the deletes and the insert made inside it, so either all of
+ * it happens or none (a refused insert, e.g. QuotaExceededError, deletes nothing), and a second
+ * tab adding at the same time is ordered before or after, never in between. Resolves with the ids
+ * dropped once the transaction has committed (durability "strict": on disk, not just queued);
+ * rejects with the browser's error otherwise.
+ */
 export async function addRun(run: StoredRun, limit = DEFAULT_GALLERY_BYTES): Promise<string[]> {
-  const existing = await listRuns();
-  const drop = evictionFor(existing, run.bytes, limit);
   const db = await open();
-  const tx = db.transaction(STORE, 'readwrite');
+  const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
   const store = tx.objectStore(STORE);
-  for (const id of drop) store.delete(id);
-  store.put(run);
-  await done(tx);
+  const committed = done(tx);
+  const decided = new Promise<string[]>((resolve, reject) => {
+    const req = store.getAll();
+    req.onsuccess = () => {
+      const existing = (req.result as StoredRun[]).filter((r) => r.id !== run.id);
+      const ids = evictionFor(existing, run.bytes, limit);
+      try {
+        for (const id of ids) store.delete(id);
+        store.put(run);
+        if (refuseAsFull) {
+          tx.abort();
+          reject(new DOMException('The storage quota has been exceeded (simulated).', 'QuotaExceededError'));
+          return;
+        }
+        resolve(ids);
+      } catch (e) {
+        // put refused synchronously (e.g. DataCloneError): undo the deletes too
+        tx.abort();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+    req.onerror = () => reject(req.error ?? new Error('indexedDB read failed'));
+  });
+  // Both settle: a commit refused after the put (quota is checked then) rejects here too.
+  const [drop] = await Promise.all([decided, committed]);
   return drop;
 }
 

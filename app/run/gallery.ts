@@ -10,10 +10,17 @@ import {
   type StoredRun,
 } from './gallery-db.ts';
 import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
+import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
+import { deleteRunRecord } from './run-journal-idb.ts';
 
-/** A stored run as the gallery shows it: its images as object URLs made from the stored blobs. */
+/**
+ * A run as the gallery shows it: its images as object URLs made from the blobs. `kept` is true
+ * only once the run's IndexedDB transaction has committed; a run the browser refused to store
+ * stays here, in memory, so its images can still be downloaded until the page closes.
+ */
 export interface GalleryRun extends Omit<StoredRun, 'images'> {
   images: (StoredImage & { src: string })[];
+  kept: boolean;
 }
 
 export interface GalleryState {
@@ -33,27 +40,90 @@ export const useGallery = create<GalleryState>()(() => ({
   compare: null,
 }));
 
-function toGallery(r: StoredRun): GalleryRun {
-  return { ...r, images: r.images.map((i) => ({ ...i, src: URL.createObjectURL(i.blob) })) };
+function toGallery(r: StoredRun, kept: boolean): GalleryRun {
+  return { ...r, kept, images: r.images.map((i) => ({ ...i, src: URL.createObjectURL(i.blob) })) };
+}
+
+function toStored(r: GalleryRun): StoredRun {
+  const { kept: _kept, images, ...rest } = r;
+  return { ...rest, images: images.map(({ src: _src, ...i }) => i) };
 }
 
 function release(r: GalleryRun): void {
   for (const i of r.images) URL.revokeObjectURL(i.src);
 }
 
+/** Other tabs add and delete runs too: each change is announced, and every tab re-reads the store. */
+let channel: BroadcastChannel | null = null;
+function announce(): void {
+  channel?.postMessage({ type: 'gallery-changed' });
+}
+
+/**
+ * Shows what the store holds now: runs already shown keep their object URLs, runs gone from the
+ * store (deleted or evicted, here or in another tab) are released, and runs this tab could not
+ * keep stay until the page closes or the user deletes them.
+ */
+async function refreshGallery(): Promise<void> {
+  const stored = await listRuns();
+  useGallery.setState((s) => {
+    const shown = new Map(s.runs.map((r) => [r.id, r]));
+    const inStore = new Set(stored.map((r) => r.id));
+    for (const r of s.runs) if (r.kept && !inStore.has(r.id)) release(r);
+    const runs = [
+      ...stored.map((r) => {
+        const have = shown.get(r.id);
+        return have ? { ...have, kept: true } : toGallery(r, true);
+      }),
+      ...s.runs.filter((r) => !r.kept && !inStore.has(r.id)),
+    ].sort((x, y) => x.at - y.at);
+    const present = <R extends { runId: string }>(ref: R | null) =>
+      ref && runs.some((r) => r.id === ref.runId) ? ref : null;
+    return { loaded: true, runs, lightbox: present(s.lightbox), compare: present(s.compare) };
+  });
+}
+
 export async function loadGallery(): Promise<void> {
+  if (!channel && typeof BroadcastChannel !== 'undefined') {
+    channel = new BroadcastChannel('fooocus-flow-gallery');
+    channel.onmessage = () => void refreshGallery().catch(() => undefined);
+  }
   try {
-    const runs = await listRuns();
-    useGallery.setState({ loaded: true, runs: runs.map(toGallery) });
+    await refreshGallery();
   } catch {
-    useGallery.setState({ loaded: true, runs: [] });
+    useGallery.setState({ loaded: true });
   }
 }
 
-/** Fetches the result images and stores the run; returns the stored run (null when nothing came back). */
+/**
+ * Stores a run in one transaction (with the eviction its size needs). Resolves true once it has
+ * committed; on a refusal the storage banner says what failed and what to do.
+ */
+async function keep(run: StoredRun): Promise<boolean> {
+  try {
+    await addRun(run, galleryLimitBytes());
+  } catch (err) {
+    reportStorageFailure('gallery', err);
+    return false;
+  }
+  announce();
+  return true;
+}
+
+/** The gallery's storage problem is resolved only when no run waits in memory any more. */
+function settleGalleryProblem(): void {
+  if (!useGallery.getState().runs.some((r) => !r.kept)) reportStorageSuccess('gallery');
+}
+
+/**
+ * Fetches the result images and stores the run; returns the run as shown (null when nothing came
+ * back), with `kept` saying whether the store took it.
+ */
 export async function storeResults(
   meta: Omit<StoredRun, 'images' | 'bytes' | 'id'>,
   urls: string[],
+  /** The gallery id; one per editor run, so a run filed twice (two tabs, a retry) is one entry. */
+  id = `run-${meta.at}-${Math.random().toString(36).slice(2, 7)}`,
 ): Promise<GalleryRun | null> {
   const images: StoredImage[] = [];
   for (const url of urls) {
@@ -69,20 +139,28 @@ export async function storeResults(
     }
   }
   if (images.length === 0) return null;
-  const base = { ...meta, id: `run-${meta.at}-${Math.random().toString(36).slice(2, 7)}`, images };
+  const base = { ...meta, id, images };
   const run: StoredRun = { ...base, bytes: runBytes(base) };
-  let dropped: string[] = [];
-  try {
-    dropped = await addRun(run, galleryLimitBytes());
-  } catch {
-    // storage full or unavailable: still show the results for this session
+  const kept = await keep(run);
+  const shown = toGallery(run, kept);
+  useGallery.setState((s) => ({ runs: [...s.runs.filter((r) => r.id !== run.id), shown] }));
+  if (kept) {
+    // Space was found: runs refused earlier may fit now too; and show what the eviction removed.
+    await retryKeepRuns();
+    await refreshGallery().catch(() => undefined);
   }
-  const shown = toGallery(run);
-  useGallery.setState((s) => {
-    for (const r of s.runs) if (dropped.includes(r.id)) release(r);
-    return { runs: [...s.runs.filter((r) => !dropped.includes(r.id)), shown] };
-  });
   return shown;
+}
+
+/** The banner's Try again: stores the runs this page holds only in memory, oldest first. */
+export async function retryKeepRuns(): Promise<void> {
+  for (const r of useGallery.getState().runs.filter((x) => !x.kept)) {
+    if (!(await keep(toStored(r)))) return;
+    if (r.runId) await deleteRunRecord(r.runId).catch(() => undefined);
+    useGallery.setState((s) => ({ runs: s.runs.map((x) => (x.id === r.id ? { ...x, kept: true } : x)) }));
+  }
+  settleGalleryProblem();
+  await refreshGallery().catch(() => undefined);
 }
 
 /**
@@ -92,7 +170,10 @@ export async function storeResults(
 export async function setGalleryLimit(mb: number): Promise<number> {
   saveGalleryLimitMb(mb);
   // As when a run is added: the newest run stays whatever its size; older ones go, oldest first.
-  const runs = [...useGallery.getState().runs].sort((a, b) => a.at - b.at);
+  const runs = useGallery
+    .getState()
+    .runs.filter((r) => r.kept)
+    .sort((a, b) => a.at - b.at);
   const newest = runs.pop();
   const drop = newest ? evictionFor(runs, newest.bytes, galleryLimitBytes()) : [];
   for (const id of drop) await removeRun(id);
@@ -101,6 +182,7 @@ export async function setGalleryLimit(mb: number): Promise<number> {
 
 export async function removeRun(id: string): Promise<void> {
   await deleteRun(id).catch(() => undefined);
+  announce();
   useGallery.setState((s) => {
     const gone = s.runs.find((r) => r.id === id);
     if (gone) release(gone);
@@ -110,14 +192,17 @@ export async function removeRun(id: string): Promise<void> {
       compare: s.compare?.runId === id ? null : s.compare,
     };
   });
+  settleGalleryProblem();
 }
 
 export async function removeAllRuns(): Promise<void> {
   await clearRuns().catch(() => undefined);
+  announce();
   useGallery.setState((s) => {
     s.runs.forEach(release);
     return { runs: [], lightbox: null, compare: null };
   });
+  settleGalleryProblem();
 }
 
 export function openGallery(open = true): void {

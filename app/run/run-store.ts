@@ -2,7 +2,18 @@ import { create } from 'zustand';
 import type { Diagnostic, PlanStage } from '../../compiler/types.ts';
 import type { LocalText } from '../../nodes/types.ts';
 
-export type RunPhase = 'idle' | 'preparing' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed';
+/** `interrupted`: the server went silent, or did not confirm a stop; the task id is kept and Resume picks it up. */
+export type RunPhase =
+  'idle' | 'preparing' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed' | 'interrupted';
+
+/** What the run waits for, said in the UI's language (the server's own progress text is in `message`). */
+export type RunWait =
+  | { kind: 'submitting' }
+  | { kind: 'searching' }
+  | { kind: 'queued'; ahead: number }
+  | { kind: 'reconnecting'; silentS: number }
+  | { kind: 'stopping' }
+  | null;
 
 export interface RunState {
   phase: RunPhase;
@@ -14,6 +25,9 @@ export interface RunState {
   stages: PlanStage[];
   running: number[];
   taskId: string | null;
+  /** The editor's id of the run (its journal row in IndexedDB). */
+  runId: string | null;
+  wait: RunWait;
   /** True when this run was picked up again after a reload (the server then sends no stage text). */
   resumed: boolean;
   seed: number | null;
@@ -37,6 +51,8 @@ export const initialRunState = (): RunState => ({
   stages: [],
   running: [],
   taskId: null,
+  runId: null,
+  wait: null,
   resumed: false,
   seed: null,
   startedAt: null,

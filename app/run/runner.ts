@@ -3,63 +3,90 @@ import { serverCatalog } from '../store/compile-scheduler.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
 import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
 import { randomSeed } from '../../compiler/seed.ts';
-import type { CompileResult, Diagnostic, PlanStage } from '../../compiler/types.ts';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { CompileResult, Diagnostic } from '../../compiler/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { t } from '../../nodes/field.ts';
 import {
   FooocusApiError,
-  isFooocusApiError,
   mapValidationErrors,
-  type ProgressEvent,
-  type TaskRecord,
+  resumeTrackedRun,
+  startTrackedRun,
+  type TrackedProgress,
+  type TrackedRun,
+  type TrackedRunOutcome,
+  type TrackedRunOptions,
 } from '../../api/index.ts';
-import { idbGet, idbUpdate } from '../persistence/idb.ts';
 import { compileNow } from '../store/compile-scheduler.ts';
+import { idbDelete, idbGet } from '../persistence/idb.ts';
+import type { FooocusRequest } from '../../compiler/request/index.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { storeResults } from './gallery.ts';
+import {
+  claimRun,
+  deleteRunRecord,
+  idbRunJournal,
+  listRunRecords,
+  readRunRecord,
+  type EditorRunMeta,
+  type EditorRunRecord,
+} from './run-journal-idb.ts';
 import { initialRunState, isBusy, useRun, type RunState } from './run-store.ts';
 import { getClient } from './settings.ts';
 import { nextStage } from './stage-map.ts';
 
 /**
- * One run from the editor: prepare the images (mask fitting), compile with a fresh seed, send it as
- * a stream (progress messages name the stage that runs), find the task's id on the server and keep
- * it in IndexedDB so a reload can follow the task again, then keep the images in the gallery.
+ * One run from the editor, through the shared tracked run (api/tracked-run.ts): prepare the
+ * images (mask fitting), compile with a fresh seed, record the run in IndexedDB before anything is
+ * sent, submit with `async_process` and follow the task by polling (a stream loses tasks on the
+ * real FooocusAPI when two clients run at once), then keep the images in the gallery and only then
+ * forget the run. A reload, a second tab, a silent server or a lost reply never loses the task:
+ * whatever is still in the journal is picked up again (`resumeRuns`, the Resume button).
  * The graph is never changed by a run.
  */
 
-const ACTIVE_KEY = 'activeRun';
-
-interface ActiveRun {
-  taskId: string;
-  startedAt: number;
-  seed: number;
-  name: string;
-  workflow: Workflow;
-  requestJson: string;
-  stages: PlanStage[];
-  expected: { count: number; min: number };
+interface Following {
+  run: TrackedRun;
+  abort: AbortController;
 }
 
-let abort: AbortController | null = null;
+let following: Following | null = null;
 
 function set(patch: Partial<RunState>): void {
   useRun.setState(patch);
 }
 
-function onProgress(p: ProgressEvent): void {
+function onProgress(p: TrackedProgress): void {
   const s = useRun.getState();
-  if (s.phase === 'stopping' && p.progress < 100) {
-    set({ progress: p.progress, preview: p.preview ?? s.preview });
-    return;
+  if (p.taskId && p.taskId !== s.taskId) set({ taskId: p.taskId });
+  switch (p.phase) {
+    case 'submitting':
+      set({ wait: { kind: 'submitting' } });
+      return;
+    case 'searching':
+      set({ wait: { kind: 'searching' } });
+      return;
+    case 'queued':
+      set({ wait: { kind: 'queued', ahead: p.ahead ?? 0 }, progress: 0 });
+      return;
+    case 'reconnecting':
+      set({ wait: { kind: 'reconnecting', silentS: Math.round((p.silentMs ?? 0) / 1000) } });
+      return;
+    case 'stopping':
+      set({ wait: { kind: 'stopping' }, progress: p.progress, preview: p.preview ?? s.preview });
+      return;
+    case 'running':
+      if (s.phase === 'stopping') {
+        set({ progress: p.progress, preview: p.preview ?? s.preview });
+        return;
+      }
+      set({
+        wait: null,
+        progress: p.progress,
+        message: p.message,
+        preview: p.preview ?? s.preview,
+        running: nextStage(s.running, p.message, s.stages, p.progress),
+      });
   }
-  set({
-    progress: p.progress,
-    message: p.message,
-    preview: p.preview ?? s.preview,
-    running: s.resumed ? s.running : nextStage(s.running, p.message, s.stages, p.progress),
-  });
 }
 
 /** Node-level diagnostics for server errors, grouped by node. */
@@ -90,30 +117,14 @@ function describe(e: unknown): { en: string; zh: string } {
   return { en: `The run failed: ${msg}`, zh: `运行失败：${msg}` };
 }
 
-async function persistActive(a: ActiveRun | null): Promise<void> {
-  await idbUpdate<ActiveRun | { none: true }>(ACTIVE_KEY, () => a ?? { none: true }).catch(() => null);
-}
-
 /** The run can start: the graph compiles without errors and no run is going. */
 export function canRun(res: CompileResult | null = useEditor.getState().compiled): boolean {
   return !!res && res.ok && !isBusy(useRun.getState().phase);
 }
 
-/** Finds the server's id for our streamed task: the running or queued record with our seed. */
-async function discoverTaskId(seed: number, signal: AbortSignal): Promise<string | null> {
-  const client = getClient();
-  for (let i = 0; i < 40 && !signal.aborted; i++) {
-    try {
-      const list = await client.listTasks({ query: 'all', pageSize: 20 }, { signal });
-      const all: TaskRecord[] = [...list.current, ...list.pending, ...list.history];
-      const mine = all.find((r) => Number(r.req_params?.image_seed) === seed);
-      if (mine) return mine.task_id;
-    } catch {
-      // keep trying while the run goes on
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return null;
+function newRunId(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  return c?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
 export async function startRun(): Promise<void> {
@@ -151,153 +162,233 @@ export async function startRun(): Promise<void> {
     set({ phase: 'failed', error: t('The graph has errors.', '图中有错误。') });
     return;
   }
-  await send(workflow, res.request, res);
-}
-
-async function send(workflow: Workflow, request: FooocusRequest, res: CompileResult): Promise<void> {
-  const seed = Number(request.image_seed);
-  const requestJson = JSON.stringify(request);
-  const expected = { count: res.plan.images.count, min: res.plan.images.min };
+  const runId = newRunId();
+  const meta: EditorRunMeta = {
+    name: workflow.name,
+    workflow,
+    requestJson: JSON.stringify(res.request),
+    seed: Number(res.request.image_seed),
+    stages: res.plan.stages,
+    expected: { count: res.plan.images.count, min: res.plan.images.min },
+    startedAt: useRun.getState().startedAt ?? Date.now(),
+  };
+  const release = (await claimRun(runId)) ?? (() => undefined);
   set({
     phase: 'running',
-    seed,
-    stages: res.plan.stages,
+    runId,
+    seed: meta.seed,
+    stages: meta.stages,
     running: [],
-    message: 'Submitted, waiting for the server ...',
+    wait: { kind: 'submitting' },
   });
-  abort = new AbortController();
-  const signal = abort.signal;
-  const client = getClient();
-  const name = workflow.name;
-  const discovery = discoverTaskId(seed, signal).then(async (taskId) => {
-    if (!taskId || !isBusy(useRun.getState().phase)) return;
-    set({ taskId });
-    await persistActive({
-      taskId,
-      startedAt: useRun.getState().startedAt ?? Date.now(),
-      seed,
-      name,
-      workflow,
-      requestJson,
-      stages: res.plan.stages,
-      expected,
-    });
-  });
-  try {
-    const out = await client.run(request, { mode: 'stream', onProgress, signal, expectedImages: expected });
-    await finish(
-      { name, workflow, requestJson, seed },
-      out.images.map((i) => i.url),
-      false,
-      out.warnings[0],
-    );
-  } catch (e) {
-    await failed(e, { name, workflow, requestJson, seed }, res);
-  } finally {
-    abort.abort();
-    abort = null;
-    await discovery.catch(() => undefined);
-    await persistActive(null);
-  }
+  const abort = new AbortController();
+  const run = startTrackedRun(getClient(), res.request, trackedOptions(runId, meta, abort));
+  await follow(run, abort, meta, res, release);
 }
 
-interface RunMeta {
-  name: string;
-  workflow: Workflow;
-  requestJson: string;
-  seed: number;
+function trackedOptions(runId: string, meta: EditorRunMeta, abort: AbortController): TrackedRunOptions {
+  return {
+    journal: idbRunJournal(runId, meta),
+    runId,
+    onProgress,
+    onTaskId: (taskId) => set({ taskId }),
+    signal: abort.signal,
+    expectedImages: meta.expected,
+    resumeHint: t('the Resume button in the Run panel', '“运行”面板中的“继续”按钮').en,
+  };
 }
 
-async function finish(
-  meta: RunMeta,
-  urls: string[],
-  stopped: boolean,
-  warning?: FooocusApiError,
+async function follow(
+  run: TrackedRun,
+  abort: AbortController,
+  meta: EditorRunMeta,
+  res: CompileResult | null,
+  release: () => void,
 ): Promise<void> {
-  set({ message: 'Saving results ...' });
-  const stored = await storeResults({ ...meta, at: Date.now(), stopped }, urls);
-  set({
-    phase: stopped ? 'stopped' : 'done',
-    progress: stopped ? useRun.getState().progress : 100,
-    message: stopped ? 'Stopped' : 'Finished',
-    running: [],
-    resultRunId: stored?.id ?? null,
-    note: warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null,
-  });
-}
-
-async function failed(e: unknown, meta: RunMeta, res: CompileResult | null): Promise<void> {
-  if (isFooocusApiError(e, 'stopped')) {
-    await finish(
-      meta,
-      (e.images ?? []).map((i) => i.url),
-      true,
-    );
-    return;
-  }
-  if (isFooocusApiError(e, 'validation') && res) {
-    const mapped = mapValidationErrors(e.details ?? [], res.provenance);
-    const { byNode, loose } = groupServerErrors(mapped);
-    set({ phase: 'failed', running: [], error: describe(e), serverDiags: byNode, looseErrors: loose });
-    return;
-  }
-  set({ phase: 'failed', running: [], error: describe(e) });
-}
-
-export async function stopRun(): Promise<void> {
-  const s = useRun.getState();
-  if (s.phase !== 'running') return;
-  set({ phase: 'stopping', message: 'Stopping ...' });
+  following = { run, abort };
+  // The page is going away: stop following (the task goes on, the journal keeps it for the next open).
+  const detach = () => abort.abort();
+  window.addEventListener('pagehide', detach);
   try {
-    // Stop only our own task: FooocusAPI's stop ends whatever runs now, which may be another client's.
-    await getClient().cancel({ taskId: s.taskId ?? undefined, request: { image_seed: s.seed ?? undefined } });
+    await settle(await run.done, meta, res);
   } catch (e) {
-    set({ phase: 'running', error: describe(e) });
+    set({ phase: 'failed', running: [], wait: null, error: describe(e) });
+  } finally {
+    window.removeEventListener('pagehide', detach);
+    following = null;
+    release();
   }
 }
 
-/** On start-up: a run that was going when the page closed is followed again. */
-export async function resumeRun(): Promise<void> {
-  let active: ActiveRun | { none: true } | undefined;
-  try {
-    active = await idbGet<ActiveRun | { none: true }>(ACTIVE_KEY);
-  } catch {
+/** Files what the run ended with; forgets the run only when nothing is left to pick up. */
+async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileResult | null): Promise<void> {
+  switch (out.kind) {
+    case 'finished':
+    case 'stopped': {
+      const stopped = out.kind === 'stopped';
+      set({ message: 'Saving results ...', wait: null });
+      const stored = await storeResults(
+        {
+          name: meta.name,
+          workflow: meta.workflow,
+          requestJson: meta.requestJson,
+          seed: meta.seed,
+          at: Date.now(),
+          stopped,
+          runId: out.runId,
+        },
+        out.images.map((i) => i.url),
+        `run-${out.runId}`,
+      );
+      // Kept (committed) or nothing to keep: the journal row has done its job. Otherwise it stays,
+      // and the next open fetches the images from the server again and tries to keep them.
+      if (!stored || stored.kept) await deleteRunRecord(out.runId).catch(() => undefined);
+      const warning = out.kind === 'finished' ? out.warnings[0] : undefined;
+      set({
+        phase: stopped ? 'stopped' : 'done',
+        progress: stopped ? useRun.getState().progress : 100,
+        message: stopped ? 'Stopped' : 'Finished',
+        running: [],
+        resultRunId: stored?.id ?? null,
+        note: warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null,
+      });
+      return;
+    }
+    case 'server-gone':
+    case 'stop-unconfirmed':
+      // The task id (if any) stays in the journal: Resume, or the next open, picks it up.
+      set({
+        phase: 'interrupted',
+        running: [],
+        wait: null,
+        error: describe(out.error),
+        taskId: out.taskId ?? null,
+      });
+      return;
+    case 'detached':
+      return;
+    case 'failed': {
+      await deleteRunRecord(out.runId).catch(() => undefined);
+      const e = out.error;
+      if (e.kind === 'validation' && res) {
+        const { byNode, loose } = groupServerErrors(mapValidationErrors(e.details ?? [], res.provenance));
+        set({
+          phase: 'failed',
+          running: [],
+          wait: null,
+          error: describe(e),
+          serverDiags: byNode,
+          looseErrors: loose,
+        });
+        return;
+      }
+      set({ phase: 'failed', running: [], wait: null, error: describe(e) });
+    }
+  }
+}
+
+/**
+ * Stop: asks the tracked run to stop our task; the run stays "stopping" until the server confirms
+ * (the record says "stop") or says it could not (then: interrupted, with Resume). A queued task
+ * cannot be removed on FooocusAPI: it is stopped as soon as it starts.
+ */
+export function stopRun(): void {
+  const s = useRun.getState();
+  if (s.phase !== 'running' || !following) return;
+  following.run.stop();
+  set({ phase: 'stopping', message: 'Stopping ...', wait: { kind: 'stopping' } });
+}
+
+/** Picks one journal row up again in this tab (it must be claimed already). */
+async function pickUp(rec: EditorRunRecord, release: () => void): Promise<void> {
+  const entry = rec.entry;
+  if (!entry) {
+    // Recorded but never saved by the run: nothing was sent.
+    await deleteRunRecord(rec.runId).catch(() => undefined);
+    release();
     return;
   }
-  if (!active || 'none' in active) return;
-  const a = active;
+  const m = rec.meta;
   useRun.setState({
     ...initialRunState(),
     phase: 'running',
     resumed: true,
-    taskId: a.taskId,
-    seed: a.seed,
-    startedAt: a.startedAt,
-    stages: a.stages,
-    message: 'Reconnecting to the running task ...',
+    runId: rec.runId,
+    taskId: entry.taskId ?? null,
+    seed: m.seed,
+    startedAt: m.startedAt,
+    stages: m.stages,
+    message: 'Reconnecting to the task ...',
+    wait: entry.taskId ? null : { kind: 'searching' },
   });
-  abort = new AbortController();
-  const meta: RunMeta = { name: a.name, workflow: a.workflow, requestJson: a.requestJson, seed: a.seed };
-  const client = getClient();
+  const abort = new AbortController();
+  const run = resumeTrackedRun(getClient(), entry, trackedOptions(rec.runId, m, abort));
+  await follow(run, abort, m, null, release);
+}
+
+/** What the editor kept of a running task before the journal (one row for all tabs). */
+interface LegacyActiveRun extends Omit<EditorRunMeta, 'seed'> {
+  taskId: string;
+  seed: number;
+}
+
+/** A task followed by an older version of the editor becomes a journal row, so it is picked up too. */
+async function adoptLegacyActiveRun(): Promise<void> {
+  const old = await idbGet<LegacyActiveRun | { none: true }>('activeRun');
+  if (!old || 'none' in old) return;
+  const runId = newRunId();
+  const now = Date.now();
+  await idbRunJournal(runId, old).save({
+    version: 1,
+    runId,
+    baseUrl: getClient().baseUrl,
+    state: 'submitted',
+    request: JSON.parse(old.requestJson) as FooocusRequest,
+    submittedAt: old.startedAt,
+    submits: 1,
+    taskId: old.taskId,
+    updatedAt: now,
+  });
+  await idbDelete('activeRun');
+}
+
+/**
+ * On start-up: every run still in the journal that no other tab follows is picked up again,
+ * oldest first, one after another (a run a tab follows is claimed by it; see claimRun).
+ */
+export async function resumeRuns(): Promise<void> {
+  let records: EditorRunRecord[];
   try {
-    const { record } = await client.follow(a.taskId, { onProgress, signal: abort.signal });
-    const urls = (record.result ?? []).map((u) => client.imageUrl(u));
-    if (record.task_status === 'stop') await finish(meta, urls, true);
-    else if (urls.length === 0)
-      await failed(
-        new FooocusApiError({
-          kind: 'empty-result',
-          message: 'Fooocus reported the task as finished but returned no images: its worker failed.',
-          messageZh: 'Fooocus 报告任务已完成，但没有返回任何图像：工作进程出错了。',
-        }),
-        meta,
-        null,
-      );
-    else await finish(meta, urls, false);
-  } catch (e) {
-    await failed(e, meta, null);
-  } finally {
-    abort = null;
-    await persistActive(null);
+    await adoptLegacyActiveRun().catch(() => undefined);
+    records = await listRunRecords();
+  } catch {
+    return;
   }
+  for (const rec of records) {
+    if (isBusy(useRun.getState().phase)) return;
+    const release = await claimRun(rec.runId);
+    if (!release) continue;
+    // Re-read under the claim: the tab that held it may have finished it meanwhile.
+    const fresh = await readRunRecord(rec.runId).catch(() => undefined);
+    if (!fresh) {
+      release();
+      continue;
+    }
+    await pickUp(fresh, release);
+  }
+}
+
+/** The Resume button of an interrupted run (server gone, stop not confirmed). */
+export async function resumeInterrupted(): Promise<void> {
+  const s = useRun.getState();
+  if (s.phase !== 'interrupted' || !s.runId) return;
+  const release = await claimRun(s.runId);
+  const rec = await readRunRecord(s.runId).catch(() => undefined);
+  if (!release || !rec) {
+    release?.();
+    // Another tab took it over, or it is done: show what the gallery has.
+    set({ phase: 'idle', error: null });
+    return;
+  }
+  await pickUp(rec, release);
 }

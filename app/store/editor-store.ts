@@ -40,7 +40,7 @@ export interface ImportFailure {
   errors: { path: string; message: string }[];
 }
 
-export type SaveStatus = 'saved' | 'pending' | 'paused';
+export type SaveStatus = 'saved' | 'pending' | 'paused' | 'failed';
 
 export interface EditorState {
   /** The workflow document: the only undoable state. */

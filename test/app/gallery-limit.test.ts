@@ -6,7 +6,7 @@ const MB = 1024 * 1024;
 
 /** A run as the gallery holds it (no images needed here; IndexedDB is absent, the store is what counts). */
 const run = (id: string, at: number, mb: number) =>
-  ({ id, at, bytes: mb * MB, images: [] }) as unknown as GalleryRun;
+  ({ id, at, bytes: mb * MB, images: [], kept: true }) as unknown as GalleryRun;
 
 beforeEach(() => {
   const store = new Map<string, string>();

@@ -1,15 +1,16 @@
 /**
- * `fooocus-flow run` failures: the right exit code, a message in plain words, and nothing written
- * in --out (no folder, no hidden partial folder beside it).
+ * `fooocus-flow run` failures: the right exit code, a message in plain words, no result files in
+ * --out, and the journal kept exactly when there is something to pick up with --resume.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../../cli/run.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
 import { closedPort, record, sendJson, startFakeServer, STUB, type FakeServer } from '../api/fake-server.ts';
+import { isPoll, isSubmit, startFaultProxy } from '../faults/fault-proxy.ts';
 import {
   captureIo,
   listDir,
@@ -23,12 +24,13 @@ import {
 let sim: SimEngine;
 let fake: FakeServer | undefined;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
 });
 afterAll(async () => {
   await sim.close();
 });
 afterEach(async () => {
+  sim.releaseHolds();
   sim.inject({ kind: 'clear' });
   sim.setSpeed(0);
   sim.setApiKey(undefined);
@@ -49,10 +51,27 @@ async function runIn(
   const io = captureIo();
   const code = await runCommand([file, '--out', join(dir, 'out'), ...extraArgs], io, extras);
   const after = await listDir(dir);
-  return { code, err: io.stderr.text, out: io.stdout.text, left: after.filter((f) => !before.includes(f)) };
+  return {
+    code,
+    dir,
+    err: io.stderr.text,
+    out: io.stdout.text,
+    left: after.filter((f) => !before.includes(f)),
+  };
 }
 
 const t2i = (dir: string) => writeTemplate(dir, 'text-to-image');
+
+/** Short waits: the tests wait for states; retries only need to be quick. */
+const FAST = { intervalMs: 5, backoff: { baseMs: 2, maxMs: 20 }, searchGraceMs: 0, queueCheckMs: 0 };
+
+async function taskCount(): Promise<number> {
+  const list = (await (await fetch(`${sim.url}/tasks?query=all&page_size=1000`)).json()) as {
+    history: unknown[];
+    pending: unknown[];
+  };
+  return list.history.length + list.pending.length;
+}
 
 describe('fooocus-flow run: bad input → exit 2', () => {
   it('a file that is not JSON', async () => {
@@ -140,7 +159,7 @@ describe('fooocus-flow run: graph errors → exit 1', () => {
   });
 });
 
-describe('fooocus-flow run: run failures → exit 1, nothing written', () => {
+describe('fooocus-flow run: run failures → exit 1, no result files', () => {
   it('server not running', async () => {
     const r = await runIn(t2i, ['--api', `http://127.0.0.1:${await closedPort()}`]);
     expect(r.code).toBe(1);
@@ -172,76 +191,175 @@ describe('fooocus-flow run: run failures → exit 1, nothing written', () => {
     expect(r.left).toEqual([]);
   });
 
-  it('a stream cut mid-way', async () => {
-    sim.inject({ kind: 'cut-stream-after', events: 4 });
-    const r = await runIn(t2i, ['--api', sim.url, '--stream']);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/Run failed \(stream-cut\): The progress stream ended before the final event/);
-    expect(r.left).toEqual([]);
+  it('a lost submit reply and dropped polls: the task is found, not sent twice, and its results saved', async () => {
+    const proxy = await startFaultProxy(sim.url);
+    try {
+      let polls = 0;
+      proxy.setRule((r) => {
+        if (isSubmit(r)) return proxy.counts['drop-reply'] === 0 ? 'drop-reply' : 'pass';
+        if (isPoll(r) && ++polls <= 3) return polls === 2 ? 'cut-body' : 'drop-before';
+        return 'pass';
+      });
+      const before = await taskCount();
+      const r = await runIn(t2i, ['--api', proxy.url], { tuning: FAST });
+      expect(r.err).not.toMatch(/Run failed/);
+      expect(r.code).toBe(0);
+      expect(r.left).toEqual(['out']);
+      expect(proxy.counts['drop-reply']).toBe(1);
+      // One task on the server for this run, although its submit reply never arrived.
+      expect((await taskCount()) - before).toBe(1);
+    } finally {
+      await proxy.close();
+    }
   });
+
+  it('a server that stops answering: exit 1, the journal kept, the exact resume command; --resume saves like a normal run', async () => {
+    const proxy = await startFaultProxy(sim.url);
+    try {
+      // Once the task is accepted, every read stalls: the server is "gone".
+      proxy.setRule((r) => (isSubmit(r) ? 'pass' : 'hold'));
+      const dir = await tempDir();
+      const file = await t2i(dir);
+      const out = join(dir, 'out');
+      const io = captureIo();
+      const code = await runCommand([file, '--api', proxy.url, '--out', out, '--seed', '7'], io, {
+        tuning: { ...FAST, goneAfterMs: 300, readTimeoutMs: 100 },
+      });
+      expect(code).toBe(1);
+      const taskId = /task ([0-9a-f]{32}) was accepted/.exec(io.stderr.text)?.[1];
+      expect(taskId).toBeDefined();
+      expect(io.stderr.text).toMatch(
+        /^Run interrupted \(server-gone\): The Fooocus server at http:\/\/127\.0\.0\.1:\d+ has not answered for \d+ s/m,
+      );
+      expect(io.stderr.text).toContain(`Resume with: fooocus-flow run --resume ${out}`);
+      expect(await listDir(out)).toEqual(['run-journal.json']);
+
+      proxy.dropHeld();
+      proxy.setRule(() => 'pass');
+      const resumed = captureIo();
+      expect(await runCommand(['--resume', out], resumed, { tuning: FAST })).toBe(0);
+      expect(resumed.stderr.text).toMatch(new RegExp(`^Resuming task ${taskId} on ${proxy.url}`, 'm'));
+      expect(await listDir(out)).toEqual(['01-generate.png', 'run.json']);
+      const run = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
+      expect(Object.keys(run)).toEqual([
+        'workflow',
+        'request',
+        'task',
+        'plan',
+        'diagnostics',
+        'files',
+        'fileMapping',
+      ]);
+      expect(run.task.task_id).toBe(taskId);
+      expect(run.request.image_seed).toBe(7);
+      // Nothing left to resume.
+      const again = captureIo();
+      expect(await runCommand(['--resume', out], again)).toBe(2);
+      expect(again.stderr.text).toMatch(/holds a finished run \(run\.json\) and nothing to resume/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('--resume refuses a folder that is not a run, and extra arguments', async () => {
+    const dir = await tempDir();
+    const io = captureIo();
+    expect(await runCommand(['--resume', dir], io)).toBe(2);
+    expect(io.stderr.text).toMatch(
+      /has no run-journal\.json: it is not the output folder of a fooocus-flow run/,
+    );
+    await writeFile(join(dir, 'run-journal.json'), '{"format":"fooocus-flow/run-journal","run":{}}');
+    const bad = captureIo();
+    expect(await runCommand(['--resume', dir], bad)).toBe(2);
+    expect(bad.stderr.text).toMatch(/run-journal\.json is not a run journal: run\.version/);
+    expect(await runCommand(['wf.json', '--resume', dir], captureIo())).toBe(2);
+  });
+
+  /**
+   * The engine holds the task at a sampling step; Ctrl+C is pressed there. The hold is released
+   * once the client has sent its stop (at its next request), so the worker sees the stop at its
+   * next step: no timing involved.
+   */
+  async function heldAtStep(step: number) {
+    const proxy = await startFaultProxy(sim.url);
+    const held = sim.hold({ step });
+    let stopSent = false;
+    proxy.setRule((r) => {
+      if (stopSent) held.release();
+      if (r.path.startsWith('/v1/engine/control')) stopSent = true;
+      return 'pass';
+    });
+    return { proxy, held, stopSent: () => stopSent };
+  }
 
   it.each([
-    ['stream (default)', []],
-    ['poll', ['--poll']],
-  ])('cancelled mid-run (Ctrl-C), %s: the task is stopped on the server, exit 130', async (_, mode) => {
-    sim.setSpeed(20);
-    const controller = new AbortController();
-    const stderr = captureIo().stderr;
-    const io = captureIo();
-    // Abort as soon as the bar shows progress past the start.
-    io.stderr.write = (s: string) => {
-      stderr.text += s;
-      if (/^\[[#-]+\] +[1-9]\d*% /m.test(s)) controller.abort();
-      return true;
-    };
-    const dir = await tempDir();
-    const file = await t2i(dir);
-    const code = await runCommand([file, '--api', sim.url, ...mode, '--out', join(dir, 'out')], io, {
-      signal: controller.signal,
-    });
-    expect(code).toBe(130);
-    expect(stderr.text).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
-    expect(stderr.text).toMatch(/The run was cancelled; nothing was saved\./);
-    expect(await listDir(dir)).toEqual(['text-to-image.json']);
-    // On the engine the task ended as "stop", not "finished", and nothing is running any more.
-    const id = /Stopped task ([0-9a-f]{32})/.exec(stderr.text)![1]!;
-    const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
-    expect(record.task_status).toBe('stop');
-    const tasks = (await (await fetch(`${sim.url}/tasks?query=current`)).json()) as { current: unknown[] };
-    expect(tasks.current).toEqual([]);
+    ['default', []],
+    ['--poll (a no-op alias)', ['--poll']],
+  ])('Ctrl+C at a held step, %s: the server confirms the stop, exit 130, nothing kept', async (_, mode) => {
+    const { proxy, held, stopSent } = await heldAtStep(3);
+    try {
+      const controller = new AbortController();
+      void held.reached.then(() => controller.abort());
+      const io = captureIo();
+      const dir = await tempDir();
+      const file = await t2i(dir);
+      const code = await runCommand([file, '--api', proxy.url, ...mode, '--out', join(dir, 'out')], io, {
+        signal: controller.signal,
+        tuning: FAST,
+      });
+      expect(code).toBe(130);
+      expect(stopSent()).toBe(true);
+      expect(io.stderr.text).toMatch(
+        /^Stopping: the task is stopped on the server once it is ours and running/m,
+      );
+      expect(io.stderr.text).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
+      expect(io.stderr.text).toMatch(/The run was cancelled; nothing was saved\./);
+      expect(await listDir(dir)).toEqual(['text-to-image.json']);
+      // On the engine the task ended as "stop", not "finished", and nothing is running any more.
+      const id = /Stopped task ([0-9a-f]{32})/.exec(io.stderr.text)![1]!;
+      const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
+      expect(record.task_status).toBe('stop');
+      const tasks = (await (await fetch(`${sim.url}/tasks?query=current`)).json()) as { current: unknown[] };
+      expect(tasks.current).toEqual([]);
+    } finally {
+      held.release();
+      await proxy.close();
+    }
   });
 
-  it('Ctrl+C on the real process: SIGINT stops the task on the server and exits 130', async () => {
-    sim.setSpeed(30);
-    const dir = await tempDir();
-    const file = await t2i(dir);
-    const child = spawn(
-      process.execPath,
-      [
-        join(import.meta.dirname, '../../cli/bin.mjs'),
-        'run',
-        file,
-        '--api',
-        sim.url,
-        '--out',
-        join(dir, 'out'),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      // Once: a second Ctrl+C quits at once, without waiting for the server.
-      if (!sent && /\] +[1-9]\d*% /.test(stderr)) sent = child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(stderr).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
-    expect(code).toBe(130);
-    const id = /Stopped task ([0-9a-f]{32})/.exec(stderr)![1]!;
-    const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
-    expect(record.task_status).toBe('stop');
-    expect(await listDir(dir)).toEqual(['text-to-image.json']);
+  it('Ctrl+C on the real process: SIGINT at a held step stops the task on the server and exits 130', async () => {
+    const { proxy, held } = await heldAtStep(3);
+    try {
+      const dir = await tempDir();
+      const file = await t2i(dir);
+      const child = spawn(
+        process.execPath,
+        [
+          join(import.meta.dirname, '../../cli/bin.mjs'),
+          'run',
+          file,
+          '--api',
+          proxy.url,
+          '--out',
+          join(dir, 'out'),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Once: a second Ctrl+C would leave the task running and quit.
+      void held.reached.then(() => child.kill('SIGINT'));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(stderr).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
+      expect(code).toBe(130);
+      const id = /Stopped task ([0-9a-f]{32})/.exec(stderr)![1]!;
+      const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
+      expect(record.task_status).toBe('stop');
+      expect(await listDir(dir)).toEqual(['text-to-image.json']);
+    } finally {
+      held.release();
+      await proxy.close();
+    }
   }, 30_000);
 
   it('cancelled while preparing: nothing is sent, exit 130', async () => {
@@ -271,7 +389,7 @@ describe('fooocus-flow run: run failures → exit 1, nothing written', () => {
     expect(r.left).toEqual([]);
   });
 
-  it('a download failing after the first image leaves no partial folder', async () => {
+  it('a download failing after the first image: no result files, the journal kept to download again', async () => {
     fake = await startFakeServer((req, res) => {
       if (req.method === 'POST') return sendJson(res, 200, STUB);
       if (req.url.startsWith('/tasks/')) {
@@ -290,10 +408,14 @@ describe('fooocus-flow run: run failures → exit 1, nothing written', () => {
       }
       res.writeHead(404).end();
     });
-    const r = await runIn(t2i, ['--api', fake.url, '--poll']);
+    const r = await runIn(t2i, ['--api', fake.url, '--poll'], { tuning: FAST });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/Saving the results failed \(server\): .*HTTP 404/);
-    expect(r.left).toEqual([]);
+    expect(r.err).toMatch(
+      /is done on the server and recorded in .*run-journal\.json; nothing is lost\. Download the results again with: fooocus-flow run --resume /,
+    );
+    expect(r.left).toEqual(['out']);
+    expect(await listDir(join(r.dir, 'out'))).toEqual(['run-journal.json']);
   });
 });
 

@@ -156,3 +156,43 @@ export async function closeGallery(page: Page): Promise<void> {
   await page.locator('.dialog.gallery .dialog-head').getByRole('button', { name: 'Close' }).click();
   await expect(page.locator('.dialog.gallery')).toHaveCount(0);
 }
+
+/** The simulated engine's test control, through the app server (SIM_TEST_CONTROL=1 in playwright.config.ts). */
+async function simControl<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${RUN_URL}/api/__sim/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sim control ${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export interface SimHoldInfo {
+  id: number;
+  step: number;
+  taskId: string | null;
+  reached: { taskId: string; step: number } | null;
+  released: boolean;
+}
+
+/** Holds the first task (or `taskId`) that reaches sampling step `step`, until `releaseHold`. */
+export async function holdAt(step: number, taskId?: string): Promise<number> {
+  return (await simControl<{ id: number }>('POST', 'hold', { step, ...(taskId ? { taskId } : {}) })).id;
+}
+
+/** Resolves once the hold is reached (the worker is paused there). */
+export async function holdReached(id: number): Promise<SimHoldInfo> {
+  return simControl<SimHoldInfo>('GET', `hold/${id}?wait=1`);
+}
+
+export async function releaseHold(id?: number): Promise<void> {
+  await simControl('POST', 'release', id === undefined ? {} : { id });
+}
+
+/** The task id the run panel shows once the server accepted the task (first 8 characters). */
+export async function shownTaskId(page: Page): Promise<string> {
+  const status = page.locator('.run-panel').getByText(/task: /);
+  await expect(status).toBeVisible({ timeout: 15_000 });
+  return /task: (\S+)/.exec((await status.textContent()) ?? '')![1]!;
+}

@@ -1,0 +1,511 @@
+/**
+ * Runs that never lose a result: the one way the editor and the CLI follow a FooocusAPI task.
+ *
+ * Why polling and not the stream: on the real server a stream is the ONLY thing that finalises its
+ * task (fooocusapi-runtime.md §2). A stream cut by a dropped connection, by Ctrl+C, or by another
+ * stream finishing first leaves the task's record "running"/null forever and its images unlisted,
+ * and a stream cannot be attached to an existing task. `async_process: true` hands the task to the
+ * server's own background coroutine, which records it whatever the client does. So:
+ *
+ * 1. The journal entry (request, `submittedAt`, state "submitting") is saved BEFORE the POST.
+ * 2. The task id is saved as soon as the reply arrives.
+ * 3. A lost reply (reset, timeout) is never answered by sending again blindly: the server's
+ *    current/pending/history rows are searched for this request (fixed seed, prompt, scalar fields,
+ *    `in_queue_mills` ≥ submittedAt − slack). Only when it is absent twice, a grace period apart,
+ *    is it sent a second time. A refused connection (nothing was sent) or a 4xx/5xx reply (the
+ *    server rejected it) ends the run at once.
+ * 4. The task is followed by polling `GET /tasks/{id}`; every read is retried with backoff and the
+ *    run only gives up when the server answered nothing for `goneAfterMs` ("server gone"), keeping
+ *    the task id in the journal. While queued it says how many tasks are ahead and keeps waiting.
+ * 5. `stop()` sends `POST /v1/engine/control?action=stop` only while the running task is ours, and
+ *    waits (bounded) for the record to say "stop"; images finished before the stop are returned.
+ *
+ * `resumeTrackedRun(entry)` picks any journal entry up again: follows a known task, searches for
+ * one whose reply was lost, or returns the final record already seen.
+ */
+import type { FooocusRequest } from '../compiler/request/index.ts';
+import { FooocusApiError, messages } from './errors.ts';
+import { createPatientReader, DetachedError, ServerSilentError } from './patient-reads.ts';
+import type { BackoffOptions } from './backoff.ts';
+import { isFinalRecord, progressFromRecord, type ProgressEvent } from './progress.ts';
+import { isRecognisable } from './request-match.ts';
+import { checkImageCount, toResultImages, type ExpectedImages, type ResultImage } from './results.ts';
+import type { RunJournal, RunJournalEntry } from './run-journal.ts';
+import type { TaskList, TaskRecord } from './schemas.ts';
+import { findSubmittedTask, queueState } from './task-search.ts';
+
+type Opts = { signal?: AbortSignal | undefined; timeoutMs?: number | undefined };
+
+/** What the run needs from the client (`createFooocusClient` provides all of it). */
+export interface TrackedRunClient {
+  baseUrl: string;
+  submit(request: FooocusRequest, opts?: Opts): Promise<string>;
+  getTask(taskId: string, opts?: Opts): Promise<TaskRecord | null>;
+  listTasks(
+    query: { query?: 'all' | 'history' | 'current' | 'pending'; page?: number; pageSize?: number },
+    opts?: Opts,
+  ): Promise<TaskList>;
+  stop(opts?: Opts): Promise<string>;
+  imageUrl(url: string): string;
+}
+
+export type TrackedPhase = 'submitting' | 'searching' | 'queued' | 'running' | 'stopping' | 'reconnecting';
+
+export interface TrackedProgress extends ProgressEvent {
+  phase: TrackedPhase;
+  taskId?: string | undefined;
+  /** Queued: tasks that run before ours. */
+  ahead?: number | undefined;
+  /** Reconnecting: how long the server has been silent. */
+  silentMs?: number | undefined;
+}
+
+export interface TrackedRunOptions {
+  /** Where the run is recorded before anything is sent. */
+  journal: RunJournal;
+  /** The caller's id for the run (the editor's key); default a random one. */
+  runId?: string | undefined;
+  onProgress?: ((event: TrackedProgress) => void) | undefined;
+  /** Told the task id as soon as the server accepted (or the search found) the task. */
+  onTaskId?: ((taskId: string) => void) | undefined;
+  /** Detach: stop following; the task keeps running on the server and the journal keeps it. */
+  signal?: AbortSignal | undefined;
+  expectedImages?: ExpectedImages | undefined;
+  /** Pause between polls; default 250 ms (the server reads worker updates every 0.2 s). */
+  intervalMs?: number | undefined;
+  /** Limit of one read (poll, list); default 10 s. A stalled read counts as no answer and is retried. */
+  readTimeoutMs?: number | undefined;
+  /** No answer at all for this long → "server gone"; default 120 s. */
+  goneAfterMs?: number | undefined;
+  backoff?: BackoffOptions | undefined;
+  /** After the first stop is sent, how long to wait for the record to say "stop"; default 20 s. */
+  stopConfirmMs?: number | undefined;
+  /** Between the two searches that must both miss before sending again; default 3 s. */
+  searchGraceMs?: number | undefined;
+  /** Clock skew allowed when matching `in_queue_mills`; default 10 min. */
+  searchSlackMs?: number | undefined;
+  /** How often the queue position is read while queued; default 2 s. */
+  queueCheckMs?: number | undefined;
+  /**
+   * A task neither queued, running nor finished on an idle server for this long was lost by a
+   * restart; default 30 min: the real server hides a running task when another one finished
+   * after it started (runtime doc §1), so without other evidence only a long spell counts.
+   */
+  lostAfterMs?: number | undefined;
+  /**
+   * The same when a restart is likely: the server was unreachable during the run, or our task was
+   * running and vanished with no other task finishing since; default 60 s.
+   */
+  lostAfterOutageMs?: number | undefined;
+  /** `[]` answers tolerated for this long before "the server does not know the task"; default 5 s. */
+  unknownGraceMs?: number | undefined;
+  /** Words for "how to resume" in messages, e.g. `fooocus-flow run --resume ./out`. */
+  resumeHint?: string | undefined;
+  now?: (() => number) | undefined;
+}
+
+interface Base {
+  runId: string;
+  /** The journal entry as last saved. */
+  entry: RunJournalEntry;
+}
+
+export type TrackedRunOutcome = Base & TrackedRunEnd;
+
+/** How a run ended, without the bookkeeping every outcome carries. */
+export type TrackedRunEnd =
+  | {
+      kind: 'finished';
+      taskId: string;
+      record: TaskRecord;
+      images: ResultImage[];
+      /** e.g. `short-result`. */
+      warnings: FooocusApiError[];
+      receivedAt: number;
+    }
+  /** The server confirmed the stop; `images` are those finished before it (may be empty). */
+  | { kind: 'stopped'; taskId: string; record: TaskRecord; images: ResultImage[] }
+  /** No answer for `goneAfterMs`; the task (if any) may still finish. `error.kind` is 'server-gone'. */
+  | { kind: 'server-gone'; taskId: string | undefined; error: FooocusApiError }
+  /** Stop sent, not confirmed in time. `error.kind` is 'stop-unconfirmed'. */
+  | { kind: 'stop-unconfirmed'; taskId: string; error: FooocusApiError }
+  /** The caller's signal fired: the task goes on, the journal keeps it. */
+  | { kind: 'detached'; taskId: string | undefined }
+  /** Nothing to pick up: rejected (422/403/500), never sent, empty result, task unknown to the server. */
+  | { kind: 'failed'; taskId: string | undefined; error: FooocusApiError };
+
+export interface TrackedRun {
+  readonly runId: string;
+  /** The server's task id once known. */
+  taskId(): string | undefined;
+  /**
+   * Ask to stop. The stop is sent only while our task is the running one (a queued task cannot be
+   * removed on FooocusAPI: it is stopped as soon as it starts). Resolves at once; `done` tells the end.
+   */
+  stop(): void;
+  readonly done: Promise<TrackedRunOutcome>;
+}
+
+/** A seed in [0, 2^53): what the server would pick for -1, but known to us so the task can be found. */
+function randomSeed(): number {
+  return Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
+}
+
+function newRunId(): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  // randomUUID only exists in secure contexts; the editor may be served over plain http on a LAN.
+  return c?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** Submit `request` and follow it. A request with seed -1 gets a fixed random seed (see `randomSeed`). */
+export function startTrackedRun(
+  client: TrackedRunClient,
+  request: FooocusRequest,
+  opts: TrackedRunOptions,
+): TrackedRun {
+  const now = opts.now ?? Date.now;
+  const fixed = isRecognisable(request) ? request : { ...request, image_seed: randomSeed() };
+  const entry: RunJournalEntry = {
+    version: 1,
+    runId: opts.runId ?? newRunId(),
+    baseUrl: client.baseUrl,
+    state: 'submitting',
+    request: fixed,
+    submittedAt: now(),
+    submits: 0,
+    updatedAt: now(),
+  };
+  return drive(client, entry, opts, true);
+}
+
+/** Pick a journal entry up again (after a kill, "server gone", a detach). */
+export function resumeTrackedRun(
+  client: TrackedRunClient,
+  entry: RunJournalEntry,
+  opts: TrackedRunOptions,
+): TrackedRun {
+  return drive(client, structuredClone(entry), opts, false);
+}
+
+/** True when the failure proves the request never left (connection refused): safe to say "not sent". */
+export function wasNeverSent(e: unknown): boolean {
+  if (!(e instanceof FooocusApiError) || e.kind !== 'network') return false;
+  const seen = new Set<unknown>();
+  const walk = (x: unknown): boolean => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return false;
+    seen.add(x);
+    const o = x as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (o.code === 'ECONNREFUSED') return true;
+    if (Array.isArray(o.errors) && o.errors.some(walk)) return true;
+    return walk(o.cause);
+  };
+  return walk(e);
+}
+
+function drive(
+  client: TrackedRunClient,
+  entry: RunJournalEntry,
+  opts: TrackedRunOptions,
+  fresh: boolean,
+): TrackedRun {
+  const now = opts.now ?? Date.now;
+  let stopRequested = false;
+  const reader = createPatientReader({
+    goneAfterMs: opts.goneAfterMs,
+    backoff: opts.backoff,
+    signal: opts.signal,
+    now,
+    onRetry: (silentMs) =>
+      emit({
+        phase: 'reconnecting',
+        progress: 0,
+        silentMs,
+        message:
+          silentMs < 1000
+            ? 'The server did not answer; trying again ...'
+            : `No answer from the server for ${Math.round(silentMs / 1000)} s; still trying ` +
+              `(${entry.taskId ? `task ${entry.taskId} is safe on the server` : 'the request is recorded'}) ...`,
+      }),
+  });
+  const read = { timeoutMs: opts.readTimeoutMs ?? 10_000 };
+  let lastProgress = 0;
+  let lastKey = '';
+
+  function emit(e: TrackedProgress): void {
+    // A reconnect message keeps the last percent rather than dropping the bar to 0.
+    const event = e.phase === 'reconnecting' ? { ...e, progress: lastProgress } : e;
+    if (e.phase !== 'reconnecting') lastProgress = e.progress;
+    const key = `${event.phase}|${event.progress}|${event.message}|${event.preview?.length ?? 0}`;
+    if (key === lastKey) return;
+    lastKey = key;
+    opts.onProgress?.({ ...event, taskId: entry.taskId });
+  }
+
+  async function save(patch: Partial<RunJournalEntry>): Promise<void> {
+    Object.assign(entry, patch, { updatedAt: now() });
+    await opts.journal.save(entry);
+  }
+
+  const outcome = (o: TrackedRunEnd): TrackedRunOutcome => ({
+    ...o,
+    runId: entry.runId,
+    entry: structuredClone(entry),
+  });
+
+  async function fail(error: FooocusApiError): Promise<TrackedRunOutcome> {
+    await save({ state: 'failed', note: error.message, failedKind: error.kind });
+    return outcome({ kind: 'failed', taskId: entry.taskId, error });
+  }
+
+  /** POST once; the journal counts it before it leaves. */
+  async function submitOnce(): Promise<'sent' | TrackedRunOutcome> {
+    emit({ phase: 'submitting', progress: 0, message: 'Submitting to the server ...' });
+    try {
+      await save({ state: 'submitting', submits: entry.submits + 1, submittedAt: now() });
+    } catch (e) {
+      return outcome({
+        kind: 'failed',
+        taskId: undefined,
+        error: new FooocusApiError({ kind: 'journal', ...messages.journal(String(e)), cause: e }),
+      });
+    }
+    try {
+      const taskId = await client.submit(entry.request, { signal: opts.signal });
+      reader.heard();
+      await save({ state: 'submitted', taskId, note: undefined });
+      opts.onTaskId?.(taskId);
+      return 'sent';
+    } catch (e) {
+      if (opts.signal?.aborted) throw new DetachedError();
+      if (!(e instanceof FooocusApiError)) throw e;
+      // The server answered with an error status: it did not queue anything.
+      if (e.kind !== 'network' && e.kind !== 'timeout') return fail(e);
+      if (wasNeverSent(e)) return fail(e);
+      return 'sent'; // unknown: the caller searches before anything else
+    }
+  }
+
+  /** Find the task a lost reply may have queued; send again only when it is absent twice. */
+  async function locate(): Promise<'found' | TrackedRunOutcome> {
+    for (;;) {
+      if (entry.taskId) return 'found';
+      if (entry.submits === 0) {
+        const sent = await submitOnce();
+        if (sent !== 'sent') return sent;
+        continue;
+      }
+      emit({
+        phase: 'searching',
+        progress: 0,
+        message: 'The submit reply was lost; looking for the task on the server ...',
+      });
+      const search = () =>
+        reader.read(() =>
+          findSubmittedTask((q) => client.listTasks(q, read), entry.request, {
+            submittedAt: entry.submittedAt,
+            slackMs: opts.searchSlackMs,
+          }),
+        );
+      let row = await search();
+      if (!row) {
+        // A request still being read by the server is not listed yet: look once more, later.
+        await reader.pause(opts.searchGraceMs ?? 3_000);
+        row = await search();
+      }
+      if (row) {
+        await save({ state: 'submitted', taskId: row.task_id, note: undefined });
+        opts.onTaskId?.(row.task_id);
+        return 'found';
+      }
+      // Certainly not there: the request never arrived. Send it (again).
+      const sent = await submitOnce();
+      if (sent !== 'sent') return sent;
+    }
+  }
+
+  async function finish(record: TaskRecord): Promise<TrackedRunOutcome> {
+    const taskId = record.task_id;
+    const images = toResultImages(record.result ?? [], client.imageUrl);
+    if (record.task_status === 'stop') {
+      await save({ state: 'stopped', final: record, note: 'stopped on the server' });
+      return outcome({ kind: 'stopped', taskId, record, images });
+    }
+    let warnings: FooocusApiError[];
+    try {
+      warnings = checkImageCount(images, opts.expectedImages, record);
+    } catch (e) {
+      if (e instanceof FooocusApiError) return fail(e);
+      throw e;
+    }
+    await save({ state: 'finished', final: record, note: undefined });
+    return outcome({ kind: 'finished', taskId, record, images, warnings, receivedAt: now() });
+  }
+
+  async function follow(taskId: string): Promise<TrackedRunOutcome> {
+    const interval = opts.intervalMs ?? 250;
+    const queueEvery = opts.queueCheckMs ?? 2_000;
+    const stopConfirm = opts.stopConfirmMs ?? 20_000;
+    let unknownSince: number | undefined;
+    let queueCheckedAt = -Infinity;
+    let stopSentAt: number | undefined;
+    let stopFirstSentAt: number | undefined;
+    let idleSince: number | undefined;
+    /** Server clock: when our task started, from its running record. */
+    let startMills: number | undefined;
+    const anotherFinishedSince = async (since: number) => {
+      const history = (await client.listTasks({ query: 'history', pageSize: 20 }, read)).history;
+      return history.some((r) => r.task_id !== taskId && (r.finish_mills ?? 0) >= since);
+    };
+    for (;;) {
+      const record = await reader.read(() => client.getTask(taskId, read));
+      if (record === null) {
+        // Right after submitting some servers have not stored the row yet: tolerate a short while.
+        unknownSince ??= now();
+        if (now() - unknownSince >= (opts.unknownGraceMs ?? 5_000)) {
+          return fail(new FooocusApiError({ kind: 'unknown-task', ...messages.unknownTaskLost(taskId) }));
+        }
+      } else {
+        unknownSince = undefined;
+        if (isFinalRecord(record)) return finish(record);
+        const running = record.task_status === 'running';
+        if (running) {
+          idleSince = undefined;
+          if (typeof record.start_mills === 'number' && record.start_mills > 0)
+            startMills = record.start_mills;
+        }
+        if (stopRequested && running) {
+          if (stopSentAt === undefined || now() - stopSentAt >= 2_000) {
+            // Only when ours is THE running task: the API has no "stop task X".
+            const current = await reader.read(() => client.listTasks({ query: 'current' }, read));
+            if (current.current[0]?.task_id === taskId) {
+              await reader.read(() => client.stop(read));
+              stopSentAt = now();
+              stopFirstSentAt ??= stopSentAt;
+            }
+          }
+          if (stopFirstSentAt !== undefined && now() - stopFirstSentAt >= stopConfirm) {
+            return outcome({
+              kind: 'stop-unconfirmed',
+              taskId,
+              error: new FooocusApiError({
+                kind: 'stop-unconfirmed',
+                ...messages.stopUnconfirmed(taskId, Math.round(stopConfirm / 1000), opts.resumeHint),
+              }),
+            });
+          }
+          const p = progressFromRecord(record);
+          emit({ ...p, phase: 'stopping', message: `Stopping ... (${Math.round(p.progress)}% done)` });
+        } else if (running) {
+          emit({ ...progressFromRecord(record), phase: 'running' });
+        } else {
+          if (now() - queueCheckedAt >= queueEvery) {
+            queueCheckedAt = now();
+            const q = await reader.read(() => queueState((x) => client.listTasks(x, read), taskId));
+            // Not queued, not running, not done, on an idle server: a restart drops FooocusAPI's
+            // queue but keeps the row (null forever). Only a long spell of this is taken as proof:
+            // the real server can briefly hide a running task (runtime doc §1, CurrentTask).
+            idleSince = !q.queued && q.idle ? (idleSince ?? now()) : undefined;
+            // A short spell is enough after an outage, or when our task was seen running and then
+            // vanished with no other task finishing since it started (what a flip of the server's
+            // "current task" needs, runtime doc §1): both point at a restart.
+            const suspicious =
+              idleSince !== undefined &&
+              (reader.sawOutage() ||
+                entry.failedKind === 'lost-task' ||
+                (startMills !== undefined && !(await reader.read(() => anotherFinishedSince(startMills!)))));
+            const lostAfter = suspicious
+              ? (opts.lostAfterOutageMs ?? 60_000)
+              : (opts.lostAfterMs ?? 1_800_000);
+            if (idleSince !== undefined && now() - idleSince >= lostAfter) {
+              // The journal stays "submitted": if the judgement was wrong, resuming still finds it.
+              const error = new FooocusApiError({
+                kind: 'lost-task',
+                ...messages.lostTask(
+                  client.baseUrl,
+                  taskId,
+                  Math.round((now() - idleSince) / 1000),
+                  opts.resumeHint,
+                ),
+              });
+              await save({ note: error.message, failedKind: 'lost-task' });
+              return outcome({ kind: 'failed', taskId, error });
+            }
+            const waiting = !q.queued
+              ? 'waiting: the server is starting the task ...'
+              : q.ahead === 0
+                ? 'waiting: next in the queue'
+                : `waiting: ${q.ahead} task${q.ahead === 1 ? '' : 's'} ahead`;
+            emit({
+              phase: 'queued',
+              progress: 0,
+              ahead: q.ahead,
+              message: stopRequested
+                ? `${waiting}; FooocusAPI cannot remove a queued task, it will be stopped as soon as it starts`
+                : waiting,
+            });
+          }
+        }
+      }
+      await reader.pause(interval);
+    }
+  }
+
+  async function main(): Promise<TrackedRunOutcome> {
+    try {
+      if (entry.state === 'failed') {
+        return outcome({
+          kind: 'failed',
+          taskId: entry.taskId,
+          error: new FooocusApiError({
+            kind: entry.failedKind ?? 'unknown-task',
+            message: entry.note ?? 'The run had failed.',
+          }),
+        });
+      }
+      if ((entry.state === 'finished' || entry.state === 'stopped') && entry.final)
+        return finish(entry.final);
+      if (fresh) {
+        try {
+          await opts.journal.save(entry);
+        } catch (e) {
+          return outcome({
+            kind: 'failed',
+            taskId: undefined,
+            error: new FooocusApiError({ kind: 'journal', ...messages.journal(String(e)), cause: e }),
+          });
+        }
+      }
+      const located = await locate();
+      if (located !== 'found') return located;
+      return await follow(entry.taskId!);
+    } catch (e) {
+      if (e instanceof DetachedError) return outcome({ kind: 'detached', taskId: entry.taskId });
+      if (e instanceof ServerSilentError) {
+        const error = new FooocusApiError({
+          kind: 'server-gone',
+          ...messages.serverGone(
+            client.baseUrl,
+            Math.round(e.silentMs / 1000),
+            entry.taskId,
+            opts.resumeHint,
+          ),
+          cause: e.lastError,
+        });
+        await opts.journal.save({ ...entry, note: error.message, updatedAt: now() }).catch(() => undefined);
+        return outcome({ kind: 'server-gone', taskId: entry.taskId, error });
+      }
+      if (e instanceof FooocusApiError) return fail(e);
+      throw e;
+    }
+  }
+
+  const done = main();
+  return {
+    runId: entry.runId,
+    taskId: () => entry.taskId,
+    stop: () => {
+      stopRequested = true;
+    },
+    done,
+  };
+}

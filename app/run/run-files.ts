@@ -1,0 +1,37 @@
+import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { zipStore } from '../lib/zip.ts';
+import { downloadBlob } from '../persistence/files.ts';
+import type { GalleryRun } from './gallery.ts';
+
+/** A run's images as files: one image, or all with what made them in one zip (gallery and run panel). */
+function runFileBase(run: GalleryRun): string {
+  const safe = (run.name || 'fooocus-flow').replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
+  return `${safe}-${run.seed}`;
+}
+
+const fileName = (run: GalleryRun, i: number) => `${runFileBase(run)}-${i + 1}.png`;
+
+export function downloadImage(run: GalleryRun, i: number): void {
+  const img = run.images[i];
+  if (img) downloadBlob(fileName(run, i), img.blob);
+}
+
+/**
+ * One zip with the run's images and what made them (workflow and request), since browsers block
+ * a burst of separate downloads after the first.
+ */
+export async function downloadRunZip(run: GalleryRun): Promise<void> {
+  const enc = new TextEncoder();
+  const images = await Promise.all(
+    run.images.map(async (img, i) => ({
+      name: fileName(run, i),
+      data: new Uint8Array(await img.blob.arrayBuffer()),
+    })),
+  );
+  const zip = zipStore([
+    ...images,
+    { name: 'workflow.fooocus-flow.json', data: enc.encode(serializeWorkflow(run.workflow)) },
+    { name: 'request.json', data: enc.encode(run.requestJson) },
+  ]);
+  downloadBlob(`${runFileBase(run)}.zip`, new Blob([zip], { type: 'application/zip' }));
+}

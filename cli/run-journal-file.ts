@@ -1,0 +1,137 @@
+/**
+ * The CLI's run journal: `<out>/run-journal.json`, written before the request is sent and at every
+ * state change, atomically (a temp file renamed over the old one), so a run killed at any moment
+ * leaves a readable journal that `fooocus-flow run --resume <out>` picks up. It holds the journal
+ * entry of api/tracked-run.ts plus what the CLI needs to write run.json exactly like a normal run.
+ * It is removed once run.json is in place. Read back as untrusted input (zod).
+ */
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { RunJournal, RunJournalEntry } from '../api/run-journal.ts';
+import { laxRequestSchema } from '../compiler/request/index.ts';
+import type { Diagnostic, Plan } from '../compiler/types.ts';
+import { parseWorkflowText, serializeWorkflow } from '../compiler/workflow-file/index.ts';
+import type { Workflow } from '../nodes/graph.ts';
+
+export const JOURNAL_FILE = 'run-journal.json';
+const FORMAT = 'fooocus-flow/run-journal';
+
+/** What run.json needs besides the task: fixed when the run starts. */
+export interface RunContext {
+  workflow: Workflow;
+  plan: Plan;
+  diagnostics: Diagnostic[];
+  /** The server given with --api; null for the built-in simulated engine (it ends with the process). */
+  api: string | null;
+}
+
+const entrySchema = z.looseObject({
+  version: z.literal(1),
+  runId: z.string().min(1),
+  baseUrl: z.string().min(1),
+  state: z.enum(['submitting', 'submitted', 'finished', 'stopped', 'failed']),
+  request: z.record(z.string(), z.unknown()),
+  submittedAt: z.number(),
+  submits: z.number().int().min(0),
+  taskId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
+  final: z.looseObject({ task_id: z.string(), task_status: z.string().nullable() }).optional(),
+  note: z.string().optional(),
+  updatedAt: z.number(),
+});
+
+const fileSchema = z.looseObject({
+  format: z.literal(FORMAT),
+  run: entrySchema,
+  context: z.looseObject({
+    workflow: z.string(),
+    plan: z.looseObject({
+      stages: z.array(z.looseObject({ nodeId: z.string(), stage: z.string() })),
+      images: z.looseObject({ count: z.number() }),
+    }),
+    diagnostics: z.array(z.unknown()),
+    api: z.string().nullable(),
+  }),
+});
+
+/** Write `data` to `path` so a reader sees the old or the new file, never half of one. */
+export async function writeAtomically(path: string, data: string): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, data);
+  await rename(temp, path);
+}
+
+export function fileJournal(out: string, context: RunContext): RunJournal & { path: string } {
+  const path = join(out, JOURNAL_FILE);
+  const ctx = { ...context, workflow: serializeWorkflow(context.workflow) };
+  // Saves are queued: a later state must never be overtaken by an earlier one still being written.
+  let last: Promise<void> = Promise.resolve();
+  return {
+    path,
+    save(entry: RunJournalEntry) {
+      const text = `${JSON.stringify({ format: FORMAT, run: entry, context: ctx }, null, 2)}\n`;
+      last = last.catch(() => undefined).then(() => writeAtomically(path, text));
+      return last;
+    },
+  };
+}
+
+export async function removeJournal(out: string): Promise<void> {
+  await rm(join(out, JOURNAL_FILE), { force: true });
+}
+
+export type ReadJournal =
+  { ok: true; entry: RunJournalEntry; context: RunContext } | { ok: false; message: string };
+
+export async function readJournal(out: string): Promise<ReadJournal> {
+  const path = join(out, JOURNAL_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') return { ok: false, message: `Cannot read ${path}: ${(e as Error).message}` };
+    const done = await readFile(join(out, 'run.json'), 'utf8').then(
+      () => true,
+      () => false,
+    );
+    return {
+      ok: false,
+      message: done
+        ? `${out} holds a finished run (run.json) and nothing to resume.`
+        : `${out} has no ${JOURNAL_FILE}: it is not the output folder of a fooocus-flow run.`,
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, message: `${path} is not valid JSON (was it edited by hand?)` };
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      message: `${path} is not a run journal: ${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}`,
+    };
+  }
+  const request = laxRequestSchema.safeParse(parsed.data.run.request);
+  if (!request.success)
+    return { ok: false, message: `${path}: the recorded request is not a FooocusAPI request` };
+  const workflow = parseWorkflowText(parsed.data.context.workflow, path);
+  if (!workflow.ok) return { ok: false, message: `${path}: the recorded workflow is not valid` };
+  return {
+    ok: true,
+    entry: parsed.data.run as unknown as RunJournalEntry,
+    context: {
+      workflow: workflow.workflow,
+      plan: parsed.data.context.plan as unknown as Plan,
+      diagnostics: parsed.data.context.diagnostics as Diagnostic[],
+      api: parsed.data.context.api,
+    },
+  };
+}
