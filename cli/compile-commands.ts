@@ -186,6 +186,10 @@ export async function decompileCommand(args: string[], io: CliIO): Promise<numbe
   // Version 2: the request's inline images become assets, embedded so the file stands alone.
   const exported = await exportWorkflow(r.workflow, new MemoryAssetStore(), { images: 'embed' });
   io.stdout.write(exported.text);
+  for (const e of exported.invalid)
+    io.stderr.write(
+      `note: ${e.path}: the request's image is not base64 data (cut off?); left empty — pick the image in the editor or bind it with --input\n`,
+    );
   for (const n of r.notes) io.stderr.write(`note: ${n.en}\n`);
   return EXIT.ok;
 }

@@ -165,7 +165,7 @@ describe('export with images → open', () => {
     const json = JSON.parse((await exportWorkflow(wf, store, { images: 'embed' })).text);
     const hash = Object.keys(json.assets)[0]!;
     const bytes = decodeBase64(json.assets[hash].data)!;
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
     json.assets[hash].data = encodeBase64(bytes);
     const r = await openWorkflowJson(json);
     expect(r.ok).toBe(false);
@@ -279,7 +279,7 @@ describe('prepare and send with asset bytes', () => {
     const sent = await inlineRequestImages(c.request, store);
     expect(sent.uov_input_image).toMatch(/^data:image\/jpeg;base64,/);
     expect(Buffer.from(dataUrlBytes(sent.uov_input_image!)!).equals(files[0]!)).toBe(true);
-    expect(Buffer.from(dataUrlBytes(sent.controlnet_image![0]!.cn_img)!).equals(files[1]!)).toBe(true);
+    expect(Buffer.from(dataUrlBytes(String(sent.controlnet_image![0]!.cn_img))!).equals(files[1]!)).toBe(true);
     const body = JSON.stringify(sent).length;
     expect(body).toBeLessThan(1.34 * (files[0]!.length + files[1]!.length) + 4000);
     expect(hasAssetRefs(sent)).toBe(false);
