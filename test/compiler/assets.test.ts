@@ -7,6 +7,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { createFooocusClient } from '../../api/client.ts';
+import type { FooocusRequest } from '../../compiler/request/index.ts';
 import { decodeBase64, encodeBase64 } from '../../compiler/assets/base64.ts';
 import { dataUrlBytes } from '../../compiler/assets/data-url.ts';
 import { hasAssetRefs, inlineRequestImages } from '../../compiler/assets/inline-request.ts';
@@ -279,7 +281,9 @@ describe('prepare and send with asset bytes', () => {
     const sent = await inlineRequestImages(c.request, store);
     expect(sent.uov_input_image).toMatch(/^data:image\/jpeg;base64,/);
     expect(Buffer.from(dataUrlBytes(sent.uov_input_image!)!).equals(files[0]!)).toBe(true);
-    expect(Buffer.from(dataUrlBytes(String(sent.controlnet_image![0]!.cn_img))!).equals(files[1]!)).toBe(true);
+    expect(Buffer.from(dataUrlBytes(String(sent.controlnet_image![0]!.cn_img))!).equals(files[1]!)).toBe(
+      true,
+    );
     const body = JSON.stringify(sent).length;
     expect(body).toBeLessThan(1.34 * (files[0]!.length + files[1]!.length) + 4000);
     expect(hasAssetRefs(sent)).toBe(false);
@@ -299,6 +303,12 @@ describe('prepare and send with asset bytes', () => {
       width: 32,
       height: 32,
     });
+  });
+
+  it('the API client refuses a request that still names assets (the server would answer 500)', async () => {
+    const client = createFooocusClient({ baseUrl: 'http://127.0.0.1:9' });
+    const request = { prompt: 'x', uov_input_image: assetRef('cd'.repeat(32)) } as FooocusRequest;
+    await expect(client.run(request)).rejects.toThrow(/inlineRequestImages/);
   });
 
   it('a missing asset at send time is a clear error, not a crash', async () => {
