@@ -35,7 +35,9 @@ export function buildPlan(ctx: CompileContext): Plan {
   const stages: PlanStage[] = [];
   // Sizes along the chain.
   let current: Size | null =
-    s.source.kind === 'promptSettings' ? sizeFromSettings(ctx.settings) : knownSizeOf(s.source, ctx.images);
+    s.source.kind === 'promptSettings'
+      ? sizeFromSettings(ctx.settings)
+      : knownSizeOf(s.source, ctx.images, ctx.wf.assets);
   sizes[s.source.id] = current;
   const mainIds = new Set(s.main.map((n) => n.id));
   let mainDirectReturn = false;
@@ -62,7 +64,9 @@ export function buildPlan(ctx: CompileContext): Plan {
         sizes[n.id] = current;
         continue;
       }
-      const base = overwrites ? knownSizeOf(inpaintImageNode(ctx.chain.g, s, n), ctx.images) : current;
+      const base = overwrites
+        ? knownSizeOf(inpaintImageNode(ctx.chain.g, s, n), ctx.images, ctx.wf.assets)
+        : current;
       current =
         base &&
         outpaintSize(base, n.params.outpaint_selections as string[], n.params.outpaint_distance as number[]);

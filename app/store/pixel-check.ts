@@ -32,6 +32,7 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
       }
       return p;
     },
+    decodeBytes: (bytes) => browserImageAdapter.decodeBytes(bytes),
     encodePng: (img) => browserImageAdapter.encodePng(img),
     encodeJpeg: (img) => browserImageAdapter.encodeJpeg(img),
     keepOnly(sources) {
