@@ -14,17 +14,9 @@ import {
   type GalleryRun,
 } from '../run/gallery.ts';
 import { replaceDocument, toast, useEditor } from '../store/editor-store.ts';
-import { addNode } from '../store/graph-actions.ts';
+import { importImage } from '../assets/import-image.ts';
+import { addImageNode } from '../canvas/canvas-drop.ts';
 import { layout } from '../commands.ts';
-
-function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error ?? new Error('read failed'));
-    r.readAsDataURL(blob);
-  });
-}
 
 function runFileBase(run: GalleryRun): string {
   const safe = (run.name || 'fooocus-flow').replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
@@ -71,13 +63,14 @@ export function openRunWorkflow(run: GalleryRun): void {
 export async function putAsInput(run: GalleryRun, i: number): Promise<void> {
   const img = run.images[i];
   if (!img) return;
-  const dataUrl = await blobToDataUrl(img.blob);
+  const put = await importImage(img.blob, fileName(run, i));
+  if (!put) return;
   const s = useEditor.getState();
   const sel = Object.keys(s.selectedNodes);
   const target =
     sel.length === 1 ? s.doc.nodes.find((n) => n.id === sel[0] && n.kind === 'inputImage') : undefined;
-  if (target) setNodeImage(target.id, 'image', dataUrl, { width: img.width, height: img.height });
-  else addNode('inputImage', viewCentre(), { image: dataUrl, width: img.width, height: img.height });
+  if (target) setNodeImage(target.id, 'image', put.ref, put.meta, put.meta);
+  else addImageNode(put, viewCentre());
   openGallery(false);
   toast('info', s.lang === 'zh' ? '已用作输入图像。' : 'Used as Input Image.');
 }

@@ -1,0 +1,65 @@
+import type { AssetMeta, AssetStore } from '../../nodes/assets.ts';
+import { ASSET_STORE, openDb, reqResult, txDone } from '../persistence/idb.ts';
+import { analyseImage } from './worker-client.ts';
+
+/**
+ * Image bytes in IndexedDB, one record per SHA-256 hash: shared by every tab of this browser (a
+ * snippet copied in one tab pastes in another), kept across reloads, written once however often
+ * the same photo is used.
+ */
+export interface AssetRecord {
+  meta: AssetMeta;
+  /** The file as uploaded (a Blob: IndexedDB keeps it out of the JS heap until read). */
+  blob: Blob;
+  thumb: Blob;
+}
+
+export async function getAssetRecord(hash: string): Promise<AssetRecord | null> {
+  const db = await openDb();
+  const rec = await reqResult<AssetRecord | undefined>(
+    db.transaction(ASSET_STORE, 'readonly').objectStore(ASSET_STORE).get(hash),
+  );
+  return rec ?? null;
+}
+
+/** Writes a record unless one with its hash is there (same hash, same bytes). */
+export async function putAssetRecord(rec: AssetRecord): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(ASSET_STORE, 'readwrite');
+  const store = tx.objectStore(ASSET_STORE);
+  const req = store.count(rec.meta.hash);
+  req.onsuccess = () => {
+    if (req.result === 0) store.put(rec, rec.meta.hash);
+  };
+  await txDone(tx);
+}
+
+export async function hasAssetRecord(hash: string): Promise<boolean> {
+  const db = await openDb();
+  const n = await reqResult<number>(db.transaction(ASSET_STORE, 'readonly').objectStore(ASSET_STORE).count(hash));
+  return n > 0;
+}
+
+/** Analyses an image off the main thread and stores it; its metadata and thumbnail come back. */
+export async function storeImageBlob(blob: Blob): Promise<AssetRecord> {
+  const a = await analyseImage(blob);
+  const { thumb, ...meta } = a;
+  // Keep the bytes with their sniffed type, whatever the file claimed.
+  const rec: AssetRecord = { meta, blob: blob.type === meta.type ? blob : new Blob([blob], { type: meta.type }), thumb };
+  await putAssetRecord(rec);
+  return rec;
+}
+
+/** `AssetStore` over IndexedDB: what the compiler's `prepare`, file save/open and paste read through. */
+export const browserAssetStore: AssetStore = {
+  async get(hash) {
+    const rec = await getAssetRecord(hash);
+    return rec ? new Uint8Array(await rec.blob.arrayBuffer()) : null;
+  },
+  async put(bytes) {
+    // Type and size are measured from the bytes, not taken on trust from a file.
+    const rec = await storeImageBlob(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    return rec.meta;
+  },
+  has: hasAssetRecord,
+};
