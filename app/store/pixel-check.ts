@@ -1,9 +1,14 @@
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
 import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
+import { assetHashOf } from '../../nodes/assets.ts';
+import { getAssetRecord } from '../assets/asset-db.ts';
+import { decodePixels } from '../assets/worker-client.ts';
+import { MissingAssetError } from '../run/inline-assets.ts';
 import type { ImageAdapter, RasterImage } from '../../compiler/prepare/raster.ts';
 import { compileNow } from './compile-scheduler.ts';
 import { useEditor } from './editor-store.ts';
 import { pixelInputs, sameInputs } from './pixel-inputs.ts';
+import { withMissingAssets } from './missing-assets.ts';
 
 /**
  * The rules that need pixels — a mask with no white pixel (G-5), a mask of another shape than its
@@ -14,21 +19,34 @@ import { pixelInputs, sameInputs } from './pixel-inputs.ts';
  */
 export const PIXEL_CHECK_DEBOUNCE_MS = 250;
 
+/** An asset's pixels, read from IndexedDB and decoded in the asset worker (not on the main thread). */
+async function decodeAsset(hash: string): Promise<RasterImage> {
+  const rec = await getAssetRecord(hash);
+  if (!rec) throw new MissingAssetError(hash);
+  return decodePixels(rec.blob);
+}
+
 /**
  * Decodes uploads only (remote URLs are the server's to fetch, and fetching each prefix of a URL
  * being typed would be wasteful), and each one once while it stays in the document.
  */
-function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): void } {
+function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): void; missing: Set<string> } {
   const decoded = new Map<string, Promise<RasterImage>>();
+  const missing = new Set<string>();
   return {
+    missing,
     decode(src) {
       if (/^https?:/i.test(src))
         return Promise.reject(new Error('remote image: not fetched in the background'));
       let p = decoded.get(src);
       if (!p) {
-        p = browserImageAdapter.decode(src);
+        const hash = assetHashOf(src);
+        p = hash ? decodeAsset(hash) : browserImageAdapter.decode(src);
         decoded.set(src, p);
-        p.catch(() => decoded.delete(src));
+        p.catch((err) => {
+          decoded.delete(src);
+          if (err instanceof MissingAssetError) missing.add(err.hash);
+        });
       }
       return p;
     },
@@ -36,6 +54,7 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
     encodeJpeg: (img) => browserImageAdapter.encodeJpeg(img),
     keepOnly(sources) {
       for (const src of decoded.keys()) if (!sources.has(src)) decoded.delete(src);
+      missing.clear();
     },
   };
 }
@@ -55,7 +74,8 @@ export function startPixelCheck(): () => void {
     const found = await prepareImages(doc, adapter).catch(() => ({ images: {}, diagnostics: [] }));
     // A newer change started another check: this one's findings are about pixels no longer there.
     if (mine !== generation) return;
-    useEditor.setState({ pixelCheck: { inputs, images: found.images, diagnostics: found.diagnostics } });
+    const diagnostics = withMissingAssets(doc, found.diagnostics, adapter.missing);
+    useEditor.setState({ pixelCheck: { inputs, images: found.images, diagnostics } });
     compileNow();
   };
 
