@@ -115,7 +115,7 @@ export const COMMANDS: Command[] = [
   { id: 'cut', label: 'kbd.cut', keys: ['Ctrl+X'], run: () => undefined },
   { id: 'paste', label: 'kbd.paste', keys: ['Ctrl+V'], run: () => undefined },
   { id: 'selectAll', label: 'kbd.selectAll', keys: ['Ctrl+A'], run: selectAll },
-  { id: 'save', label: 'kbd.save', keys: ['Ctrl+S'], run: saveWorkflowFile },
+  { id: 'save', label: 'kbd.save', keys: ['Ctrl+S'], run: () => void saveWorkflowFile('embed') },
   { id: 'open', label: 'kbd.open', keys: ['Ctrl+O'], run: pickWorkflowFile },
   { id: 'run', label: 'kbd.run', keys: ['Ctrl+Enter'], run: () => void startRun() },
   { id: 'layout', label: 'kbd.layout', keys: ['Ctrl+Shift+L'], run: () => layout() },

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
-import { parseWorkflowJson, serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { exportWorkflow, openWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
+import { storeOpenedAssets } from '../persistence/open-assets.ts';
 import { zipStore } from '../lib/zip.ts';
 import { downloadBlob } from '../persistence/files.ts';
 import { useI18n } from '../i18n/i18n.ts';
@@ -42,18 +44,22 @@ async function downloadAll(run: GalleryRun): Promise<void> {
       data: new Uint8Array(await img.blob.arrayBuffer()),
     })),
   );
+  // The workflow file carries its images, so the zip opens elsewhere as it is.
+  const wf = await exportWorkflow(run.workflow, browserAssetStore, { images: 'embed' });
   const zip = zipStore([
     ...images,
-    { name: 'workflow.fooocus-flow.json', data: enc.encode(serializeWorkflow(run.workflow)) },
+    { name: 'workflow.fooocus-flow.json', data: enc.encode(wf.text) },
     { name: 'request.json', data: enc.encode(run.requestJson) },
   ]);
   downloadBlob(`${runFileBase(run)}.zip`, new Blob([zip], { type: 'application/zip' }));
 }
 
 /** Replaces the canvas with the workflow that made a result (one undo step). */
-export function openRunWorkflow(run: GalleryRun): void {
-  const parsed = parseWorkflowJson(run.workflow);
+export async function openRunWorkflow(run: GalleryRun): Promise<void> {
+  // Runs made before images were assets hold them inline: they go to the asset store.
+  const parsed = await openWorkflowJson(run.workflow);
   if (!parsed.ok) return;
+  await storeOpenedAssets(parsed.workflow, parsed.assets);
   replaceDocument(parsed.workflow);
   openGallery(false);
   requestAnimationFrame(() => layout());
@@ -115,7 +121,7 @@ export function Gallery() {
                   {run.stopped ? ` · ${t('gallery.stopped')}` : ''}
                 </span>
                 <span className="push-right" />
-                <button type="button" className="small" onClick={() => openRunWorkflow(run)}>
+                <button type="button" className="small" onClick={() => void openRunWorkflow(run)}>
                   {t('gallery.openWorkflow')}
                 </button>
                 <button type="button" className="small" onClick={() => void downloadAll(run)}>
@@ -210,7 +216,7 @@ function Lightbox() {
         <button type="button" className="small" onClick={() => void putAsInput(main.run, lightbox!.index)}>
           {t('gallery.useAsInput')}
         </button>
-        <button type="button" className="small" onClick={() => openRunWorkflow(main.run)}>
+        <button type="button" className="small" onClick={() => void openRunWorkflow(main.run)}>
           {t('gallery.openWorkflow')}
         </button>
         <button

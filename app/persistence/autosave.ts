@@ -1,5 +1,6 @@
 import type { Workflow } from '../../nodes/graph.ts';
-import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { storeOpenedAssets } from './open-assets.ts';
 import { loadDocument, toast, update, useEditor } from '../store/editor-store.ts';
 import { idbGet, idbUpdate } from './idb.ts';
 
@@ -47,11 +48,24 @@ export async function restoreDraft(): Promise<boolean> {
     return false;
   }
   if (!draft) return false;
-  const parsed = parseWorkflowJson(draft.doc);
-  if (!parsed.ok) return false;
+  const parsed = await readDraft(draft);
+  if (!parsed) return false;
   baseRev = draft.rev;
   loadSaved(parsed.workflow);
+  // A draft from before images were assets: keep the migrated (light) one from now on.
+  if (parsed.migrated) inflight = inflight.then(() => save());
   return true;
+}
+
+/**
+ * A saved draft as a document. A draft from before version 2 holds its images inline: they move
+ * into the asset store here, so the document (and every later save) holds references only.
+ */
+async function readDraft(draft: Draft): Promise<{ workflow: Workflow; migrated: boolean } | null> {
+  const parsed = await openWorkflowJson(draft.doc);
+  if (!parsed.ok) return null;
+  await storeOpenedAssets(parsed.workflow, parsed.assets);
+  return { workflow: parsed.workflow, migrated: parsed.assets.size > 0 };
 }
 
 async function save(force = false): Promise<void> {
@@ -125,8 +139,8 @@ export async function flushAutosave(): Promise<void> {
 export async function loadTheirs(): Promise<void> {
   const draft = await idbGet<Draft>(KEY);
   if (!draft) return;
-  const parsed = parseWorkflowJson(draft.doc);
-  if (!parsed.ok) return;
+  const parsed = await readDraft(draft);
+  if (!parsed) return;
   baseRev = draft.rev;
   loadSaved(parsed.workflow);
   update((d) => {
