@@ -2,6 +2,7 @@ import { compile } from '../../compiler/compile.ts';
 import { serverCatalog } from '../store/compile-scheduler.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
 import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
+import { inlineAssets } from './inline-assets.ts';
 import { randomSeed } from '../../compiler/seed.ts';
 import type { CompileResult, Diagnostic, PlanStage } from '../../compiler/types.ts';
 import type { FooocusRequest } from '../../compiler/request/index.ts';
@@ -156,7 +157,16 @@ export async function startRun(): Promise<void> {
 
 async function send(workflow: Workflow, request: FooocusRequest, res: CompileResult): Promise<void> {
   const seed = Number(request.image_seed);
+  // Kept (for the gallery and a resumed run) with image references: light, and the bytes are in the asset store.
   const requestJson = JSON.stringify(request);
+  let wire: FooocusRequest;
+  try {
+    // The images' base64 is made only now, from the stored bytes.
+    wire = await inlineAssets(request);
+  } catch (e) {
+    set({ phase: 'failed', error: describe(e) });
+    return;
+  }
   const expected = { count: res.plan.images.count, min: res.plan.images.min };
   set({
     phase: 'running',
@@ -184,7 +194,7 @@ async function send(workflow: Workflow, request: FooocusRequest, res: CompileRes
     });
   });
   try {
-    const out = await client.run(request, { mode: 'stream', onProgress, signal, expectedImages: expected });
+    const out = await client.run(wire, { mode: 'stream', onProgress, signal, expectedImages: expected });
     await finish(
       { name, workflow, requestJson, seed },
       out.images.map((i) => i.url),
