@@ -9,6 +9,7 @@ import { compileNow } from './compile-scheduler.ts';
 import { useEditor } from './editor-store.ts';
 import { pixelInputs, sameInputs } from './pixel-inputs.ts';
 import { withMissingAssets } from './missing-assets.ts';
+import { useAssetView } from '../assets/asset-view.ts';
 
 /**
  * The rules that need pixels — a mask with no white pixel (G-5), a mask of another shape than its
@@ -95,8 +96,16 @@ export function startPixelCheck(): () => void {
   const unsub = useEditor.subscribe((s, prev) => {
     if (s.doc !== prev.doc) onChange();
   });
+  // An image that was missing is now stored (a file with it opened, picked again): check again.
+  const unsubAssets = useAssetView.subscribe((s, prev) => {
+    if (Object.keys(prev.missing).some((h) => !s.missing[h])) {
+      last = [];
+      onChange();
+    }
+  });
   return () => {
     unsub();
+    unsubAssets();
     if (timer) clearTimeout(timer);
   };
 }
