@@ -1,6 +1,7 @@
 import { referencedAssets } from '../../compiler/workflow-file/index.ts';
 import type { Workflow } from '../../nodes/graph.ts';
-import { browserAssetStore, hasAssetRecord } from '../assets/asset-db.ts';
+import { hasAssetRecord, storeImageBlob } from '../assets/asset-db.ts';
+import { showAsset } from '../assets/asset-view.ts';
 
 /**
  * Puts the image bytes a file carried (embedded in a version-2 file, or inline in a version-1 one)
@@ -10,7 +11,10 @@ import { browserAssetStore, hasAssetRecord } from '../assets/asset-db.ts';
 export async function storeOpenedAssets(wf: Workflow, bytes: ReadonlyMap<string, Uint8Array>): Promise<string[]> {
   await Promise.all(
     [...bytes].map(async ([hash, b]) => {
-      if (!(await hasAssetRecord(hash))) await browserAssetStore.put(b, wf.assets[hash] ?? { type: '', width: 0, height: 0 });
+      if (await hasAssetRecord(hash)) return;
+      // Bytes that match their hash but are no image this browser decodes stay out (reported missing).
+      const rec = await storeImageBlob(new Blob([b as Uint8Array<ArrayBuffer>])).catch(() => null);
+      if (rec) showAsset(rec);
     }),
   );
   const missing: string[] = [];

@@ -98,7 +98,7 @@ export function startPixelCheck(): () => void {
   });
   // An image that was missing is now stored (a file with it opened, picked again): check again.
   const unsubAssets = useAssetView.subscribe((s, prev) => {
-    if (Object.keys(prev.missing).some((h) => !s.missing[h])) {
+    if (adapter.missing.size > 0 && [...adapter.missing].some((h) => s.thumbs[h] && !prev.thumbs[h])) {
       last = [];
       onChange();
     }
