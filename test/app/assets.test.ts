@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { sniffImageType, thumbSize, toHex } from '../../app/assets/sniff.ts';
+import { requestLines, shortValue } from '../../app/lib/request-lines.ts';
+import { withMissingAssets } from '../../app/store/missing-assets.ts';
+import type { Diagnostic } from '../../compiler/types.ts';
+import type { AssetMeta } from '../../nodes/assets.ts';
+import { emptyWorkflow, type Workflow } from '../../nodes/graph.ts';
+
+const HASH = 'ab'.repeat(32);
+const META: AssetMeta = { hash: HASH, type: 'image/jpeg', width: 4000, height: 3000, bytes: 7.5 * 1024 * 1024 };
+
+describe('asset bytes', () => {
+  it('tells the image type from the bytes, whatever the file claims', async () => {
+    const raw = { width: 4, height: 4, channels: 3 as const };
+    const px = Buffer.alloc(48, 90);
+    expect(sniffImageType(await sharp(px, { raw }).jpeg().toBuffer())).toBe('image/jpeg');
+    expect(sniffImageType(await sharp(px, { raw }).png().toBuffer())).toBe('image/png');
+    expect(sniffImageType(await sharp(px, { raw }).webp().toBuffer())).toBe('image/webp');
+    expect(sniffImageType(await sharp(px, { raw }).gif().toBuffer())).toBe('image/gif');
+    expect(sniffImageType(new TextEncoder().encode('{"format": "fooocus-flow/workflow"}'))).toBeNull();
+    expect(sniffImageType(new Uint8Array())).toBeNull();
+  });
+
+  it('writes a digest as the lower-case hex the document uses', () => {
+    const bytes = Buffer.from('a photo');
+    const digest = createHash('sha256').update(bytes).digest();
+    expect(toHex(digest.buffer.slice(digest.byteOffset, digest.byteOffset + 32))).toBe(
+      createHash('sha256').update(bytes).digest('hex'),
+    );
+  });
+
+  it('makes thumbnails at most 320 px on the long side, same shape, never upscaled', () => {
+    expect(thumbSize(4000, 3000)).toEqual({ width: 320, height: 240 });
+    expect(thumbSize(3000, 4000)).toEqual({ width: 240, height: 320 });
+    expect(thumbSize(100, 50)).toEqual({ width: 100, height: 50 });
+    expect(thumbSize(10000, 10)).toEqual({ width: 320, height: 1 });
+  });
+});
+
+describe('request view of assets', () => {
+  it('shows an asset as its size and type, not as data', () => {
+    expect(shortValue(`asset:${HASH}`, { [HASH]: META })).toBe('<image 4000×3000 JPEG, 7.5 MB>');
+    // Metadata not (yet) known: the short hash, never the raw reference pretending to be data.
+    expect(shortValue(`asset:${HASH}`)).toBe(`<image ${HASH.slice(0, 12)}…>`);
+    const lines = requestLines({ uov_input_image: `asset:${HASH}`, prompt: 'x' }, { [HASH]: META });
+    expect(lines.find((l) => l.path === 'uov_input_image')?.text).toBe('<image 4000×3000 JPEG, 7.5 MB>,');
+  });
+});
+
+describe('missing assets', () => {
+  const doc: Workflow = {
+    ...emptyWorkflow(),
+    nodes: [
+      { id: 'img', kind: 'inputImage', kindVersion: 1, params: { image: `asset:${HASH}` }, position: { x: 0, y: 0 } },
+      { id: 'ok', kind: 'inputImage', kindVersion: 1, params: { image: `asset:${'cd'.repeat(32)}` }, position: { x: 0, y: 0 } },
+    ],
+  };
+  const badImage: Diagnostic = {
+    severity: 'error',
+    code: 'S-bad-image',
+    nodeId: 'img',
+    field: 'image',
+    message: { en: 'cannot be decoded', zh: '无法解码' },
+  };
+
+  it('reports a missing image on its node instead of "cannot be decoded"', () => {
+    const out = withMissingAssets(doc, [badImage], new Set([HASH]));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ severity: 'error', code: 'S-missing-asset', nodeId: 'img', field: 'image' });
+    expect(out[0]!.message.en).toMatch(/pick the file again/);
+    expect(out[0]!.message.zh).toMatch(/重新选择文件/);
+  });
+
+  it('leaves other findings alone when nothing is missing', () => {
+    expect(withMissingAssets(doc, [badImage], new Set())).toEqual([badImage]);
+  });
+});
