@@ -1,5 +1,6 @@
 import { assetHashOf } from '../../nodes/assets.ts';
-import { getAssetRecord } from '../assets/asset-db.ts';
+import type { Workflow } from '../../nodes/graph.ts';
+import { getAssetRecord, hasAssetRecord } from '../assets/asset-db.ts';
 
 /** An asset the request refers to is not in this browser's storage. */
 export class MissingAssetError extends Error {
@@ -48,4 +49,17 @@ export async function inlineAssets<T>(request: T): Promise<T> {
     return v;
   };
   return (await walk(request)) as T;
+}
+
+/** The image assets a workflow's nodes use that this browser's storage does not have. */
+export async function missingAssets(wf: Pick<Workflow, 'nodes'>): Promise<Set<string>> {
+  const hashes = new Set<string>();
+  for (const n of wf.nodes)
+    for (const v of Object.values(n.params)) {
+      const h = assetHashOf(v);
+      if (h) hashes.add(h);
+    }
+  const missing = new Set<string>();
+  for (const h of hashes) if (!(await hasAssetRecord(h))) missing.add(h);
+  return missing;
 }

@@ -1,6 +1,6 @@
 import { compile } from '../../compiler/compile.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
-import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
+import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
 import type { CompileResult } from '../../compiler/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { serverCatalog } from '../store/compile-scheduler.ts';
@@ -12,7 +12,7 @@ import { inlineAssets } from './inline-assets.ts';
  * seed as the request view: the workflow's own, or a stable one when it asks for a random seed.
  */
 export async function requestAsSent(doc: Workflow): Promise<CompileResult> {
-  const prep = await prepareImages(doc, browserImageAdapter).catch(() => ({ images: {} }));
+  const prep = await prepareImages(doc, assetImageAdapter).catch(() => ({ images: {} }));
   const res = compile(doc, { images: prep.images, catalog: serverCatalog() });
   // Copy, Export and snippets carry the images themselves (base64), made from the stored bytes now.
   return { ...res, request: await inlineAssets(res.request).catch(() => res.request) };

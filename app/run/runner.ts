@@ -1,8 +1,9 @@
 import { compile } from '../../compiler/compile.ts';
 import { serverCatalog } from '../store/compile-scheduler.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
-import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
-import { inlineAssets } from './inline-assets.ts';
+import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
+import { inlineAssets, missingAssets } from './inline-assets.ts';
+import { withMissingAssets } from '../store/missing-assets.ts';
 import { randomSeed } from '../../compiler/seed.ts';
 import type { CompileResult, Diagnostic, PlanStage } from '../../compiler/types.ts';
 import type { FooocusRequest } from '../../compiler/request/index.ts';
@@ -131,8 +132,9 @@ export async function startRun(): Promise<void> {
   });
   let res: CompileResult;
   try {
-    const prep = await prepareImages(workflow, browserImageAdapter);
-    const errors = prep.diagnostics.filter((d) => d.severity === 'error');
+    const prep = await prepareImages(workflow, assetImageAdapter);
+    const missing = await missingAssets(workflow);
+    const errors = withMissingAssets(workflow, prep.diagnostics, missing).filter((d) => d.severity === 'error');
     if (errors.length) {
       const byNode: Record<string, Diagnostic[]> = {};
       for (const d of errors) if (d.nodeId) (byNode[d.nodeId] ??= []).push(d);

@@ -1,9 +1,6 @@
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
-import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
-import { assetHashOf } from '../../nodes/assets.ts';
-import { getAssetRecord } from '../assets/asset-db.ts';
-import { decodePixels } from '../assets/worker-client.ts';
 import { MissingAssetError } from '../run/inline-assets.ts';
+import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
 import type { ImageAdapter, RasterImage } from '../../compiler/prepare/raster.ts';
 import { compileNow } from './compile-scheduler.ts';
 import { useEditor } from './editor-store.ts';
@@ -20,13 +17,6 @@ import { useAssetView } from '../assets/asset-view.ts';
  */
 export const PIXEL_CHECK_DEBOUNCE_MS = 250;
 
-/** An asset's pixels, read from IndexedDB and decoded in the asset worker (not on the main thread). */
-async function decodeAsset(hash: string): Promise<RasterImage> {
-  const rec = await getAssetRecord(hash);
-  if (!rec) throw new MissingAssetError(hash);
-  return decodePixels(rec.blob);
-}
-
 /**
  * Decodes uploads only (remote URLs are the server's to fetch, and fetching each prefix of a URL
  * being typed would be wasteful), and each one once while it stays in the document.
@@ -41,8 +31,7 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
         return Promise.reject(new Error('remote image: not fetched in the background'));
       let p = decoded.get(src);
       if (!p) {
-        const hash = assetHashOf(src);
-        p = hash ? decodeAsset(hash) : browserImageAdapter.decode(src);
+        p = assetImageAdapter.decode(src);
         decoded.set(src, p);
         p.catch((err) => {
           decoded.delete(src);
@@ -51,8 +40,8 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
       }
       return p;
     },
-    encodePng: (img) => browserImageAdapter.encodePng(img),
-    encodeJpeg: (img) => browserImageAdapter.encodeJpeg(img),
+    encodePng: assetImageAdapter.encodePng,
+    encodeJpeg: assetImageAdapter.encodeJpeg,
     keepOnly(sources) {
       for (const src of decoded.keys()) if (!sources.has(src)) decoded.delete(src);
       missing.clear();
