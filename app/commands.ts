@@ -5,6 +5,7 @@ import type { MessageKey } from './i18n/catalog.ts';
 import { translate } from './i18n/i18n.ts';
 import { fitView, viewCentre } from './canvas/viewport.ts';
 import { pickWorkflowFile, saveWorkflowFile } from './persistence/files.ts';
+import { missingAssets } from './run/inline-assets.ts';
 import { replaceDocument, redo, sealHistory, toast, undo, update, useEditor } from './store/editor-store.ts';
 import {
   deleteSelection,
@@ -86,6 +87,10 @@ export function pasteText(text: string): boolean {
   }
   const ids = insertFragment(res.nodes, res.edges, viewCentre());
   if (ids.length) toast('info', translate(lang(), 'toast.pasted', { n: ids.length }));
+  // Images travel by reference: another tab of this browser has them in IndexedDB; another browser not.
+  void missingAssets({ nodes: res.nodes }).then((missing) => {
+    if (missing.size) toast('error', translate(lang(), 'asset.missingOnPaste', { n: missing.size }));
+  });
   return ids.length > 0;
 }
 
