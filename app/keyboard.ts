@@ -4,7 +4,6 @@ import { isImageFile } from './lib/images.ts';
 import { importImage } from './assets/import-image.ts';
 import { addImageNode } from './canvas/canvas-drop.ts';
 import { deleteSelection } from './store/graph-actions.ts';
-import { addNode } from './store/graph-actions.ts';
 import { viewCentre } from './canvas/viewport.ts';
 import { useEditor } from './store/editor-store.ts';
 

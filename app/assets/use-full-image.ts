@@ -6,22 +6,21 @@ import { loadableUrl } from './import-image.ts';
  * painter): '' while it loads or when the asset is missing. The object URL is freed on change.
  */
 export function useFullImageUrl(value: string): string {
-  const [url, setUrl] = useState('');
+  const [loaded, setLoaded] = useState<{ value: string; url: string } | null>(null);
   useEffect(() => {
     let live = true;
     let free = () => undefined as void;
-    setUrl('');
     if (value)
       void loadableUrl(value).then((r) => {
         if (!r) return;
         if (!live) return r.free();
         free = r.free;
-        setUrl(r.url);
+        setLoaded({ value, url: r.url });
       });
     return () => {
       live = false;
       free();
     };
   }, [value]);
-  return url;
+  return loaded?.value === value ? loaded.url : '';
 }
