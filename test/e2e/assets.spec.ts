@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { docOf, openBlank, type HookWindow } from './helpers.ts';
+import { docOf, layout, openBlank, type HookWindow } from './helpers.ts';
 
 /**
  * Images as assets in the editor: a real JPEG is stored once (IndexedDB, by hash), the document
@@ -83,6 +83,7 @@ test('a real JPEG becomes an asset: thumbnail on the node, reference in the docu
     `<image ${W}×${H} JPEG, ${kb} KB>`,
   );
   mkdirSync(DIR, { recursive: true });
+  await layout(page);
   await page.evaluate(() => document.fonts.ready);
   await page.locator(`.react-flow__node[data-id="${img}"]`).screenshot({ path: `${DIR}/input-image-photo.png` });
 });
@@ -177,6 +178,7 @@ test('a deleted asset store shows a missing image on its node, not a crash', asy
   // The pixel check reports it as this node's problem, with what to do.
   await expect(page.locator('.problems')).toContainText("This image is not in this browser's storage");
   mkdirSync(DIR, { recursive: true });
+  await layout(page);
   await page.evaluate(() => document.fonts.ready);
   await node.screenshot({ path: `${DIR}/input-image-missing.png` });
 });
