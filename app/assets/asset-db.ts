@@ -40,13 +40,33 @@ export async function hasAssetRecord(hash: string): Promise<boolean> {
   return n > 0;
 }
 
+/** Writes still under way: a draft that refers to an asset is saved only once the asset is. */
+const writing = new Set<Promise<void>>();
+
+/** Resolves when every asset write started so far has finished (stored or failed). */
+export async function assetWritesSettled(): Promise<void> {
+  await Promise.allSettled([...writing]);
+}
+
+/** Starts writing a record; the promise is also tracked for `assetWritesSettled`. */
+export function writeAssetRecord(rec: AssetRecord): Promise<void> {
+  const p = putAssetRecord(rec);
+  writing.add(p);
+  void p.catch(() => undefined).finally(() => writing.delete(p));
+  return p;
+}
+
+/** Hash, metadata and thumbnail of an image, computed off the main thread (nothing stored yet). */
+export async function analyseImageBlob(blob: Blob): Promise<AssetRecord> {
+  const { thumb, ...meta } = await analyseImage(blob);
+  // Keep the bytes with the type their header gives, whatever the file claimed.
+  return { meta, blob: blob.type === meta.type ? blob : new Blob([blob], { type: meta.type }), thumb };
+}
+
 /** Analyses an image off the main thread and stores it; its metadata and thumbnail come back. */
 export async function storeImageBlob(blob: Blob): Promise<AssetRecord> {
-  const a = await analyseImage(blob);
-  const { thumb, ...meta } = a;
-  // Keep the bytes with their sniffed type, whatever the file claimed.
-  const rec: AssetRecord = { meta, blob: blob.type === meta.type ? blob : new Blob([blob], { type: meta.type }), thumb };
-  await putAssetRecord(rec);
+  const rec = await analyseImageBlob(blob);
+  await writeAssetRecord(rec);
   return rec;
 }
 

@@ -3,33 +3,64 @@
  * The image work that would freeze the editor on the main thread — reading a 7 MB file, hashing it,
  * decoding 12 megapixels, scaling a thumbnail, handing back raw pixels — runs here.
  */
-import { sniffImageType, thumbSize, toHex } from './sniff.ts';
+import { readImageHeader } from '../../compiler/prepare/image-header.ts';
+import { thumbSize, toHex } from './thumb-size.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-async function analyse(blob: Blob) {
-  const buf = await blob.arrayBuffer();
-  const type = sniffImageType(new Uint8Array(buf, 0, Math.min(16, buf.byteLength)));
-  if (!type) throw new Error('not a PNG, JPEG, WebP, GIF or BMP image');
-  // Pixel size as Fooocus reads it: EXIF rotation is ignored there, so it is ignored here too.
-  const [digest, bitmap] = await Promise.all([
-    crypto.subtle.digest('SHA-256', buf),
-    createImageBitmap(blob, { imageOrientation: 'none' }),
-  ]);
-  const { width, height } = bitmap;
+const DECODABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/bmp']);
+
+/**
+ * Draws the image at thumbnail size. A JPEG goes through WebCodecs' ImageDecoder with a desired
+ * size: the decoder then works at 1/2, 1/4 or 1/8 scale, several times faster than decoding all
+ * 12 megapixels (what createImageBitmap does before it resizes).
+ */
+async function drawThumb(blob: Blob, type: string, width: number, height: number): Promise<OffscreenCanvas> {
   const t = thumbSize(width, height);
-  const small = await createImageBitmap(bitmap, {
+  const canvas = new OffscreenCanvas(t.width, t.height);
+  const ctx = canvas.getContext('2d')!;
+  if (type === 'image/jpeg' && typeof ImageDecoder !== 'undefined') {
+    const decoder = new ImageDecoder({ data: blob.stream(), type, desiredWidth: t.width, desiredHeight: t.height });
+    try {
+      const { image } = await decoder.decode();
+      ctx.drawImage(image, 0, 0, t.width, t.height);
+      image.close();
+      return canvas;
+    } catch {
+      // fall through to createImageBitmap
+    } finally {
+      decoder.close();
+    }
+  }
+  const small = await createImageBitmap(blob, {
+    imageOrientation: 'none',
     resizeWidth: t.width,
     resizeHeight: t.height,
     resizeQuality: 'medium',
   });
-  bitmap.close();
-  const canvas = new OffscreenCanvas(t.width, t.height);
-  canvas.getContext('2d')!.drawImage(small, 0, 0);
+  ctx.drawImage(small, 0, 0);
   small.close();
+  return canvas;
+}
+
+async function analyse(blob: Blob) {
+  const buf = await blob.arrayBuffer();
+  // Type and pixel size from the header (the file name or MIME type may lie). EXIF rotation is
+  // ignored, as Fooocus ignores it: the size is the image as stored.
+  const header = readImageHeader(new Uint8Array(buf));
+  if (!header || !DECODABLE.has(header.type)) throw new Error('not a PNG, JPEG, WebP, GIF or BMP image');
+  const digest = crypto.subtle.digest('SHA-256', buf);
+  let { width, height } = header;
+  if (!(width > 0 && height > 0)) {
+    // A header this reader does not size: measure by decoding once.
+    const full = await createImageBitmap(blob, { imageOrientation: 'none' });
+    ({ width, height } = full);
+    full.close();
+  }
+  const canvas = await drawThumb(blob, header.type, width, height);
   const thumb = await canvas.convertToBlob({ type: 'image/webp', quality: 0.85 });
-  return { hash: toHex(digest), type, width, height, bytes: buf.byteLength, thumb };
+  return { hash: toHex(await digest), type: header.type, width, height, bytes: buf.byteLength, thumb };
 }
 
 async function decode(blob: Blob) {

@@ -1,7 +1,7 @@
 import { assetHashOf, assetRef, type AssetMeta } from '../../nodes/assets.ts';
 import { translate } from '../i18n/i18n.ts';
 import { toast, useEditor } from '../store/editor-store.ts';
-import { getAssetRecord, storeImageBlob } from './asset-db.ts';
+import { analyseImageBlob, getAssetRecord, writeAssetRecord } from './asset-db.ts';
 import { showAsset } from './asset-view.ts';
 
 export interface ImportedImage {
@@ -16,12 +16,16 @@ export interface ImportedImage {
  * document only gets a reference. Null (and the user told which file) when it is not an image.
  */
 export async function importImage(blob: Blob, name = ''): Promise<ImportedImage | null> {
+  const lang = useEditor.getState().lang;
   try {
-    const rec = await storeImageBlob(blob);
+    const rec = await analyseImageBlob(blob);
     showAsset(rec);
+    // The node shows the image now; the bytes reach IndexedDB meanwhile (autosave waits for them).
+    writeAssetRecord(rec).catch((err: unknown) =>
+      toast('error', translate(lang, 'asset.storeFailed', { name: name || 'image' }), String(err)),
+    );
     return { ref: assetRef(rec.meta.hash), meta: rec.meta };
   } catch (err) {
-    const lang = useEditor.getState().lang;
     toast('error', translate(lang, 'asset.unreadable', { name: name || 'image' }), (err as Error).message);
     return null;
   }

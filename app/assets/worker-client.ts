@@ -34,6 +34,14 @@ function ask<T>(op: 'analyse' | 'decode', blob: Blob): Promise<T> {
   });
 }
 
+/**
+ * Starts the workers ahead of the first photo (loading a module worker takes a moment), when the
+ * editor is idle after start-up.
+ */
+export function warmAssetWorkers(): void {
+  while (workers.length < POOL) worker();
+}
+
 /** Hash, type, pixel size and thumbnail of an image file, computed off the main thread. */
 export function analyseImage(blob: Blob): Promise<Analysed> {
   return ask<Analysed>('analyse', blob);

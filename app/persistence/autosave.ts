@@ -1,6 +1,7 @@
 import type { Workflow } from '../../nodes/graph.ts';
 import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
 import { storeOpenedAssets } from './open-assets.ts';
+import { assetWritesSettled } from '../assets/asset-db.ts';
 import { loadDocument, toast, update, useEditor } from '../store/editor-store.ts';
 import { idbGet, idbUpdate } from './idb.ts';
 
@@ -73,6 +74,8 @@ async function save(force = false): Promise<void> {
   if (s.conflict && !force) return;
   const docRevision = s.docRevision;
   const doc = s.doc;
+  // Never a draft that refers to an image not yet in storage.
+  await assetWritesSettled();
   let conflict: Draft | null = null;
   try {
     const written = await idbUpdate<Draft>(KEY, (cur) => {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import sharp from 'sharp';
-import { sniffImageType, thumbSize, toHex } from '../../app/assets/sniff.ts';
+import { thumbSize, toHex } from '../../app/assets/thumb-size.ts';
 import { requestLines, shortValue } from '../../app/lib/request-lines.ts';
 import { withMissingAssets } from '../../app/store/missing-assets.ts';
 import type { Diagnostic } from '../../compiler/types.ts';
@@ -12,17 +11,6 @@ const HASH = 'ab'.repeat(32);
 const META: AssetMeta = { hash: HASH, type: 'image/jpeg', width: 4000, height: 3000, bytes: 7.5 * 1024 * 1024 };
 
 describe('asset bytes', () => {
-  it('tells the image type from the bytes, whatever the file claims', async () => {
-    const raw = { width: 4, height: 4, channels: 3 as const };
-    const px = Buffer.alloc(48, 90);
-    expect(sniffImageType(await sharp(px, { raw }).jpeg().toBuffer())).toBe('image/jpeg');
-    expect(sniffImageType(await sharp(px, { raw }).png().toBuffer())).toBe('image/png');
-    expect(sniffImageType(await sharp(px, { raw }).webp().toBuffer())).toBe('image/webp');
-    expect(sniffImageType(await sharp(px, { raw }).gif().toBuffer())).toBe('image/gif');
-    expect(sniffImageType(new TextEncoder().encode('{"format": "fooocus-flow/workflow"}'))).toBeNull();
-    expect(sniffImageType(new Uint8Array())).toBeNull();
-  });
-
   it('writes a digest as the lower-case hex the document uses', () => {
     const bytes = Buffer.from('a photo');
     const digest = createHash('sha256').update(bytes).digest();
