@@ -5,7 +5,8 @@ import type { MessageKey } from './i18n/catalog.ts';
 import { translate } from './i18n/i18n.ts';
 import { fitView, viewCentre } from './canvas/viewport.ts';
 import { pickWorkflowFile, saveWorkflowFile } from './persistence/files.ts';
-import { missingAssets } from './run/inline-assets.ts';
+import { referencedAssets } from '../compiler/workflow-file/index.ts';
+import { storedAssets } from './assets/asset-db.ts';
 import { replaceDocument, redo, sealHistory, toast, undo, update, useEditor } from './store/editor-store.ts';
 import {
   deleteSelection,
@@ -79,18 +80,22 @@ export function copyText(): string | null {
   return toClipboardText(nodes, edges);
 }
 
-export function pasteText(text: string): boolean {
+/**
+ * Pastes copied nodes. Images travel by reference: another tab of this browser finds them in
+ * IndexedDB (their metadata comes along from there); images that are not here (a snippet from
+ * another browser) are reported, and marked on their nodes.
+ */
+export async function pasteText(text: string): Promise<boolean> {
   const res = fromClipboardText(text);
   if (!res.ok) {
     toast('error', translate(lang(), 'toast.pasteFailed', { reason: res.reason }));
     return false;
   }
-  const ids = insertFragment(res.nodes, res.edges, viewCentre());
+  const { metas, missing } = await storedAssets(referencedAssets({ nodes: res.nodes }));
+  const ids = insertFragment(res.nodes, res.edges, viewCentre(), metas);
   if (ids.length) toast('info', translate(lang(), 'toast.pasted', { n: ids.length }));
-  // Images travel by reference: another tab of this browser has them in IndexedDB; another browser not.
-  void missingAssets({ nodes: res.nodes }).then((missing) => {
-    if (missing.size) toast('error', translate(lang(), 'asset.missingOnPaste', { n: missing.size }));
-  });
+  if (ids.length && missing.length)
+    toast('error', translate(lang(), 'asset.missingOnPaste', { n: missing.length }));
   return ids.length > 0;
 }
 

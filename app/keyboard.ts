@@ -58,7 +58,7 @@ export function installKeyboard(): () => void {
     const text = e.clipboardData.getData('text/plain');
     if (!text) return;
     e.preventDefault();
-    pasteText(text);
+    void pasteText(text);
   };
   window.addEventListener('keydown', onKey);
   document.addEventListener('copy', onCopy);

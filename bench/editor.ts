@@ -73,6 +73,7 @@ export function benchGraph(n: number): Workflow {
     nodes,
     edges,
     exposed: [],
+    assets: {},
   };
 }
 

@@ -23,7 +23,7 @@ import {
   checkSources,
   checkUov,
 } from './rules.ts';
-import { stableSeed } from './seed.ts';
+import { seedText, stableSeed } from './seed.ts';
 import { assignStages, type Stages } from './stages.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
 import type { CompileOptions, CompileResult } from './types.ts';
@@ -61,7 +61,7 @@ export function compile(wf: Workflow, options: CompileOptions = {}): CompileResu
           hasImagePrompts: imagePrompts.length > 0,
           sizeOf: (id) => {
             const n = chain.g.node.get(id);
-            return n ? knownSizeOf(n, images) : null;
+            return n ? knownSizeOf(n, images, wf.assets) : null;
           },
         },
         d,
@@ -148,7 +148,7 @@ function emitSettings(ctx: CompileContext, b: RequestBuilder, seedOption: number
     b.set(key as never, structuredClone(value) as never, from(key));
   }
   const seedParam = Number(ctx.settings.image_seed);
-  const seed = seedParam >= 0 ? seedParam : (seedOption ?? stableSeed(JSON.stringify(ctx.wf.nodes)));
+  const seed = seedParam >= 0 ? seedParam : (seedOption ?? stableSeed(seedText(ctx.wf.nodes)));
   b.set('image_seed', seed, from('image_seed'));
   if (ctx.stages?.mode === 'pass-through') {
     // Enhance-input mode forces one image (G-22 reports a larger count).

@@ -35,7 +35,9 @@ export function buildPlan(ctx: CompileContext): Plan {
   const stages: PlanStage[] = [];
   // Sizes along the chain.
   let current: Size | null =
-    s.source.kind === 'promptSettings' ? sizeFromSettings(ctx.settings) : knownSizeOf(s.source, ctx.images);
+    s.source.kind === 'promptSettings'
+      ? sizeFromSettings(ctx.settings)
+      : knownSizeOf(s.source, ctx.images, ctx.wf.assets);
   sizes[s.source.id] = current;
   const mainIds = new Set(s.main.map((n) => n.id));
   let mainDirectReturn = false;
@@ -67,7 +69,7 @@ export function buildPlan(ctx: CompileContext): Plan {
   // G-3: a main-pass inpaint overwrites the uov result; the inpaint size is the input's.
   if (s.main.length === 2 && s.source.kind === 'inputImage') {
     const inp = s.main[1]!;
-    const base = knownSizeOf(inpaintImageNode(ctx.chain.g, s, inp), ctx.images);
+    const base = knownSizeOf(inpaintImageNode(ctx.chain.g, s, inp), ctx.images, ctx.wf.assets);
     if (base)
       sizes[inp.id] = outpaintSize(
         base,

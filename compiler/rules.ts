@@ -7,6 +7,7 @@ import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
 import { getKind } from '../nodes/registry.ts';
 import type { CompileContext } from './compile.ts';
 import type { DiagnosticList } from './diagnostics.ts';
+import { assetHashOf } from '../nodes/assets.ts';
 import { isImageGiven } from './request/fields.ts';
 import { knownSizeOf } from './images.ts';
 import { STOCK_STYLES } from './request/styles.ts';
@@ -120,6 +121,17 @@ export function checkSources(ctx: CompileContext): void {
               'The FooocusAPI server downloads this URL itself (20 s limit, no redirects). If that fails, Fooocus silently runs without the image; upload the file instead to be sure.',
               '此网址由 FooocusAPI 服务器自行下载（20 秒超时，不跟随重定向）。失败时 Fooocus 会悄悄地不使用这张图；直接上传文件更可靠。',
             ),
+        { field: 'image' },
+      );
+    } else if (assetHashOf(image) && !ctx.wf.assets[assetHashOf(image)!]) {
+      // The bytes may still be stored, but without type and size the request cannot be planned.
+      d(ctx).error(
+        'S-asset-unlisted',
+        n.id,
+        t(
+          `${name(n).en} refers to an image this workflow does not list in its assets (the document was edited by hand or cut): pick the image again.`,
+          `${name(n).zh} 引用的图像不在此工作流的素材列表中（文档被手动修改或不完整）：请重新选择图像。`,
+        ),
         { field: 'image' },
       );
     } else if (n.kind === 'inputImage') {
@@ -396,8 +408,8 @@ export function checkInpaint(ctx: CompileContext): void {
     }
   }
   if (mask) {
-    const image = knownSizeOf(s.source, ctx.images);
-    const m = knownSizeOf(mask, ctx.images);
+    const image = knownSizeOf(s.source, ctx.images, ctx.wf.assets);
+    const m = knownSizeOf(mask, ctx.images, ctx.wf.assets);
     if (image && m && (image.width !== m.width || image.height !== m.height)) {
       ctx.d.info(
         'G-6',

@@ -1,3 +1,4 @@
+import type { WorkflowNode } from '../nodes/graph.ts';
 import { MAX_SAFE_SEED } from './request/enums.ts';
 
 /**
@@ -16,6 +17,21 @@ export function stableSeed(text: string): number {
   return (h1 % 0x200000) * 0x100000000 + h2;
 }
 
+const INLINE_FINGERPRINT = 96;
+
+/**
+ * The text the stable seed hashes: the nodes as JSON, which name their images by asset id
+ * (`asset:<sha256>`, 70 characters), so the seed costs the same for a 8 MB photo as for none. An
+ * inline data URL (a document from before version 2) stands in as its length and ends: hashing
+ * megabytes on every edit is what made compile slow, and a seed needs no more than that.
+ */
+export function seedText(nodes: readonly WorkflowNode[]): string {
+  return JSON.stringify(nodes, (_key, value: unknown) =>
+    typeof value === 'string' && value.length > INLINE_FINGERPRINT * 2 && value.startsWith('data:')
+      ? `${value.length}:${value.slice(0, INLINE_FINGERPRINT)}…${value.slice(-INLINE_FINGERPRINT)}`
+      : value,
+  );
+}
 /** A fresh random seed in [0, 2^53 − 1] (JSON-safe; the server accepts up to 2^63 − 1). */
 export function randomSeed(): number {
   return Math.floor(Math.random() * MAX_SAFE_SEED);

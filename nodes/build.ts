@@ -56,6 +56,7 @@ export class GraphBuilder {
       nodes: this.nodes,
       edges: this.edges,
       exposed: [],
+      assets: {},
     });
   }
 }

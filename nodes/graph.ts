@@ -1,3 +1,5 @@
+import type { AssetMeta } from './assets.ts';
+
 /**
  * The workflow graph: the document the editor edits, the compiler reads and the CLI runs.
  * Plain data (JSON-safe), so it can live in a zustand store, be diffed by immer and be saved as is.
@@ -35,10 +37,16 @@ export interface Workflow {
   nodes: WorkflowNode[];
   edges: WorkflowEdge[];
   exposed: ExposedParam[];
+  /**
+   * Metadata of every image asset the params refer to (`asset:<hash>`), by hash. The bytes are in an
+   * asset store, or embedded in a self-contained file (see `compiler/workflow-file`).
+   */
+  assets: Record<string, AssetMeta>;
 }
 
 export const WORKFLOW_FORMAT = 'fooocus-flow/workflow';
-export const WORKFLOW_VERSION = 1;
+/** 2: images are assets (`asset:<hash>` + the `assets` table) instead of inline data URLs. */
+export const WORKFLOW_VERSION = 2;
 
 export function emptyWorkflow(name = 'Untitled workflow'): Workflow {
   return {
@@ -49,6 +57,7 @@ export function emptyWorkflow(name = 'Untitled workflow'): Workflow {
     nodes: [],
     edges: [],
     exposed: [],
+    assets: {},
   };
 }
 

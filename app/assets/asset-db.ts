@@ -40,6 +40,18 @@ export async function hasAssetRecord(hash: string): Promise<boolean> {
   return n > 0;
 }
 
+/** Which of these assets this browser has (with their metadata) and which it does not. */
+export async function storedAssets(hashes: readonly string[]): Promise<{ metas: AssetMeta[]; missing: string[] }> {
+  const metas: AssetMeta[] = [];
+  const missing: string[] = [];
+  for (const h of hashes) {
+    const rec = await getAssetRecord(h).catch(() => null);
+    if (rec) metas.push(rec.meta);
+    else missing.push(h);
+  }
+  return { metas, missing };
+}
+
 /** Writes still under way: a draft that refers to an asset is saved only once the asset is. */
 const writing = new Set<Promise<void>>();
 

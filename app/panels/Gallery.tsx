@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { exportWorkflow, openWorkflowJson } from '../../compiler/workflow-file/index.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
-import { inlineAssets } from '../run/inline-assets.ts';
+import { requestWithImages } from '../run/inline-assets.ts';
+import type { FooocusRequest } from '../../compiler/request/fields.ts';
 import { storeOpenedAssets } from '../persistence/open-assets.ts';
 import { zipStore } from '../lib/zip.ts';
 import { downloadBlob } from '../persistence/files.ts';
@@ -50,15 +51,15 @@ async function downloadAll(run: GalleryRun): Promise<void> {
   const zip = zipStore([
     ...images,
     { name: 'workflow.fooocus-flow.json', data: enc.encode(wf.text) },
-    { name: 'request.json', data: enc.encode(await requestWithImages(run.requestJson)) },
+    { name: 'request.json', data: enc.encode(await requestJsonWithImages(run.requestJson)) },
   ]);
   downloadBlob(`${runFileBase(run)}.zip`, new Blob([zip], { type: 'application/zip' }));
 }
 
 /** The stored request with its images inlined (as sent); as stored when an image is no longer here. */
-async function requestWithImages(json: string): Promise<string> {
+async function requestJsonWithImages(json: string): Promise<string> {
   try {
-    return JSON.stringify(await inlineAssets(JSON.parse(json) as unknown));
+    return JSON.stringify(await requestWithImages(JSON.parse(json) as FooocusRequest));
   } catch {
     return json;
   }

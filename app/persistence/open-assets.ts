@@ -1,6 +1,6 @@
 import { referencedAssets } from '../../compiler/workflow-file/index.ts';
 import type { Workflow } from '../../nodes/graph.ts';
-import { hasAssetRecord, storeImageBlob } from '../assets/asset-db.ts';
+import { hasAssetRecord, storedAssets, storeImageBlob } from '../assets/asset-db.ts';
 import { showAsset } from '../assets/asset-view.ts';
 
 /**
@@ -17,7 +17,5 @@ export async function storeOpenedAssets(wf: Workflow, bytes: ReadonlyMap<string,
       if (rec) showAsset(rec);
     }),
   );
-  const missing: string[] = [];
-  for (const hash of referencedAssets(wf)) if (!(await hasAssetRecord(hash))) missing.push(hash);
-  return missing;
+  return (await storedAssets(referencedAssets(wf))).missing;
 }

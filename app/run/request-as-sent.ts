@@ -4,7 +4,8 @@ import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
 import type { CompileResult } from '../../compiler/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { serverCatalog } from '../store/compile-scheduler.ts';
-import { inlineAssets } from './inline-assets.ts';
+import { requestWithImages } from './inline-assets.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
 
 /**
  * The request exactly as a run would send it, images inlined — images measured, masks fitted, misread encodings
@@ -12,8 +13,8 @@ import { inlineAssets } from './inline-assets.ts';
  * seed as the request view: the workflow's own, or a stable one when it asks for a random seed.
  */
 export async function requestAsSent(doc: Workflow): Promise<CompileResult> {
-  const prep = await prepareImages(doc, assetImageAdapter).catch(() => ({ images: {} }));
+  const prep = await prepareImages(doc, assetImageAdapter, browserAssetStore).catch(() => ({ images: {} }));
   const res = compile(doc, { images: prep.images, catalog: serverCatalog() });
   // Copy, Export and snippets carry the images themselves (base64), made from the stored bytes now.
-  return { ...res, request: await inlineAssets(res.request).catch(() => res.request) };
+  return { ...res, request: await requestWithImages(res.request).catch(() => res.request) };
 }

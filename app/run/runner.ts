@@ -2,8 +2,8 @@ import { compile } from '../../compiler/compile.ts';
 import { serverCatalog } from '../store/compile-scheduler.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
 import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
-import { inlineAssets, missingAssets } from './inline-assets.ts';
-import { withMissingAssets } from '../store/missing-assets.ts';
+import { requestWithImages } from './inline-assets.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
 import { randomSeed } from '../../compiler/seed.ts';
 import type { CompileResult, Diagnostic, PlanStage } from '../../compiler/types.ts';
 import type { FooocusRequest } from '../../compiler/request/index.ts';
@@ -132,9 +132,8 @@ export async function startRun(): Promise<void> {
   });
   let res: CompileResult;
   try {
-    const prep = await prepareImages(workflow, assetImageAdapter);
-    const missing = await missingAssets(workflow);
-    const errors = withMissingAssets(workflow, prep.diagnostics, missing).filter((d) => d.severity === 'error');
+    const prep = await prepareImages(workflow, assetImageAdapter, browserAssetStore);
+    const errors = prep.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       const byNode: Record<string, Diagnostic[]> = {};
       for (const d of errors) if (d.nodeId) (byNode[d.nodeId] ??= []).push(d);
@@ -164,7 +163,7 @@ async function send(workflow: Workflow, request: FooocusRequest, res: CompileRes
   let wire: FooocusRequest;
   try {
     // The images' base64 is made only now, from the stored bytes.
-    wire = await inlineAssets(request);
+    wire = await requestWithImages(request);
   } catch (e) {
     set({ phase: 'failed', error: describe(e) });
     return;

@@ -172,7 +172,13 @@ export function deleteNodes(ids: string[]): void {
 }
 
 /** Inserts nodes and wires with fresh ids (paste, duplicate), offset so they don't cover the originals. */
-export function insertFragment(nodes: WorkflowNode[], edges: WorkflowEdge[], at?: XY): string[] {
+export function insertFragment(
+  nodes: WorkflowNode[],
+  edges: WorkflowEdge[],
+  at?: XY,
+  /** Metadata of the image assets the nodes refer to (a paste from another tab). */
+  assets: readonly AssetMeta[] = [],
+): string[] {
   const doc = state().doc;
   const taken = new Set(doc.nodes.map((n) => n.id));
   const takenEdges = new Set(doc.edges.map((e) => e.id));
@@ -221,6 +227,7 @@ export function insertFragment(nodes: WorkflowNode[], edges: WorkflowEdge[], at?
   commit((d) => {
     d.nodes.push(...added);
     d.edges.push(...addedEdges);
+    for (const a of assets) if (!d.assets[a.hash]) d.assets[a.hash] = a;
   });
   selectOnly(added.map((n) => n.id));
   return added.map((n) => n.id);

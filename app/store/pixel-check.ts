@@ -1,31 +1,31 @@
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
-import { MissingAssetError } from '../run/inline-assets.ts';
-import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
 import type { ImageAdapter, RasterImage } from '../../compiler/prepare/raster.ts';
 import { compileNow } from './compile-scheduler.ts';
 import { useEditor } from './editor-store.ts';
 import { pixelInputs, sameInputs } from './pixel-inputs.ts';
-import { withMissingAssets } from './missing-assets.ts';
+import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
 import { useAssetView } from '../assets/asset-view.ts';
 
 /**
  * The rules that need pixels — a mask with no white pixel (G-5), a mask of another shape than its
- * image (G-6), an image that cannot be decoded — live in the async `prepareImages`. This runs it in
- * the background whenever an image, a mask's invert flag or an image wire changes, so those problems
- * show on their nodes while the user edits, not only once Run is pressed; and the request view shows
- * the images as they will be sent (measured, masks fitted, misread encodings converted).
+ * image (G-6), an image that cannot be decoded, an image missing from storage — live in the async
+ * `prepareImages`. This runs it in the background whenever an image, a mask's invert flag or an
+ * image wire changes, so those problems show on their nodes while the user edits, not only once Run
+ * is pressed; and the request view shows the images as they will be sent (measured, masks fitted,
+ * misread encodings converted).
  */
 export const PIXEL_CHECK_DEBOUNCE_MS = 250;
 
 /**
  * Decodes uploads only (remote URLs are the server's to fetch, and fetching each prefix of a URL
- * being typed would be wasteful), and each one once while it stays in the document.
+ * being typed would be wasteful). Assets are decoded in the asset worker, off the main thread, and
+ * only when pixels are needed (masks, encodings Fooocus misreads): an ordinary photo is measured
+ * from its header. Each data URL is decoded once while it stays in the document.
  */
-function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): void; missing: Set<string> } {
+function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): void } {
   const decoded = new Map<string, Promise<RasterImage>>();
-  const missing = new Set<string>();
   return {
-    missing,
     decode(src) {
       if (/^https?:/i.test(src))
         return Promise.reject(new Error('remote image: not fetched in the background'));
@@ -33,18 +33,15 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
       if (!p) {
         p = assetImageAdapter.decode(src);
         decoded.set(src, p);
-        p.catch((err) => {
-          decoded.delete(src);
-          if (err instanceof MissingAssetError) missing.add(err.hash);
-        });
+        p.catch(() => decoded.delete(src));
       }
       return p;
     },
+    decodeBytes: assetImageAdapter.decodeBytes,
     encodePng: assetImageAdapter.encodePng,
     encodeJpeg: assetImageAdapter.encodeJpeg,
     keepOnly(sources) {
       for (const src of decoded.keys()) if (!sources.has(src)) decoded.delete(src);
-      missing.clear();
     },
   };
 }
@@ -61,11 +58,13 @@ export function startPixelCheck(): () => void {
     adapter.keepOnly(new Set(inputs));
     const mine = ++generation;
     // A check that fails as a whole finds nothing: better no finding than a stale one.
-    const found = await prepareImages(doc, adapter).catch(() => ({ images: {}, diagnostics: [] }));
+    const found = await prepareImages(doc, adapter, browserAssetStore).catch(() => ({
+      images: {},
+      diagnostics: [],
+    }));
     // A newer change started another check: this one's findings are about pixels no longer there.
     if (mine !== generation) return;
-    const diagnostics = withMissingAssets(doc, found.diagnostics, adapter.missing);
-    useEditor.setState({ pixelCheck: { inputs, images: found.images, diagnostics } });
+    useEditor.setState({ pixelCheck: { inputs, images: found.images, diagnostics: found.diagnostics } });
     compileNow();
   };
 
@@ -87,7 +86,8 @@ export function startPixelCheck(): () => void {
   });
   // An image that was missing is now stored (a file with it opened, picked again): check again.
   const unsubAssets = useAssetView.subscribe((s, prev) => {
-    if (adapter.missing.size > 0 && [...adapter.missing].some((h) => s.thumbs[h] && !prev.thumbs[h])) {
+    const found = useEditor.getState().pixelCheck?.diagnostics.some((d) => d.code === 'S-missing-asset');
+    if (found && Object.keys(s.thumbs).length !== Object.keys(prev.thumbs).length) {
       last = [];
       onChange();
     }

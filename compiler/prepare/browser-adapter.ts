@@ -10,15 +10,24 @@ function canvas(width: number, height: number) {
   return { c, ctx };
 }
 
+async function rasterOf(blob: Blob): Promise<RasterImage> {
+  const bitmap = await createImageBitmap(blob);
+  const { ctx } = canvas(bitmap.width, bitmap.height);
+  ctx.drawImage(bitmap, 0, 0);
+  const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { width: px.width, height: px.height, data: new Uint8Array(px.data.buffer) };
+}
+
 export const browserImageAdapter: ImageAdapter = {
   async decode(src) {
     const res = await fetch(src);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const bitmap = await createImageBitmap(await res.blob());
-    const { ctx } = canvas(bitmap.width, bitmap.height);
-    ctx.drawImage(bitmap, 0, 0);
-    const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { width: px.width, height: px.height, data: new Uint8Array(px.data.buffer) };
+    return rasterOf(await res.blob());
+  },
+  // Only masks and images Fooocus misreads are decoded here (sizes come from the file header), and
+  // neither carries an EXIF rotation in practice; the canvas would apply one.
+  async decodeBytes(bytes) {
+    return rasterOf(new Blob([bytes as Uint8Array<ArrayBuffer>]));
   },
   async encodePng(img: RasterImage) {
     const { c, ctx } = canvas(img.width, img.height);

@@ -9,11 +9,9 @@
  */
 import { t } from '../../nodes/field.ts';
 import type { LocalText } from '../../nodes/types.ts';
+import { walkJpegSegments, type ByteAt } from './jpeg-segments.ts';
 
 export type ImageProblem = 'palette' | 'low-bit' | '16-bit' | 'grey-alpha' | 'cmyk' | 'format';
-
-/** Reads byte k of an image, or undefined past its end (or where its encoding is broken). */
-type ByteAt = (k: number) => number | undefined;
 
 const B64 = new Int16Array(128).fill(-1);
 [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((c, i) => {
@@ -79,34 +77,10 @@ function problemOf(at: ByteAt): ImageProblem | null {
   return otherFormat ? 'format' : null;
 }
 
-/**
- * Number of colour components in a JPEG's frame header (SOFn), walking the segment headers only;
- * null when there is none before the image data (or the file ends first).
- */
+/** Number of colour components in a JPEG's frame header (SOFn); null when there is none. */
 function jpegComponents(at: ByteAt): number | null {
-  let i = 2;
-  for (;;) {
-    // Stray bytes between segments happen in the wild: look ahead (a little) for the next marker.
-    for (let skipped = 0; at(i) !== 0xff; i++, skipped++)
-      if (at(i) === undefined || skipped > 1024) return null;
-    const marker = at(i + 1);
-    if (marker === undefined) return null;
-    if (marker === 0xff) {
-      i++; // fill byte
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      i += 2; // TEM and RSTn stand alone: no length follows
-      continue;
-    }
-    const hi = at(i + 2);
-    const lo = at(i + 3);
-    if (hi === undefined || lo === undefined) return null;
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return at(i + 9) ?? null;
-    if (marker === 0xda) return null; // start of scan: no frame header before it
-    i += 2 + ((hi << 8) | lo);
-  }
+  const sof = walkJpegSegments(at);
+  return sof ? (at(sof.start + 9) ?? null) : null;
 }
 
 /** The problem with an image given as a data URL (null for URLs: the server reads those itself). */

@@ -17,16 +17,21 @@ async function bytesOf(src: string): Promise<Buffer> {
   return readFile(src);
 }
 
+/** RGBA pixels as stored: sharp applies no EXIF rotation unless asked (`.rotate()`), like FooocusAPI. */
+async function rasterOf(input: Uint8Array): Promise<RasterImage> {
+  const { data, info } = await sharp(input).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
+}
+
 export const nodeImageAdapter: ImageAdapter = {
   async decode(src) {
-    const input = await bytesOf(src);
-    const { data, info } = await sharp(input).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    return {
-      width: info.width,
-      height: info.height,
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    };
+    return rasterOf(await bytesOf(src));
   },
+  decodeBytes: rasterOf,
   async encodePng(img: RasterImage) {
     const png = await sharp(Buffer.from(img.data), {
       raw: { width: img.width, height: img.height, channels: 4 },

@@ -5,11 +5,18 @@
  * stays pure and receives the results as `images`.
  */
 import { t } from '../../nodes/field.ts';
+import { assetRef, assetHashOf, describeAsset, type AssetReader } from '../../nodes/assets.ts';
 import { indexGraph, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
 import type { Diagnostic } from '../types.ts';
 import type { PreparedImages } from '../images.ts';
 import { isImageGiven } from '../request/fields.ts';
-import { dataUrlImageProblem } from './image-format.ts';
+import { dataUrlImageProblem, imageProblem, imageProblemText, type ImageProblem } from './image-format.ts';
+import {
+  orientationSwapsSides,
+  orientationWords,
+  readImageHeader,
+  type ImageHeader,
+} from './image-header.ts';
 import { binarizeMask, resizeNearest, whiteShare, type ImageAdapter, type RasterImage } from './raster.ts';
 
 export interface PrepareResult {
@@ -17,52 +24,118 @@ export interface PrepareResult {
   diagnostics: Diagnostic[];
 }
 
-export async function prepareImages(wf: Workflow, adapter: ImageAdapter): Promise<PrepareResult> {
+/** A reader with no assets: every asset reference is then reported missing. */
+const NO_ASSETS: AssetReader = { get: async () => null };
+
+/**
+ * `assets` is where asset references are read from (the browser's IndexedDB, the CLI's file and
+ * folder stores). An ordinary PNG/JPEG/WebP asset is not decoded at all: its size comes from its
+ * header, and it stays a reference that `inlineRequestImages` turns into base64 at send time.
+ */
+export async function prepareImages(
+  wf: Workflow,
+  adapter: ImageAdapter,
+  assets: AssetReader = NO_ASSETS,
+): Promise<PrepareResult> {
   const g = indexGraph(wf);
   const images: PreparedImages = Object.create(null);
   const diagnostics: Diagnostic[] = [];
-  const rasters = new Map<string, RasterImage>();
+  // Each source (asset hash or URL) is read and decoded once, however many nodes use it.
+  const bytesOf = new Map<string, Promise<Uint8Array | null>>();
+  const rasters = new Map<string, Promise<RasterImage>>();
+  const readAsset = (hash: string) => {
+    if (!bytesOf.has(hash)) bytesOf.set(hash, assets.get(hash));
+    return bytesOf.get(hash)!;
+  };
+  const decodeOnce = (key: string, run: () => Promise<RasterImage>) => {
+    if (!rasters.has(key)) rasters.set(key, run());
+    return rasters.get(key)!;
+  };
 
+  const badImage = (n: WorkflowNode, err: unknown) =>
+    diagnostics.push({
+      severity: 'error',
+      code: 'S-bad-image',
+      nodeId: n.id,
+      field: 'image',
+      message: t(
+        `This image cannot be decoded: its data looks truncated or corrupt (${(err as Error).message.trim()}). Load the file again; use an 8-bit PNG or JPEG.`,
+        `无法解码此图像：数据似乎被截断或已损坏（${(err as Error).message.trim()}）。请重新载入文件，并使用 8 位 PNG 或 JPEG。`,
+      ),
+    });
+
+  /** The asset's bytes, or null after reporting it missing on the node. */
+  const assetBytes = async (n: WorkflowNode, hash: string): Promise<Uint8Array | null> => {
+    const bytes = await readAsset(hash).catch(() => null);
+    if (!bytes) diagnostics.push(missingAsset(wf, n, hash));
+    return bytes;
+  };
+
+  /** Pixels of a node's image (asset, data URL or URL), or null (reported unless a URL). */
   const decode = async (n: WorkflowNode): Promise<RasterImage | null> => {
     const src = String(n.params.image ?? '');
     if (!isImageGiven(src)) return null;
-    if (rasters.has(n.id)) return rasters.get(n.id)!;
+    const hash = assetHashOf(src);
     try {
-      const r = await adapter.decode(src);
-      rasters.set(n.id, r);
-      return r;
-    } catch (err) {
-      const remote = /^https?:/.test(src);
-      if (!remote) {
-        diagnostics.push({
-          severity: 'error',
-          code: 'S-bad-image',
-          nodeId: n.id,
-          field: 'image',
-          message: t(
-            `This image cannot be decoded: its data looks truncated or corrupt (${(err as Error).message.trim()}). Load the file again; use an 8-bit PNG or JPEG.`,
-            `无法解码此图像：数据似乎被截断或已损坏（${(err as Error).message.trim()}）。请重新载入文件，并使用 8 位 PNG 或 JPEG。`,
-          ),
-        });
+      if (hash) {
+        const bytes = await assetBytes(n, hash);
+        return bytes ? await decodeOnce(hash, () => adapter.decodeBytes(bytes)) : null;
       }
+      return await decodeOnce(src, () => adapter.decode(src));
+    } catch (err) {
+      if (!/^https?:/.test(src)) badImage(n, err);
       return null; // a URL the server may still reach: left as is, size unknown
     }
   };
 
   for (const n of wf.nodes.filter((x) => x.kind === 'inputImage')) {
+    const hash = assetHashOf(n.params.image);
+    if (hash) {
+      const prepared = await prepareAsset(n, hash);
+      if (prepared) images[n.id] = prepared;
+      continue;
+    }
     const r = await decode(n);
     if (!r) continue;
     const src = String(n.params.image);
-    // An encoding Fooocus misreads (the compiler tells the user which) is sent as 8-bit RGB(A): a
-    // CMYK photo as a JPEG (as a PNG it would be many times larger), anything else as a PNG.
     const problem = dataUrlImageProblem(src);
-    const data = !problem
-      ? src
-      : problem === 'cmyk'
-        ? await adapter.encodeJpeg(r)
-        : await adapter.encodePng(r);
-    images[n.id] = { data, width: r.width, height: r.height };
+    images[n.id] = { data: problem ? await convert(problem, r) : src, width: r.width, height: r.height };
   }
+
+  /**
+   * An Input Image asset: sent as it is when Fooocus reads it right (no decoding: the header has
+   * the size), else decoded and converted. Its EXIF orientation is reported when it turns the photo.
+   */
+  async function prepareAsset(n: WorkflowNode, hash: string) {
+    const bytes = await assetBytes(n, hash);
+    if (!bytes) return null;
+    const header = readImageHeader(bytes);
+    if (!header) {
+      badImage(n, new Error('the file is not a PNG, JPEG or WebP image'));
+      return null;
+    }
+    if (header.orientation !== 1) diagnostics.push(orientationNote(n, header));
+    const problem = imageProblem(bytes);
+    if (problem) diagnostics.push(encodingNote(n, problem));
+    if (!problem && header.width > 0 && header.height > 0)
+      return { data: assetRef(hash), width: header.width, height: header.height };
+    try {
+      const r = await decodeOnce(hash, () => adapter.decodeBytes(bytes));
+      return { data: problem ? await convert(problem, r) : assetRef(hash), width: r.width, height: r.height };
+    } catch (err) {
+      badImage(n, err);
+      return null;
+    }
+  }
+
+  /**
+   * An encoding Fooocus misreads is sent as 8-bit RGB(A): a CMYK photo as a JPEG (as a PNG it
+   * would be many times larger), anything else as a PNG.
+   */
+  async function convert(problem: ImageProblem, r: RasterImage) {
+    return problem === 'cmyk' ? adapter.encodeJpeg(r) : adapter.encodePng(r);
+  }
+
   for (const m of wf.nodes.filter((x) => x.kind === 'mask')) {
     const raw = await decode(m);
     if (!raw) continue;
@@ -118,4 +191,55 @@ function maskTarget(m: WorkflowNode, g: ReturnType<typeof indexGraph>, images: P
     }
   }
   return undefined;
+}
+
+/** An asset the store does not have: where it went, and how to bind it again. */
+function missingAsset(wf: Workflow, n: WorkflowNode, hash: string): Diagnostic {
+  const meta = wf.assets[hash];
+  const what = meta ? describeAsset(meta) : `<image ${hash.slice(0, 12)}…>`;
+  const exposed = wf.exposed.find((x) => x.nodeId === n.id && x.param === 'image');
+  const cli = exposed ? ` (command line: --input ${exposed.name}=FILE)` : '';
+  const cliZh = exposed ? `（命令行：--input ${exposed.name}=文件）` : '';
+  return {
+    severity: 'error',
+    code: 'S-missing-asset',
+    nodeId: n.id,
+    field: 'image',
+    message: t(
+      `The image ${what} is not stored here: the workflow was saved without images, or the stored images were deleted. Pick the file again${cli}.`,
+      `图像 ${what} 不在本机存储中：工作流保存时未包含图像，或已存储的图像被删除。请重新选择文件${cliZh}。`,
+    ),
+  };
+}
+
+/** What compile says about a data URL's encoding, said here for an asset (compile never sees its bytes). */
+function encodingNote(n: WorkflowNode, problem: ImageProblem): Diagnostic {
+  return {
+    severity: 'info',
+    code: 'S-image-encoding',
+    nodeId: n.id,
+    field: 'image',
+    message: imageProblemText(problem),
+  };
+}
+
+/**
+ * FooocusAPI ignores EXIF orientation (`read_input_image`: `PIL.Image.open` then `numpy.array`, no
+ * `exif_transpose`), so the photo is sent as stored, as the server will read it, and the user is
+ * told that Fooocus sees it otherwise than a photo viewer shows it.
+ */
+function orientationNote(n: WorkflowNode, h: ImageHeader): Diagnostic {
+  const how = orientationWords(h.orientation);
+  const swap = orientationSwapsSides(h.orientation);
+  const seen = swap ? `${h.height}×${h.width}` : `${h.width}×${h.height}`;
+  return {
+    severity: 'warning',
+    code: 'S-exif-orientation',
+    nodeId: n.id,
+    field: 'image',
+    message: t(
+      `Photo viewers show this photo ${how.en} from how its pixels are stored (its EXIF orientation is ${h.orientation}). FooocusAPI ignores that tag, so Fooocus works on the pixels as stored — ${h.width}×${h.height} where you see ${seen} — and the results come back that way. To have Fooocus see it as you do, save a rotated copy with the rotation applied to the pixels and pick that.`,
+      `此照片存储的方向与看图软件显示的不同（EXIF 方向为 ${h.orientation}，显示时${how.zh}）。FooocusAPI 会忽略该标记，因此 Fooocus 按存储的像素处理——${h.width}×${h.height}，而您看到的是 ${seen}——结果也会是这个方向。若要让 Fooocus 看到与您相同的方向，请保存一份真正旋转了像素的副本并选择它。`,
+    ),
+  };
 }

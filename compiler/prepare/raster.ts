@@ -9,6 +9,8 @@ export interface RasterImage {
 export interface ImageAdapter {
   /** A data URL, an http(s) URL, or (Node only) a file path. */
   decode(src: string): Promise<RasterImage>;
+  /** The bytes of an image file (an asset), as stored: no EXIF rotation, as FooocusAPI reads them. */
+  decodeBytes(bytes: Uint8Array): Promise<RasterImage>;
   /** PNG as a data URL. */
   encodePng(img: RasterImage): Promise<string>;
   /** JPEG (quality 95, alpha dropped) as a data URL: for photos, where a PNG would be many times larger. */

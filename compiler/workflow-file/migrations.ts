@@ -1,13 +1,20 @@
 import { WORKFLOW_VERSION } from '../../nodes/graph.ts';
 
 /**
- * Migration chain: MIGRATIONS[n] upgrades a version-n document to version n+1. Each step is a pure
- * function on plain JSON, so old files load in any future version. Version 1 is the first format,
- * so the chain is empty today; `test/compiler/workflow-file.test.ts` keeps a corpus of saved files
- * that must load in every later version.
+ * Migration chain: MIGRATIONS[n] upgrades a version-n document to version n+1. Each step is a pure,
+ * synchronous function on plain JSON, so old files load in any future version;
+ * `test/compiler/workflow-file.test.ts` keeps a corpus of saved files that must load in every later
+ * version.
  */
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
-export const MIGRATIONS: Record<number, Migration> = {};
+export const MIGRATIONS: Record<number, Migration> = {
+  /**
+   * 1 → 2: images become assets. The step adds the empty `assets` table; the inline data URLs of
+   * version 1 need hashing (async), which `openWorkflowText`/`openWorkflowJson` do right after
+   * (`internInlineImages`).
+   */
+  1: (doc) => ({ ...doc, assets: {} }),
+};
 
 /** Node-kind param migrations: KIND_MIGRATIONS[kind][n] upgrades params of kindVersion n to n+1. */
 export const KIND_MIGRATIONS: Record<

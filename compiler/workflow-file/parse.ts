@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { assetHashOf, type AssetMeta } from '../../nodes/assets.ts';
 import { WORKFLOW_FORMAT, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
 import { NODE_KINDS, getKind } from '../../nodes/registry.ts';
 import { migrateDocument, migrateParams } from './migrations.ts';
@@ -22,7 +23,17 @@ export interface FileError {
  * (`nodes[0].params.guidence_scale`), which would otherwise fall back to its default silently.
  */
 export type ParseResult =
-  | { ok: true; workflow: Workflow; migratedFrom?: number; warnings: FileError[] }
+  | {
+      ok: true;
+      workflow: Workflow;
+      migratedFrom?: number;
+      warnings: FileError[];
+      /**
+       * Base64 bytes embedded in the file (`assets[hash].data`), not checked yet: `openWorkflow*`
+       * decodes them and checks each against its hash. Empty for a file saved without images.
+       */
+      embedded: Record<string, string>;
+    }
   | { ok: false; errors: FileError[] };
 
 /** One line for a person: `nodes[0] (promptSettings-1 "Prompt & Settings").params.image_number: at most 32`. */
@@ -31,8 +42,11 @@ export function formatFileError(e: FileError): string {
   return `${path}: ${e.message}`;
 }
 
-/** Workflows carry images as data URLs; anything beyond this is not a workflow. */
-export const MAX_WORKFLOW_BYTES = 64 * 1024 * 1024;
+/**
+ * A self-contained workflow embeds its images (base64, 4/3 of their size): a few 8 MB phone photos
+ * fit with room to spare; anything beyond this is not a workflow.
+ */
+export const MAX_WORKFLOW_BYTES = 256 * 1024 * 1024;
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -138,7 +152,7 @@ export function parseWorkflowText(text: string, sourceName = 'workflow'): ParseR
       errors: [
         {
           path: '(file)',
-          message: `${sourceName} is ${(text.length / 1048576).toFixed(0)} MB; a workflow is at most 64 MB`,
+          message: `${sourceName} is ${(text.length / 1048576).toFixed(0)} MB; a workflow is at most ${MAX_WORKFLOW_BYTES / 1048576} MB (images included)`,
         },
       ],
     };
@@ -240,6 +254,15 @@ export function parseWorkflowJson(json: unknown): ParseResult {
         node,
       ),
     );
+    for (const [param, value] of Object.entries(params.data as Record<string, unknown>)) {
+      const hash = assetHashOf(value);
+      if (hash && !wf.assets[hash])
+        errors.push({
+          path: `nodes[${i}].params.${param}`,
+          message: `refers to image asset ${hash.slice(0, 12)}…, which the file's "assets" does not list; pick the image again`,
+          node,
+        });
+    }
     nodes.push({ ...n, kindVersion: kind.version, params: params.data as Record<string, unknown> });
   });
   const edgeIds = new Set<string>();
@@ -278,6 +301,12 @@ export function parseWorkflowJson(json: unknown): ParseResult {
       errors.push({ path: `exposed[${i}].param`, message: `${n.kind} has no parameter "${x.param}"` });
   });
   if (errors.length) return { ok: false, errors: errors.slice(0, 50) };
+  const assets: Record<string, AssetMeta> = {};
+  const embedded: Record<string, string> = {};
+  for (const [hash, a] of Object.entries(wf.assets)) {
+    assets[hash] = { hash, type: a.type, width: a.width, height: a.height, bytes: a.bytes };
+    if (a.data !== undefined) embedded[hash] = a.data;
+  }
   const workflow: Workflow = {
     format: WORKFLOW_FORMAT,
     version: wf.version,
@@ -286,13 +315,10 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     nodes,
     edges: wf.edges,
     exposed: wf.exposed,
+    assets,
   };
   const kept = warnings.slice(0, 50);
   return migrated.from < wf.version
-    ? { ok: true, workflow, migratedFrom: migrated.from, warnings: kept }
-    : { ok: true, workflow, warnings: kept };
-}
-
-export function serializeWorkflow(wf: Workflow): string {
-  return JSON.stringify(wf, null, 2) + '\n';
+    ? { ok: true, workflow, migratedFrom: migrated.from, warnings: kept, embedded }
+    : { ok: true, workflow, warnings: kept, embedded };
 }

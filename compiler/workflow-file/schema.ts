@@ -40,6 +40,30 @@ export const exposedSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, _ and - (it is typed on the command line)'),
 });
 
+/** An asset's hash as a key of `assets`: lower-case hex SHA-256. */
+export const assetHashKey = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'an asset key is the lower-case hex SHA-256 of its bytes (64 characters)');
+
+/** The largest single image a workflow carries (a 12 MP phone photo is 4–8 MB). */
+export const MAX_ASSET_BYTES = 64 * 1024 * 1024;
+
+/** One entry of `assets`: metadata, and with `data` the bytes (base64) in a self-contained file. */
+export const assetEntrySchema = z.object({
+  type: z
+    .string()
+    .max(100)
+    .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'a MIME type such as image/jpeg'),
+  width: z.number().int().min(0).max(100000),
+  height: z.number().int().min(0).max(100000),
+  bytes: z.number().int().min(0).max(MAX_ASSET_BYTES),
+  /** Base64 of the bytes; absent in a file saved without images (then read from an asset store). */
+  data: z
+    .string()
+    .max(Math.ceil(MAX_ASSET_BYTES / 3) * 4)
+    .optional(),
+});
+
 /** The envelope of the current version. Node params are checked per kind afterwards. */
 export const workflowFileSchema = z.object({
   format: z.literal(WORKFLOW_FORMAT),
@@ -49,4 +73,5 @@ export const workflowFileSchema = z.object({
   nodes: z.array(nodeSchema).max(5000),
   edges: z.array(edgeSchema).max(20000),
   exposed: z.array(exposedSchema).max(200).default([]),
+  assets: z.record(assetHashKey, assetEntrySchema).default({}),
 });

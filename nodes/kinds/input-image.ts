@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import { assetHashOf } from '../assets.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
 
-/** An uploaded image (data URL) or an http(s) URL the FooocusAPI server can fetch itself (G-27). */
+/**
+ * An uploaded image as an asset reference (`asset:<sha256>`, its bytes in an asset store), or an
+ * http(s) URL the FooocusAPI server can fetch itself (G-27).
+ *
+ * An inline `data:image/...` URL is still read, for documents made before version 2 that have not
+ * gone through `openWorkflow*` yet (e.g. an editor draft): files turn them into assets on open
+ * (`internInlineImages`) and never store them. Remove once no producer writes data URLs.
+ */
 export const imageRef = z
   .string()
-  .refine((s) => s === '' || s.startsWith('data:image/') || /^https?:\/\//.test(s), {
-    message: 'must be a data:image/... URL or an http(s) URL',
-  });
+  .refine(
+    (s) => s === '' || assetHashOf(s) !== null || s.startsWith('data:image/') || /^https?:\/\//.test(s),
+    { message: 'must be an asset reference (asset:<sha256>) or an http(s) URL' },
+  );
 
 /** Pixel size when known (decoded by `prepare`, or read when the file was picked). */
 export const knownSize = z.number().int().positive().nullable().default(null);

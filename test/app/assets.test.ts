@@ -2,10 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { thumbSize, toHex } from '../../app/assets/thumb-size.ts';
 import { requestLines, shortValue } from '../../app/lib/request-lines.ts';
-import { withMissingAssets } from '../../app/store/missing-assets.ts';
-import type { Diagnostic } from '../../compiler/types.ts';
 import type { AssetMeta } from '../../nodes/assets.ts';
-import { emptyWorkflow, type Workflow } from '../../nodes/graph.ts';
 
 const HASH = 'ab'.repeat(32);
 const META: AssetMeta = { hash: HASH, type: 'image/jpeg', width: 4000, height: 3000, bytes: 7.5 * 1024 * 1024 };
@@ -34,34 +31,5 @@ describe('request view of assets', () => {
     expect(shortValue(`asset:${HASH}`)).toBe(`<image ${HASH.slice(0, 12)}…>`);
     const lines = requestLines({ uov_input_image: `asset:${HASH}`, prompt: 'x' }, { [HASH]: META });
     expect(lines.find((l) => l.path === 'uov_input_image')?.text).toBe('<image 4000×3000 JPEG, 7.5 MB>,');
-  });
-});
-
-describe('missing assets', () => {
-  const doc: Workflow = {
-    ...emptyWorkflow(),
-    nodes: [
-      { id: 'img', kind: 'inputImage', kindVersion: 1, params: { image: `asset:${HASH}` }, position: { x: 0, y: 0 } },
-      { id: 'ok', kind: 'inputImage', kindVersion: 1, params: { image: `asset:${'cd'.repeat(32)}` }, position: { x: 0, y: 0 } },
-    ],
-  };
-  const badImage: Diagnostic = {
-    severity: 'error',
-    code: 'S-bad-image',
-    nodeId: 'img',
-    field: 'image',
-    message: { en: 'cannot be decoded', zh: '无法解码' },
-  };
-
-  it('reports a missing image on its node instead of "cannot be decoded"', () => {
-    const out = withMissingAssets(doc, [badImage], new Set([HASH]));
-    expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ severity: 'error', code: 'S-missing-asset', nodeId: 'img', field: 'image' });
-    expect(out[0]!.message.en).toMatch(/pick the file again/);
-    expect(out[0]!.message.zh).toMatch(/重新选择文件/);
-  });
-
-  it('leaves other findings alone when nothing is missing', () => {
-    expect(withMissingAssets(doc, [badImage], new Set())).toEqual([badImage]);
   });
 });

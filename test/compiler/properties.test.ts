@@ -113,6 +113,7 @@ const graphArb: fc.Arbitrary<Workflow> = fc.integer({ min: 0, max: 14 }).chain((
         targetHandle: w.targetHandle,
       })),
       exposed: [],
+      assets: {},
     })),
 );
 
@@ -219,6 +220,7 @@ const chainArb: fc.Arbitrary<Workflow> = fc
           nodes,
           edges,
           exposed: [],
+          assets: {},
         };
       }),
   );

@@ -314,11 +314,13 @@ describe('migration chain', () => {
     delete KIND_MIGRATIONS.testKind;
   });
 
-  it('version 1 is current and passes through unchanged', () => {
+  it('version 2 is current; a version-1 document gains an empty assets table', () => {
     const d = doc();
     const m = migrateDocument(d);
-    expect(m).toEqual({ ok: true, doc: d, from: 1 });
-    expect(WORKFLOW_VERSION).toBe(1);
+    expect(m).toEqual({ ok: true, doc: { ...d, version: 2, assets: {} }, from: 1 });
+    expect(WORKFLOW_VERSION).toBe(2);
+    const v2 = { ...d, version: 2, assets: {} };
+    expect(migrateDocument(v2)).toEqual({ ok: true, doc: v2, from: 2 });
   });
 
   it('refuses versions that are not whole numbers ≥ 1', () => {
