@@ -176,7 +176,7 @@ test('a deleted asset store shows a missing image on its node, not a crash', asy
   const node = page.locator(`.react-flow__node[data-id="${img}"]`);
   await expect(node.locator(`[data-asset-missing="${hash}"]`)).toBeVisible();
   // The pixel check reports it as this node's problem, with what to do.
-  await expect(page.locator('.problems')).toContainText("This image is not in this browser's storage");
+  await expect(page.locator('.problems')).toContainText('is not stored here');
   mkdirSync(DIR, { recursive: true });
   await layout(page);
   await page.evaluate(() => document.fonts.ready);
