@@ -11,7 +11,8 @@ export interface AssetRecord {
   meta: AssetMeta;
   /** The file as uploaded (a Blob: IndexedDB keeps it out of the JS heap until read). */
   blob: Blob;
-  thumb: Blob;
+  /** Null when the browser could not decode the image (kept anyway: the node reports it). */
+  thumb: Blob | null;
 }
 
 export async function getAssetRecord(hash: string): Promise<AssetRecord | null> {

@@ -21,10 +21,10 @@ const loading = new Map<string, Promise<void>>();
 export function showAsset(rec: Pick<AssetRecord, 'meta' | 'thumb'>): void {
   const hash = rec.meta.hash;
   const s = useAssetView.getState();
-  if (s.thumbs[hash]) return;
+  if (s.metas[hash]) return;
   const { [hash]: _gone, ...missing } = s.missing;
   useAssetView.setState({
-    thumbs: { ...s.thumbs, [hash]: URL.createObjectURL(rec.thumb) },
+    thumbs: rec.thumb ? { ...s.thumbs, [hash]: URL.createObjectURL(rec.thumb) } : s.thumbs,
     metas: { ...s.metas, [hash]: rec.meta },
     missing,
   });
@@ -33,7 +33,7 @@ export function showAsset(rec: Pick<AssetRecord, 'meta' | 'thumb'>): void {
 /** Loads an asset's thumbnail and metadata from IndexedDB once; marks it missing when absent. */
 export function loadAssetView(hash: string): Promise<void> {
   const s = useAssetView.getState();
-  if (s.thumbs[hash]) return Promise.resolve();
+  if (s.metas[hash]) return Promise.resolve();
   let p = loading.get(hash);
   if (!p) {
     p = getAssetRecord(hash)

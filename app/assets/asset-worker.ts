@@ -53,13 +53,16 @@ async function analyse(blob: Blob) {
   const digest = crypto.subtle.digest('SHA-256', buf);
   let { width, height } = header;
   if (!(width > 0 && height > 0)) {
-    // A header this reader does not size: measure by decoding once.
+    // A header this reader does not size: measure by decoding once (an error if it cannot be).
     const full = await createImageBitmap(blob, { imageOrientation: 'none' });
     ({ width, height } = full);
     full.close();
   }
-  const canvas = await drawThumb(blob, header.type, width, height);
-  const thumb = await canvas.convertToBlob({ type: 'image/webp', quality: 0.85 });
+  // An image this browser cannot decode (a damaged file) is still kept, without a thumbnail: the
+  // pixel check then reports it on its node, and the server may still read it.
+  const thumb = await drawThumb(blob, header.type, width, height)
+    .then((canvas) => canvas.convertToBlob({ type: 'image/webp', quality: 0.85 }))
+    .catch(() => null);
   return { hash: toHex(await digest), type: header.type, width, height, bytes: buf.byteLength, thumb };
 }
 

@@ -4,8 +4,8 @@ import type { AssetMeta } from '../../nodes/assets.ts';
 export type WorkerRequest = { id: number; op: 'analyse' | 'decode'; blob: Blob };
 
 export interface Analysed extends AssetMeta {
-  /** A small WebP for nodes and lists (never the full image). */
-  thumb: Blob;
+  /** A small WebP for nodes and lists (never the full image); null when this browser cannot decode it. */
+  thumb: Blob | null;
 }
 
 export interface DecodedPixels {

@@ -49,7 +49,13 @@ function Preview({ value }: { value: string }) {
           {t('asset.missing')}
         </div>
       );
-    if (!asset.thumb) return <div className="thumb empty">{t('asset.loading')}</div>;
+    if (!asset.meta) return <div className="thumb empty">{t('asset.loading')}</div>;
+    if (!asset.thumb)
+      return (
+        <div className="thumb empty" data-asset={hash} title={describeAsset(asset.meta)}>
+          {t('asset.noPreview')}
+        </div>
+      );
     return (
       <img
         className="thumb"

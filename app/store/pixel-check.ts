@@ -87,7 +87,7 @@ export function startPixelCheck(): () => void {
   // An image that was missing is now stored (a file with it opened, picked again): check again.
   const unsubAssets = useAssetView.subscribe((s, prev) => {
     const found = useEditor.getState().pixelCheck?.diagnostics.some((d) => d.code === 'S-missing-asset');
-    if (found && Object.keys(s.thumbs).length !== Object.keys(prev.thumbs).length) {
+    if (found && Object.keys(s.metas).length !== Object.keys(prev.metas).length) {
       last = [];
       onChange();
     }
