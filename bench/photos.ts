@@ -34,7 +34,10 @@ async function photo(seed: number): Promise<Buffer> {
     for (let x = 0; x < W; x++) {
       const i = (y * W + x) * 3;
       raw[i] = Math.max(0, Math.min(255, 40 + (x / W) * 180 + rnd() * 0.4));
-      raw[i + 1] = Math.max(0, Math.min(255, 30 + (y / H) * 170 + 30 * Math.sin(x / 210 + phase) + rnd() * 0.4));
+      raw[i + 1] = Math.max(
+        0,
+        Math.min(255, 30 + (y / H) * 170 + 30 * Math.sin(x / 210 + phase) + rnd() * 0.4),
+      );
       raw[i + 2] = Math.max(0, Math.min(255, 120 + 90 * Math.sin((x + y) / 330 + phase) + rnd() * 0.4));
     }
   return sharp(raw, { raw: { width: W, height: H, channels: 3 } })
@@ -56,7 +59,10 @@ async function typingLatency(page: Page, node: string, field: string, text: stri
   })()`);
   // One key per 250 ms: a person typing, with time for the debounced compile and autosave to run between keys.
   await page.keyboard.type(text, { delay: 250 });
-  await page.waitForFunction((n) => (window as unknown as { __lat: number[] }).__lat.length >= n, text.length);
+  await page.waitForFunction(
+    (n) => (window as unknown as { __lat: number[] }).__lat.length >= n,
+    text.length,
+  );
   return page.evaluate(() => {
     const w = window as unknown as { __lat: number[]; __onKey: EventListener };
     document.removeEventListener('keydown', w.__onKey, true);
@@ -129,7 +135,8 @@ export async function benchPhotos(): Promise<Record<string, string | number>> {
     );
     const settings = nodes.find((n) => n.kind === 'promptSettings')!.id;
     const images = nodes.filter((n) => n.kind === 'inputImage').map((n) => n.id);
-    if (images.length < 2) throw new Error('the Vary + Image Prompt template should have two Input Image nodes');
+    if (images.length < 2)
+      throw new Error('the Vary + Image Prompt template should have two Input Image nodes');
     const prompt = `#i-${settings}-prompt`;
     const negative = `#i-${settings}-negative_prompt`;
     const inputOf = (id: string) => `.react-flow__node[data-id="${id}"] input[type=file]`;
@@ -166,13 +173,17 @@ export async function benchPhotos(): Promise<Record<string, string | number>> {
     out['typing latency without photos: p95'] = ms(pct(without, 95));
     out['typing latency with two photos: median'] = ms(pct(withPhotos, 50));
     out['typing latency with two photos: p95'] = ms(pct(withPhotos, 95));
-    out['typing latency p95, with photos / without (goal ≤ 1.3)'] = (pct(withPhotos, 95) / pct(without, 95)).toFixed(2);
+    out['typing latency p95, with photos / without (goal ≤ 1.3)'] = (
+      pct(withPhotos, 95) / pct(without, 95)
+    ).toFixed(2);
     await plain.ctx.close();
 
     // 50 edits (alternating fields, so each is its own undo step), then 50 undos.
     const hist = () =>
       page.evaluate(
-        () => (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history().past,
+        () =>
+          (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history()
+            .past,
       );
     const heapBefore = await heapAfterGc(cdp);
     const past0 = await hist();
@@ -186,13 +197,16 @@ export async function benchPhotos(): Promise<Record<string, string | number>> {
     const past1 = await hist();
     for (let i = 0; i < 50; i++) await page.keyboard.press('Control+z');
     await page.waitForFunction(
-      (n) => (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history().past === n,
+      (n) =>
+        (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history()
+          .past === n,
       past1 - 50,
     );
     const heapAfter = await heapAfterGc(cdp);
     out['undo steps recorded by the 50 edits'] = past1 - past0;
     out['JS heap after GC, after 50 edits + 50 undos'] = mb(heapAfter);
-    out['JS heap growth per edit+undo step'] = `${((heapAfter - heapBefore) / 100 / 1024).toFixed(1)} KB (a photo: ${mb(files[0]!.bytes)})`;
+    out['JS heap growth per edit+undo step'] =
+      `${((heapAfter - heapBefore) / 100 / 1024).toFixed(1)} KB (a photo: ${mb(files[0]!.bytes)})`;
     await ctx.close();
   } finally {
     await browser.close();

@@ -37,12 +37,16 @@ export async function putAssetRecord(rec: AssetRecord): Promise<void> {
 
 export async function hasAssetRecord(hash: string): Promise<boolean> {
   const db = await openDb();
-  const n = await reqResult<number>(db.transaction(ASSET_STORE, 'readonly').objectStore(ASSET_STORE).count(hash));
+  const n = await reqResult<number>(
+    db.transaction(ASSET_STORE, 'readonly').objectStore(ASSET_STORE).count(hash),
+  );
   return n > 0;
 }
 
 /** Which of these assets this browser has (with their metadata) and which it does not. */
-export async function storedAssets(hashes: readonly string[]): Promise<{ metas: AssetMeta[]; missing: string[] }> {
+export async function storedAssets(
+  hashes: readonly string[],
+): Promise<{ metas: AssetMeta[]; missing: string[] }> {
   const metas: AssetMeta[] = [];
   const missing: string[] = [];
   for (const h of hashes) {

@@ -21,7 +21,12 @@ async function drawThumb(blob: Blob, type: string, width: number, height: number
   const canvas = new OffscreenCanvas(t.width, t.height);
   const ctx = canvas.getContext('2d')!;
   if (type === 'image/jpeg' && typeof ImageDecoder !== 'undefined') {
-    const decoder = new ImageDecoder({ data: blob.stream(), type, desiredWidth: t.width, desiredHeight: t.height });
+    const decoder = new ImageDecoder({
+      data: blob.stream(),
+      type,
+      desiredWidth: t.width,
+      desiredHeight: t.height,
+    });
     try {
       const { image } = await decoder.decode();
       ctx.drawImage(image, 0, 0, t.width, t.height);
@@ -91,6 +96,10 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       self.postMessage({ id: req.id, ok: true, op: 'decode', result } satisfies WorkerReply, [result.data]);
     }
   } catch (err) {
-    self.postMessage({ id: req.id, ok: false, error: (err as Error).message || String(err) } satisfies WorkerReply);
+    self.postMessage({
+      id: req.id,
+      ok: false,
+      error: (err as Error).message || String(err),
+    } satisfies WorkerReply);
   }
 };

@@ -34,10 +34,7 @@ export async function handleCanvasDrop(dt: DataTransfer, position: XY): Promise<
 
 /** A new Input Image node holding an imported image. */
 export function addImageNode(img: ImportedImage, position: XY): string | null {
-  return addNode(
-    'inputImage',
-    position,
-    { image: img.ref, width: img.meta.width, height: img.meta.height },
-    [img.meta],
-  );
+  return addNode('inputImage', position, { image: img.ref, width: img.meta.width, height: img.meta.height }, [
+    img.meta,
+  ]);
 }

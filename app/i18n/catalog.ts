@@ -233,8 +233,10 @@ export const EN = {
   'asset.noPreview': 'No preview: this browser cannot decode the image',
   'asset.storeFailed': '“{name}” could not be kept in this browser’s storage (is it full?)',
   'asset.unreadable': '“{name}” could not be read as an image',
-  'asset.missingOnPaste': 'Pasted, but {n} image(s) are not in this browser’s storage: pick them again on the marked nodes.',
-  'asset.missingOnOpen': '{n} image(s) of this workflow are not in the file (saved without images): pick them again on the marked nodes.',
+  'asset.missingOnPaste':
+    'Pasted, but {n} image(s) are not in this browser’s storage: pick them again on the marked nodes.',
+  'asset.missingOnOpen':
+    '{n} image(s) of this workflow are not in the file (saved without images): pick them again on the marked nodes.',
   'asset.missingOnSave': '{n} image(s) are not in this browser’s storage and were left out of the file.',
   'menu.saveWithoutImages': 'Save without images',
   'menu.saveWithoutImagesHint': 'A reusable template: images are left out of the file',

@@ -33,7 +33,10 @@ export function shortValue(v: unknown, assets: Readonly<Record<string, AssetMeta
   return s.length > MAX_STRING ? `${s.slice(0, MAX_STRING - 1)}…"` : s;
 }
 
-export function requestLines(value: unknown, assets: Readonly<Record<string, AssetMeta>> = {}): RequestLine[] {
+export function requestLines(
+  value: unknown,
+  assets: Readonly<Record<string, AssetMeta>> = {},
+): RequestLine[] {
   const out: RequestLine[] = [];
   const walk = (v: unknown, path: string, indent: number, key: string | undefined, comma: boolean) => {
     const c = comma ? ',' : '';

@@ -8,7 +8,10 @@ import { showAsset } from '../assets/asset-view.ts';
  * in the browser's asset store, and returns the hashes the workflow uses that are still nowhere —
  * a file saved without images, a snippet from another browser — for the caller to report.
  */
-export async function storeOpenedAssets(wf: Workflow, bytes: ReadonlyMap<string, Uint8Array>): Promise<string[]> {
+export async function storeOpenedAssets(
+  wf: Workflow,
+  bytes: ReadonlyMap<string, Uint8Array>,
+): Promise<string[]> {
   await Promise.all(
     [...bytes].map(async ([hash, b]) => {
       if (await hasAssetRecord(hash)) return;

@@ -5,7 +5,13 @@ import { requestLines, shortValue } from '../../app/lib/request-lines.ts';
 import type { AssetMeta } from '../../nodes/assets.ts';
 
 const HASH = 'ab'.repeat(32);
-const META: AssetMeta = { hash: HASH, type: 'image/jpeg', width: 4000, height: 3000, bytes: 7.5 * 1024 * 1024 };
+const META: AssetMeta = {
+  hash: HASH,
+  type: 'image/jpeg',
+  width: 4000,
+  height: 3000,
+  bytes: 7.5 * 1024 * 1024,
+};
 
 describe('asset bytes', () => {
   it('writes a digest as the lower-case hex the document uses', () => {

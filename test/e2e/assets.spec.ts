@@ -48,7 +48,8 @@ async function openVary(page: Page): Promise<string> {
   return (await fullDoc(page)).nodes.find((n) => n.kind === 'inputImage')!.id;
 }
 
-const thumbOf = (page: Page, nodeId: string) => page.locator(`.react-flow__node[data-id="${nodeId}"] img.thumb`);
+const thumbOf = (page: Page, nodeId: string) =>
+  page.locator(`.react-flow__node[data-id="${nodeId}"] img.thumb`);
 
 async function expectThumb(page: Page, nodeId: string, hash: string): Promise<void> {
   const img = thumbOf(page, nodeId);
@@ -74,7 +75,11 @@ test('a real JPEG becomes an asset: thumbnail on the node, reference in the docu
   await upload(page, img, photo);
   await expectThumb(page, img, hash);
   const doc = await fullDoc(page);
-  expect(doc.nodes.find((n) => n.id === img)!.params).toMatchObject({ image: `asset:${hash}`, width: W, height: H });
+  expect(doc.nodes.find((n) => n.id === img)!.params).toMatchObject({
+    image: `asset:${hash}`,
+    width: W,
+    height: H,
+  });
   expect(doc.assets[hash]).toEqual({ type: 'image/jpeg', width: W, height: H, bytes: photo.length });
   // The document stays small: no base64 anywhere in it.
   expect(JSON.stringify(doc).length).toBeLessThan(20_000);
@@ -85,7 +90,9 @@ test('a real JPEG becomes an asset: thumbnail on the node, reference in the docu
   mkdirSync(DIR, { recursive: true });
   await layout(page);
   await page.evaluate(() => document.fonts.ready);
-  await page.locator(`.react-flow__node[data-id="${img}"]`).screenshot({ path: `${DIR}/input-image-photo.png` });
+  await page
+    .locator(`.react-flow__node[data-id="${img}"]`)
+    .screenshot({ path: `${DIR}/input-image-photo.png` });
 });
 
 test('undo, redo and a reload keep the image', async ({ page }) => {
@@ -128,7 +135,12 @@ test('Save with images → Open in a fresh browser restores the photo; saved wit
     page.getByRole('button', { name: 'Save without images' }).click(),
   ]);
   const template = readFileSync((await withoutImages.path())!, 'utf8');
-  expect(JSON.parse(template).assets[hash]).toEqual({ type: 'image/jpeg', width: W, height: H, bytes: photo.length });
+  expect(JSON.parse(template).assets[hash]).toEqual({
+    type: 'image/jpeg',
+    width: W,
+    height: H,
+    bytes: photo.length,
+  });
   expect(template.length).toBeLessThan(20_000);
 
   // A fresh context: empty IndexedDB, so the photo can only come from the file.
@@ -183,7 +195,9 @@ test('a deleted asset store shows a missing image on its node, not a crash', asy
   await node.screenshot({ path: `${DIR}/input-image-missing.png` });
 });
 
-test('a draft autosaved before images were assets (inline data URL) is migrated on restore', async ({ page }) => {
+test('a draft autosaved before images were assets (inline data URL) is migrated on restore', async ({
+  page,
+}) => {
   const photo = await jpeg(19);
   const hash = sha256(photo);
   const img = await openVary(page);
@@ -211,4 +225,47 @@ test('a draft autosaved before images were assets (inline data URL) is migrated 
   await expectThumb(page, img, hash);
   const doc = await fullDoc(page);
   expect(doc.nodes.find((n) => n.id === img)!.params.image).toBe(`asset:${hash}`);
+});
+
+test('a copied photo node pastes with its image in another tab; in another browser the image is reported missing', async ({
+  page,
+  context,
+  browser,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const photo = await jpeg(23);
+  const hash = sha256(photo);
+  const img = await openVary(page);
+  await upload(page, img, photo);
+  await expectThumb(page, img, hash);
+  await page.locator(`.react-flow__node[data-id="${img}"] .flow-node-header`).click();
+  await page.keyboard.press('Control+c');
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  // The snippet carries the reference, never the bytes.
+  expect(text).toContain(`asset:${hash}`);
+  expect(text.length).toBeLessThan(5_000);
+
+  // Another tab of the same browser: the image is found in IndexedDB.
+  const other = await context.newPage();
+  await openBlank(other);
+  await other.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await other.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await other.keyboard.press('Control+v');
+  const pasted = other.locator(`.react-flow__node img.thumb[data-asset="${hash}"]`);
+  await expect(pasted).toBeVisible();
+  await expect
+    .poll(async () => (await fullDoc(other)).assets[hash])
+    .toEqual({ type: 'image/jpeg', width: W, height: H, bytes: photo.length });
+
+  // Another browser (fresh storage): pasted, and told which images to pick again.
+  const ctx = await browser.newContext();
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const far = await ctx.newPage();
+  await openBlank(far);
+  await far.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await far.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await far.keyboard.press('Control+v');
+  await expect(far.locator(`[data-asset-missing="${hash}"]`)).toBeVisible();
+  await expect(far.getByText('not in this browser’s storage: pick them again')).toBeVisible();
+  await ctx.close();
 });
