@@ -49,13 +49,18 @@ async function drawThumb(blob: Blob, type: string, width: number, height: number
   return canvas;
 }
 
+/** Where a photo's header (with its EXIF block, up to 64 KB) ends in practice. */
+const HEAD_BYTES = 256 * 1024;
+
 async function analyse(blob: Blob) {
-  const buf = await blob.arrayBuffer();
   // Type and pixel size from the header (the file name or MIME type may lie). EXIF rotation is
-  // ignored, as Fooocus ignores it: the size is the image as stored.
-  const header = readImageHeader(new Uint8Array(buf));
+  // ignored, as Fooocus ignores it: the size is the image as stored. The head is read first, so
+  // the thumbnail decode starts while the whole file is still being read and hashed.
+  const head = readImageHeader(new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer()));
+  const whole = blob.arrayBuffer();
+  const digest = whole.then((buf) => crypto.subtle.digest('SHA-256', buf));
+  const header = head && head.width > 0 ? head : readImageHeader(new Uint8Array(await whole));
   if (!header || !DECODABLE.has(header.type)) throw new Error('not a PNG, JPEG, WebP, GIF or BMP image');
-  const digest = crypto.subtle.digest('SHA-256', buf);
   let { width, height } = header;
   if (!(width > 0 && height > 0)) {
     // A header this reader does not size: measure by decoding once (an error if it cannot be).
@@ -68,7 +73,8 @@ async function analyse(blob: Blob) {
   const thumb = await drawThumb(blob, header.type, width, height)
     .then((canvas) => canvas.convertToBlob({ type: 'image/webp', quality: 0.85 }))
     .catch(() => null);
-  return { hash: toHex(await digest), type: header.type, width, height, bytes: buf.byteLength, thumb };
+  const bytes = (await whole).byteLength;
+  return { hash: toHex(await digest), type: header.type, width, height, bytes, thumb };
 }
 
 async function decode(blob: Blob) {
