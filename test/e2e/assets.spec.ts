@@ -247,7 +247,12 @@ test('a copied photo node pastes with its image in another tab; in another brows
 
   // Another tab of the same browser: the image is found in IndexedDB.
   const other = await context.newPage();
-  await openBlank(other);
+  await other.goto('/');
+  // This tab restores the other's draft: start it on a blank canvas.
+  await expect(other.locator('.react-flow__node')).toHaveCount(6);
+  await other.getByRole('button', { name: 'New' }).click();
+  await other.locator('[data-template="blank"]').click();
+  await expect(other.locator('.react-flow__node')).toHaveCount(0);
   await other.evaluate((t) => navigator.clipboard.writeText(t), text);
   await other.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await other.keyboard.press('Control+v');
