@@ -5,6 +5,8 @@ import type { MessageKey } from './i18n/catalog.ts';
 import { translate } from './i18n/i18n.ts';
 import { fitView, viewCentre } from './canvas/viewport.ts';
 import { pickWorkflowFile, saveWorkflowFile } from './persistence/files.ts';
+import { referencedAssets } from '../compiler/workflow-file/index.ts';
+import { storedAssets } from './assets/asset-db.ts';
 import { replaceDocument, redo, sealHistory, toast, undo, update, useEditor } from './store/editor-store.ts';
 import {
   deleteSelection,
@@ -78,14 +80,22 @@ export function copyText(): string | null {
   return toClipboardText(nodes, edges);
 }
 
-export function pasteText(text: string): boolean {
+/**
+ * Pastes copied nodes. Images travel by reference: another tab of this browser finds them in
+ * IndexedDB (their metadata comes along from there); images that are not here (a snippet from
+ * another browser) are reported, and marked on their nodes.
+ */
+export async function pasteText(text: string): Promise<boolean> {
   const res = fromClipboardText(text);
   if (!res.ok) {
     toast('error', translate(lang(), 'toast.pasteFailed', { reason: res.reason }));
     return false;
   }
-  const ids = insertFragment(res.nodes, res.edges, viewCentre());
+  const { metas, missing } = await storedAssets(referencedAssets({ nodes: res.nodes }));
+  const ids = insertFragment(res.nodes, res.edges, viewCentre(), metas);
   if (ids.length) toast('info', translate(lang(), 'toast.pasted', { n: ids.length }));
+  if (ids.length && missing.length)
+    toast('error', translate(lang(), 'asset.missingOnPaste', { n: missing.length }));
   return ids.length > 0;
 }
 
@@ -115,7 +125,7 @@ export const COMMANDS: Command[] = [
   { id: 'cut', label: 'kbd.cut', keys: ['Ctrl+X'], run: () => undefined },
   { id: 'paste', label: 'kbd.paste', keys: ['Ctrl+V'], run: () => undefined },
   { id: 'selectAll', label: 'kbd.selectAll', keys: ['Ctrl+A'], run: selectAll },
-  { id: 'save', label: 'kbd.save', keys: ['Ctrl+S'], run: saveWorkflowFile },
+  { id: 'save', label: 'kbd.save', keys: ['Ctrl+S'], run: () => void saveWorkflowFile('embed') },
   { id: 'open', label: 'kbd.open', keys: ['Ctrl+O'], run: pickWorkflowFile },
   { id: 'run', label: 'kbd.run', keys: ['Ctrl+Enter'], run: () => void startRun() },
   { id: 'layout', label: 'kbd.layout', keys: ['Ctrl+Shift+L'], run: () => layout() },

@@ -1,8 +1,9 @@
 import { COMMANDS, copyText, pasteText } from './commands.ts';
 import { isEditableTarget } from './lib/editable.ts';
-import { isImageFile, readImageFile } from './lib/images.ts';
+import { isImageFile } from './lib/images.ts';
+import { importImage } from './assets/import-image.ts';
+import { addImageNode } from './canvas/canvas-drop.ts';
 import { deleteSelection } from './store/graph-actions.ts';
-import { addNode } from './store/graph-actions.ts';
 import { viewCentre } from './canvas/viewport.ts';
 import { useEditor } from './store/editor-store.ts';
 
@@ -51,15 +52,13 @@ export function installKeyboard(): () => void {
     const img = [...e.clipboardData.files].find(isImageFile);
     if (img) {
       e.preventDefault();
-      void readImageFile(img).then((r) =>
-        addNode('inputImage', viewCentre(), { image: r.dataUrl, width: r.width, height: r.height }),
-      );
+      void importImage(img, img.name).then((r) => r && addImageNode(r, viewCentre()));
       return;
     }
     const text = e.clipboardData.getData('text/plain');
     if (!text) return;
     e.preventDefault();
-    pasteText(text);
+    void pasteText(text);
   };
   window.addEventListener('keydown', onKey);
   document.addEventListener('copy', onCopy);

@@ -8,6 +8,7 @@ import { installPrefs } from './prefs.ts';
 import { restoreDraft, startAutosave } from './persistence/autosave.ts';
 import { startCompileScheduler } from './store/compile-scheduler.ts';
 import { startPixelCheck } from './store/pixel-check.ts';
+import { warmAssetWorkers } from './assets/worker-client.ts';
 import { update } from './store/editor-store.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
@@ -39,6 +40,8 @@ async function boot() {
   // Auto-layout's dagre is not part of the first load; fetch it once the editor is idle.
   const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200));
   idle(() => void loadLayout());
+  // The image workers too: the first photo then shows at once.
+  idle(warmAssetWorkers);
 }
 
 void boot();

@@ -17,7 +17,7 @@ const ROOT = join(import.meta.dirname, '..');
 /** The build to measure: dist/ unless BENCH_DIST names another (so a bench can run beside other builds). */
 const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const port = (s.address() as { port: number }).port;
@@ -26,7 +26,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, ms = 20000): Promise<void> {
+export async function waitForHttp(url: string, ms = 20000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     try {
@@ -77,11 +77,11 @@ export function benchGraph(n: number): Workflow {
   };
 }
 
-const pct = (xs: number[], p: number) => {
+export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
-const ms = (x: number) => `${x.toFixed(1)} ms`;
+export const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function loadGraph(page: Page, wf: Workflow): Promise<void> {
   await page.evaluate(
@@ -178,7 +178,8 @@ function firstLoadJsGzip(): { bytes: number; files: string[] } {
   return { bytes, files };
 }
 
-export async function benchEditor(): Promise<Record<string, string | number>> {
+/** Builds the editor when dist/ is missing and serves it with `vite preview` on a free port. */
+export async function startPreview(): Promise<{ url: string; stop: () => void }> {
   if (!existsSync(join(DIST, 'index.html'))) {
     const b = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', DIST], {
       cwd: ROOT,
@@ -202,14 +203,29 @@ export async function benchEditor(): Promise<Record<string, string | number>> {
     ],
     { cwd: ROOT, stdio: 'ignore' },
   );
-  const out: Record<string, string | number> = {};
-  const browser = await chromium.launch({
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitForHttp(url);
+  } catch (err) {
+    server.kill();
+    throw err;
+  }
+  return { url, stop: () => server.kill() };
+}
+
+export function launchChromium() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
   });
+}
+
+export async function benchEditor(): Promise<Record<string, string | number>> {
+  const preview = await startPreview();
+  const out: Record<string, string | number> = {};
+  const browser = await launchChromium();
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    await waitForHttp(url);
+    const url = preview.url;
 
     // Cold load: a fresh context (empty cache and storage) until the start screen takes clicks.
     {
@@ -244,7 +260,7 @@ export async function benchEditor(): Promise<Record<string, string | number>> {
     out['first-load JavaScript, gzipped'] = `${(js.bytes / 1024).toFixed(1)} KiB (${js.files.join(', ')})`;
   } finally {
     await browser.close();
-    server.kill();
+    preview.stop();
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { update, type XY } from '../store/editor-store.ts';
 import { addNode } from '../store/graph-actions.ts';
-import { isImageFile, isJsonFile, readImageFile } from '../lib/images.ts';
+import { isImageFile, isJsonFile } from '../lib/images.ts';
+import { importImage, type ImportedImage } from '../assets/import-image.ts';
 import { openWorkflowText } from '../persistence/files.ts';
 
 export const KIND_MIME = 'application/x-fooocus-kind';
@@ -13,27 +14,27 @@ export async function handleCanvasDrop(dt: DataTransfer, position: XY): Promise<
     return;
   }
   const files = [...dt.files];
-  let offset = 0;
-  for (const f of files) {
-    if (isJsonFile(f)) {
-      openWorkflowText(await f.text(), f.name);
-      return;
-    }
-    if (isImageFile(f)) {
-      const img = await readImageFile(f);
-      addNode(
-        'inputImage',
-        { x: position.x + offset, y: position.y + offset },
-        {
-          image: img.dataUrl,
-          width: img.width,
-          height: img.height,
-        },
-      );
-      offset += 32;
-    }
+  const json = files.find(isJsonFile);
+  if (json) {
+    await openWorkflowText(await json.text(), json.name);
+    return;
   }
   update((s) => {
     s.pending = null;
   });
+  // Photos are read in parallel off the main thread; each node appears as soon as its photo is in.
+  await Promise.all(
+    files.filter(isImageFile).map((f, i) =>
+      importImage(f, f.name).then((img) => {
+        if (img) addImageNode(img, { x: position.x + 32 * i, y: position.y + 32 * i });
+      }),
+    ),
+  );
+}
+
+/** A new Input Image node holding an imported image. */
+export function addImageNode(img: ImportedImage, position: XY): string | null {
+  return addNode('inputImage', position, { image: img.ref, width: img.meta.width, height: img.meta.height }, [
+    img.meta,
+  ]);
 }

@@ -1,8 +1,11 @@
 import { useRef, useState } from 'react';
+import { assetHashOf, describeAsset, type AssetMeta } from '../../nodes/assets.ts';
 import type { WorkflowNode } from '../../nodes/graph.ts';
 import { useI18n } from '../i18n/i18n.ts';
-import { isImageFile, measureImage, readImageFile } from '../lib/images.ts';
+import { isImageFile, measureImage } from '../lib/images.ts';
 import { commit, sealHistory } from '../store/editor-store.ts';
+import { importImage } from '../assets/import-image.ts';
+import { useAsset } from '../assets/asset-view.ts';
 
 interface Props {
   id: string;
@@ -11,12 +14,16 @@ interface Props {
   compact: boolean;
 }
 
-/** Sets the image and, when the node has them, its known width/height, as one step. */
+/**
+ * Sets the image and, when the node has them, its known width/height, as one step. An asset's
+ * metadata goes in the document's `assets` table (a few numbers: the bytes stay in the store).
+ */
 export function setNodeImage(
   nodeId: string,
   field: string,
   src: string,
   size: { width: number | null; height: number | null },
+  meta?: AssetMeta,
 ) {
   commit((d) => {
     const n = d.nodes.find((x) => x.id === nodeId);
@@ -24,14 +31,55 @@ export function setNodeImage(
     n.params[field] = src;
     if ('width' in n.params) n.params.width = size.width;
     if ('height' in n.params) n.params.height = size.height;
+    if (meta && !d.assets[meta.hash]) d.assets[meta.hash] = meta;
   });
+}
+
+/** The node's image as stored: a thumbnail for an asset (never the full photo), a missing asset, a URL. */
+function Preview({ value }: { value: string }) {
+  const { t } = useI18n();
+  const hash = assetHashOf(value);
+  const asset = useAsset(hash);
+  const [broken, setBroken] = useState<string | null>(null);
+  if (!value) return <div className="thumb empty">{t('node.noImage')}</div>;
+  if (hash) {
+    if (asset.missing)
+      return (
+        <div className="thumb empty missing" role="alert" data-asset-missing={hash}>
+          {t('asset.missing')}
+        </div>
+      );
+    if (!asset.meta) return <div className="thumb empty">{t('asset.loading')}</div>;
+    if (!asset.thumb)
+      return (
+        <div className="thumb empty" data-asset={hash} title={describeAsset(asset.meta)}>
+          {t('asset.noPreview')}
+        </div>
+      );
+    return (
+      <img
+        className="thumb"
+        src={asset.thumb}
+        alt=""
+        draggable={false}
+        data-asset={hash}
+        title={asset.meta ? describeAsset(asset.meta) : undefined}
+      />
+    );
+  }
+  if (broken === value)
+    return (
+      <div className="thumb empty" title={value}>
+        {t('field.notLoaded')}
+      </div>
+    );
+  return <img className="thumb" src={value} alt="" draggable={false} onError={() => setBroken(value)} />;
 }
 
 /** An image parameter: thumbnail, file picker, URL, paste; a file dropped on the canvas also works. */
 export function ImageField({ id, node, field, compact }: Props) {
   const { t } = useI18n();
   const file = useRef<HTMLInputElement>(null);
-  const [broken, setBroken] = useState<string | null>(null);
   const value = String(node.params[field] ?? '');
   const isUrl = /^https?:\/\//.test(value);
   const w = node.params.width as number | null | undefined;
@@ -39,8 +87,8 @@ export function ImageField({ id, node, field, compact }: Props) {
 
   const fromFile = async (f: File) => {
     if (!isImageFile(f)) return;
-    const img = await readImageFile(f);
-    setNodeImage(node.id, field, img.dataUrl, img);
+    const img = await importImage(f, f.name);
+    if (img) setNodeImage(node.id, field, img.ref, img.meta, img.meta);
   };
 
   return (
@@ -55,15 +103,7 @@ export function ImageField({ id, node, field, compact }: Props) {
         }
       }}
     >
-      {value && broken === value ? (
-        <div className="thumb empty" title={value}>
-          {t('field.notLoaded')}
-        </div>
-      ) : value ? (
-        <img className="thumb" src={value} alt="" draggable={false} onError={() => setBroken(value)} />
-      ) : (
-        <div className="thumb empty">{t('node.noImage')}</div>
-      )}
+      <Preview value={value} />
       {w && h ? <span className="image-size">{`${w} × ${h}`}</span> : null}
       <div className="image-actions">
         <button type="button" className="small nodrag" onClick={() => file.current?.click()} id={id}>

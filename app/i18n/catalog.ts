@@ -262,6 +262,19 @@ export const EN = {
   'painter.cancel': 'Cancel',
   'painter.apply': 'Apply',
   'kbd.run': 'Run the workflow',
+  'asset.missing': 'Image missing from this browser’s storage: pick the file again',
+  'asset.loading': 'Loading…',
+  'asset.noPreview': 'No preview: this browser cannot decode the image',
+  'asset.storeFailed': '“{name}” could not be kept in this browser’s storage (is it full?)',
+  'asset.unreadable': '“{name}” could not be read as an image',
+  'asset.missingOnPaste':
+    'Pasted, but {n} image(s) are not in this browser’s storage: pick them again on the marked nodes.',
+  'asset.missingOnOpen':
+    '{n} image(s) of this workflow are not in the file (saved without images): pick them again on the marked nodes.',
+  'asset.missingOnSave': '{n} image(s) are not in this browser’s storage and were left out of the file.',
+  'menu.saveWithoutImages': 'Save without images',
+  'menu.saveWithoutImagesHint': 'A reusable template: images are left out of the file',
+  'toast.savedWithoutImages': 'Saved “{name}” without its images.',
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -517,4 +530,15 @@ export const ZH: Record<MessageKey, string> = {
   'painter.cancel': '取消',
   'painter.apply': '应用',
   'kbd.run': '运行工作流',
+  'asset.missing': '此浏览器的存储中没有该图像：请重新选择文件',
+  'asset.loading': '载入中…',
+  'asset.noPreview': '无预览：此浏览器无法解码该图像',
+  'asset.storeFailed': '无法将“{name}”保存到此浏览器的存储中（存储空间已满？）',
+  'asset.unreadable': '无法将“{name}”读取为图像',
+  'asset.missingOnPaste': '已粘贴，但有 {n} 张图像不在此浏览器的存储中：请在标记的节点上重新选择。',
+  'asset.missingOnOpen': '此工作流有 {n} 张图像不在文件中（保存时未包含图像）：请在标记的节点上重新选择。',
+  'asset.missingOnSave': '有 {n} 张图像不在此浏览器的存储中，未写入文件。',
+  'menu.saveWithoutImages': '不含图像保存',
+  'menu.saveWithoutImagesHint': '可重复使用的模板：文件中不包含图像',
+  'toast.savedWithoutImages': '已保存“{name}”（不含图像）。',
 };

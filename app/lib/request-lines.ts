@@ -1,4 +1,5 @@
 import type { Provenance } from '../../compiler/types.ts';
+import { assetHashOf, describeAsset, type AssetMeta } from '../../nodes/assets.ts';
 
 /** One line of the pretty-printed request, with the dotted request path it shows. */
 export interface RequestLine {
@@ -12,9 +13,17 @@ export interface RequestLine {
 
 const MAX_STRING = 72;
 
-/** Strings are shortened for reading: an inline image shows its type and size, not its base64. */
-export function shortValue(v: unknown): string {
+/**
+ * Strings are shortened for reading: an image shows its type and size, not its bytes — an asset as
+ * `<image 4000×3000 JPEG, 7.5 MB>` (from the document's metadata), an inline one by its data URL head.
+ */
+export function shortValue(v: unknown, assets: Readonly<Record<string, AssetMeta>> = {}): string {
   if (typeof v !== 'string') return JSON.stringify(v);
+  const hash = assetHashOf(v);
+  if (hash) {
+    const meta = assets[hash];
+    return meta ? describeAsset(meta) : `<image ${hash.slice(0, 12)}…>`;
+  }
   const m = /^data:([^;,]+)[^,]*,/.exec(v);
   if (m) {
     const kb = ((v.length - m[0].length) * 0.75) / 1024;
@@ -24,7 +33,10 @@ export function shortValue(v: unknown): string {
   return s.length > MAX_STRING ? `${s.slice(0, MAX_STRING - 1)}…"` : s;
 }
 
-export function requestLines(value: unknown): RequestLine[] {
+export function requestLines(
+  value: unknown,
+  assets: Readonly<Record<string, AssetMeta>> = {},
+): RequestLine[] {
   const out: RequestLine[] = [];
   const walk = (v: unknown, path: string, indent: number, key: string | undefined, comma: boolean) => {
     const c = comma ? ',' : '';
@@ -43,7 +55,7 @@ export function requestLines(value: unknown): RequestLine[] {
       out.push({ path, indent, text: `${isArr ? ']' : '}'}${c}`, closing: true });
       return;
     }
-    out.push({ path, indent, key, text: `${shortValue(v)}${c}` });
+    out.push({ path, indent, key, text: `${shortValue(v, assets)}${c}` });
   };
   walk(value, '', 0, undefined, false);
   return out;

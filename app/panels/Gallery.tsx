@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
-import { downloadImage, downloadRunZip } from '../run/run-files.ts';
+import { downloadImage, downloadRunZip, resultFileName } from '../run/run-files.ts';
+import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { storeOpenedAssets } from '../persistence/open-assets.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { viewCentre } from '../canvas/viewport.ts';
 import { setNodeImage } from '../fields/ImageField.tsx';
@@ -13,22 +14,16 @@ import {
   type GalleryRun,
 } from '../run/gallery.ts';
 import { replaceDocument, toast, useEditor } from '../store/editor-store.ts';
-import { addNode } from '../store/graph-actions.ts';
+import { importImage } from '../assets/import-image.ts';
+import { addImageNode } from '../canvas/canvas-drop.ts';
 import { layout } from '../commands.ts';
 
-function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error ?? new Error('read failed'));
-    r.readAsDataURL(blob);
-  });
-}
-
 /** Replaces the canvas with the workflow that made a result (one undo step). */
-export function openRunWorkflow(run: GalleryRun): void {
-  const parsed = parseWorkflowJson(run.workflow);
+export async function openRunWorkflow(run: GalleryRun): Promise<void> {
+  // Runs made before images were assets hold them inline: they go to the asset store.
+  const parsed = await openWorkflowJson(run.workflow);
   if (!parsed.ok) return;
+  await storeOpenedAssets(parsed.workflow, parsed.assets);
   replaceDocument(parsed.workflow);
   openGallery(false);
   requestAnimationFrame(() => layout());
@@ -38,13 +33,14 @@ export function openRunWorkflow(run: GalleryRun): void {
 export async function putAsInput(run: GalleryRun, i: number): Promise<void> {
   const img = run.images[i];
   if (!img) return;
-  const dataUrl = await blobToDataUrl(img.blob);
+  const put = await importImage(img.blob, resultFileName(run, i));
+  if (!put) return;
   const s = useEditor.getState();
   const sel = Object.keys(s.selectedNodes);
   const target =
     sel.length === 1 ? s.doc.nodes.find((n) => n.id === sel[0] && n.kind === 'inputImage') : undefined;
-  if (target) setNodeImage(target.id, 'image', dataUrl, { width: img.width, height: img.height });
-  else addNode('inputImage', viewCentre(), { image: dataUrl, width: img.width, height: img.height });
+  if (target) setNodeImage(target.id, 'image', put.ref, put.meta, put.meta);
+  else addImageNode(put, viewCentre());
   openGallery(false);
   toast('info', s.lang === 'zh' ? '已用作输入图像。' : 'Used as Input Image.');
 }
@@ -94,7 +90,7 @@ export function Gallery() {
                   </span>
                 )}
                 <span className="push-right" />
-                <button type="button" className="small" onClick={() => openRunWorkflow(run)}>
+                <button type="button" className="small" onClick={() => void openRunWorkflow(run)}>
                   {t('gallery.openWorkflow')}
                 </button>
                 <button type="button" className="small" onClick={() => void downloadRunZip(run)}>
@@ -189,7 +185,7 @@ function Lightbox() {
         <button type="button" className="small" onClick={() => void putAsInput(main.run, lightbox!.index)}>
           {t('gallery.useAsInput')}
         </button>
-        <button type="button" className="small" onClick={() => openRunWorkflow(main.run)}>
+        <button type="button" className="small" onClick={() => void openRunWorkflow(main.run)}>
           {t('gallery.openWorkflow')}
         </button>
         <button

@@ -4,6 +4,8 @@ import { useI18n } from '../i18n/i18n.ts';
 import { isImageFile } from '../lib/images.ts';
 import { commit, useEditor } from '../store/editor-store.ts';
 import { openPainter, usePainter } from './painter-state.ts';
+import { importImage, loadableUrl } from '../assets/import-image.ts';
+import { useFullImageUrl } from '../assets/use-full-image.ts';
 
 /** The image a mask is painted over: its own `image` wire, else the image at the head of the Inpaint it feeds. */
 export function paintTarget(doc: Workflow, maskId: string): WorkflowNode | null {
@@ -49,7 +51,7 @@ const UNDO_LIMIT = 30;
 /**
  * Paint a mask over its image: brush (white = repaint) and eraser, brush size in image pixels, undo
  * inside the painter, invert, clear, load and save a mask file. The mask canvas always has the
- * image's exact size; Apply stores it as a PNG data URL with `source: 'drawn'` (one undo step).
+ * image's exact size; Apply stores it as a PNG asset with `source: 'drawn'` (one undo step).
  */
 export function MaskPainter() {
   const maskId = usePainter((s) => s.maskId);
@@ -72,7 +74,7 @@ function Painter({ mask, target }: { mask: WorkflowNode; target: WorkflowNode | 
   const [undoDepth, setUndoDepth] = useState(0);
   const undoStack = useRef<ImageData[]>([]);
   const last = useRef<{ x: number; y: number } | null>(null);
-  const src = target ? String(target.params.image) : '';
+  const src = useFullImageUrl(target ? String(target.params.image) : '');
   const close = () => openPainter(null);
 
   const ctxOf = (c: HTMLCanvasElement | null) => c?.getContext('2d', { willReadFrequently: true }) ?? null;
@@ -115,14 +117,21 @@ function Painter({ mask, target }: { mask: WorkflowNode; target: WorkflowNode | 
     m.fillRect(0, 0, size.w, size.h);
     const existing = String(mask.params.image ?? '');
     if (!existing) return redraw();
-    void loadImage(existing)
-      .then((img) => {
+    let free = () => undefined as void;
+    void loadableUrl(existing)
+      .then(async (loadable) => {
+        if (!loadable) return;
+        free = loadable.free;
+        const img = await loadImage(loadable.url);
         m.imageSmoothingEnabled = false;
         m.drawImage(img, 0, 0, size.w, size.h);
         binarize(m, size.w, size.h);
       })
       .catch(() => undefined)
-      .finally(redraw);
+      .finally(() => {
+        free();
+        redraw();
+      });
     // Only when the painter opens (or the image changes): later edits live in the canvas.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [size]);
@@ -225,18 +234,21 @@ function Painter({ mask, target }: { mask: WorkflowNode; target: WorkflowNode | 
     a.remove();
   };
 
-  const apply = () => {
+  const apply = async () => {
     const m = ctxOf(maskCanvas.current);
     if (!size || !m) return;
     binarize(m, size.w, size.h);
-    const dataUrl = maskCanvas.current!.toDataURL('image/png');
+    const png = await new Promise<Blob | null>((resolve) => maskCanvas.current!.toBlob(resolve, 'image/png'));
+    const put = png && (await importImage(png, `${mask.label || mask.id}-mask.png`));
+    if (!put) return;
     commit((d) => {
       const n = d.nodes.find((x) => x.id === mask.id);
       if (!n) return;
-      n.params.image = dataUrl;
+      n.params.image = put.ref;
       n.params.source = 'drawn';
       n.params.width = size.w;
       n.params.height = size.h;
+      if (!d.assets[put.meta.hash]) d.assets[put.meta.hash] = put.meta;
     });
     close();
   };
@@ -382,7 +394,7 @@ function Painter({ mask, target }: { mask: WorkflowNode; target: WorkflowNode | 
           <button
             type="button"
             className="primary"
-            onClick={apply}
+            onClick={() => void apply()}
             disabled={!size}
             data-testid="painter-apply"
           >

@@ -37,13 +37,14 @@ export async function snippetFor(lang: SnippetLanguage, withKey: boolean): Promi
 export function RequestPanel() {
   const { t, l, lang } = useI18n();
   const compiled = useEditor((s) => s.compiled);
+  const assets = useEditor((s) => s.doc.assets);
   const selected = useEditor((s) => s.selectedNodes);
   const names = useEditor(selectNodeNames);
   const config = useSettings((s) => s.config);
   const hasKey = useSettings((s) => !!s.apiKey && !s.config?.serverHoldsKey);
   const [withKey, setWithKey] = useState(false);
   const [copied, setCopied] = useState<SnippetLanguage | null>(null);
-  const lines = useMemo(() => (compiled ? requestLines(compiled.request) : []), [compiled]);
+  const lines = useMemo(() => (compiled ? requestLines(compiled.request, assets) : []), [compiled, assets]);
   const highlighted = useMemo(
     () => (compiled ? pathsOf(Object.keys(selected), compiled.provenance) : new Set<string>()),
     [compiled, selected],

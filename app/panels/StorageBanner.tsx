@@ -35,7 +35,7 @@ function Problem({ area }: { area: StorageArea }) {
         <p className="status">{t('storage.detail', { detail: p.detail })}</p>
       </div>
       {area === 'autosave' && (
-        <button type="button" className="small" onClick={saveWorkflowFile}>
+        <button type="button" className="small" onClick={() => void saveWorkflowFile()}>
           {t('menu.save')}
         </button>
       )}

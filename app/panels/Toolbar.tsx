@@ -46,8 +46,15 @@ export function Toolbar() {
         <button type="button" onClick={pickWorkflowFile} title="Ctrl+O">
           {t('menu.open')}
         </button>
-        <button type="button" onClick={saveWorkflowFile} title="Ctrl+S">
+        <button type="button" onClick={() => void saveWorkflowFile('embed')} title="Ctrl+S">
           {t('menu.save')}
+        </button>
+        <button
+          type="button"
+          onClick={() => void saveWorkflowFile('omit')}
+          title={t('menu.saveWithoutImagesHint')}
+        >
+          {t('menu.saveWithoutImages')}
         </button>
         <button type="button" onClick={() => void exportRequestFile()}>
           {t('menu.exportRequest')}

@@ -1,5 +1,7 @@
 import type { Workflow } from '../../nodes/graph.ts';
-import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { storeOpenedAssets } from './open-assets.ts';
+import { assetWritesSettled } from '../assets/asset-db.ts';
 import { loadDocument, update, useEditor } from '../store/editor-store.ts';
 import { create } from 'zustand';
 import { idbDelete, idbGet, idbGetPrefixed, idbPutNow, idbUpdate } from './idb.ts';
@@ -103,11 +105,24 @@ export async function restoreDraft(): Promise<boolean> {
     return false;
   }
   if (!draft) return false;
-  const parsed = parseWorkflowJson(draft.doc);
-  if (!parsed.ok) return false;
+  const parsed = await readDraft(draft.doc);
+  if (!parsed) return false;
   baseRev = draft.rev;
   loadSaved(parsed.workflow);
+  // A draft from before images were assets: keep the migrated (light) one from now on.
+  if (parsed.migrated) void startSave();
   return true;
+}
+
+/**
+ * A saved document as loaded. One from before version 2 holds its images inline: they move into
+ * the asset store here, so the document (and every later save) holds references only.
+ */
+async function readDraft(doc: unknown): Promise<{ workflow: Workflow; migrated: boolean } | null> {
+  const parsed = await openWorkflowJson(doc);
+  if (!parsed.ok) return null;
+  await storeOpenedAssets(parsed.workflow, parsed.assets);
+  return { workflow: parsed.workflow, migrated: parsed.assets.size > 0 };
 }
 
 /**
@@ -126,6 +141,8 @@ async function save(force: boolean): Promise<void> {
   if (s.conflict && !force) return;
   const docRevision = s.docRevision;
   const doc = s.doc;
+  // Never a draft that refers to an image not yet in storage.
+  await assetWritesSettled();
   let conflict: Draft | null = null;
   try {
     const written = await idbUpdate<Draft>(
@@ -213,8 +230,8 @@ export async function openClosedTabChanges(): Promise<void> {
   const c = useClosedTabChanges.getState();
   if (!c) return;
   const found = (await idbGetPrefixed<ClosingDraft>(c.key)).find((x) => x.key === c.key);
-  const parsed = found ? parseWorkflowJson(found.value.doc) : null;
-  if (parsed?.ok) {
+  const parsed = found ? await readDraft(found.value.doc) : null;
+  if (parsed) {
     const draft = await idbGet<Draft>(KEY);
     baseRev = draft?.rev ?? baseRev;
     loadSaved(parsed.workflow);
@@ -248,8 +265,8 @@ export async function retryAutosave(): Promise<void> {
 export async function loadTheirs(): Promise<void> {
   const draft = await idbGet<Draft>(KEY);
   if (!draft) return;
-  const parsed = parseWorkflowJson(draft.doc);
-  if (!parsed.ok) return;
+  const parsed = await readDraft(draft.doc);
+  if (!parsed) return;
   baseRev = draft.rev;
   loadSaved(parsed.workflow);
   update((d) => {

@@ -1,15 +1,19 @@
-import { parseWorkflowText, serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { exportWorkflow, openWorkflowText as openFile } from '../../compiler/workflow-file/index.ts';
 import { translate } from '../i18n/i18n.ts';
 import { replaceDocument, toast, update, useEditor } from '../store/editor-store.ts';
 import { fitView } from '../canvas/viewport.ts';
 import { requestAsSent } from '../run/request-as-sent.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
+import { storeOpenedAssets } from './open-assets.ts';
 
 /**
- * Opens a workflow file's text. A file that fails to parse or migrate is reported with its JSON
- * paths and the open workflow stays exactly as it was.
+ * Opens a workflow file's text (version 2 with embedded images, or version 1 with inline ones,
+ * which become assets). A file that fails to parse or migrate is reported with its JSON paths and
+ * the open workflow stays exactly as it was. Images the file does not carry (saved without images)
+ * are reported, and marked on their nodes.
  */
-export function openWorkflowText(text: string, name: string): boolean {
-  const res = parseWorkflowText(text, name);
+export async function openWorkflowText(text: string, name: string): Promise<boolean> {
+  const res = await openFile(text, name);
   const lang = useEditor.getState().lang;
   if (!res.ok) {
     update((s) => {
@@ -17,6 +21,7 @@ export function openWorkflowText(text: string, name: string): boolean {
     });
     return false;
   }
+  const missing = await storeOpenedAssets(res.workflow, res.assets);
   replaceDocument(res.workflow);
   update((s) => {
     s.dialog = null;
@@ -28,6 +33,7 @@ export function openWorkflowText(text: string, name: string): boolean {
       ? translate(lang, 'toast.migrated', { name: res.workflow.name, v: res.migratedFrom })
       : translate(lang, 'toast.imported', { name: res.workflow.name }),
   );
+  if (missing.length) toast('error', translate(lang, 'asset.missingOnOpen', { n: missing.length }));
   requestAnimationFrame(() => requestAnimationFrame(fitView));
   return true;
 }
@@ -52,10 +58,19 @@ export function safeFileName(name: string): string {
   return (name.trim() || 'workflow').replace(/[\\/:*?"<>|]+/g, '_').slice(0, 80);
 }
 
-export function saveWorkflowFile(): void {
+/**
+ * Saves ONE file: with its images embedded (another machine opens and runs it as it is), or
+ * without them, a reusable template whose image inputs are filled in later.
+ */
+export async function saveWorkflowFile(images: 'embed' | 'omit' = 'embed'): Promise<void> {
   const { doc, lang } = useEditor.getState();
-  download(`${safeFileName(doc.name)}.fooocus-flow.json`, serializeWorkflow(doc));
-  toast('info', translate(lang, 'toast.saved', { name: doc.name }));
+  const out = await exportWorkflow(doc, browserAssetStore, { images });
+  download(`${safeFileName(doc.name)}.fooocus-flow.json`, out.text);
+  toast(
+    'info',
+    translate(lang, images === 'embed' ? 'toast.saved' : 'toast.savedWithoutImages', { name: doc.name }),
+  );
+  if (out.missing.length) toast('error', translate(lang, 'asset.missingOnSave', { n: out.missing.length }));
 }
 
 /** Downloads the request as a run would send it (prepared images, not the live view's last state). */
@@ -72,7 +87,7 @@ export function pickWorkflowFile(): void {
   input.accept = '.json,application/json';
   input.onchange = async () => {
     const f = input.files?.[0];
-    if (f) openWorkflowText(await f.text(), f.name);
+    if (f) await openWorkflowText(await f.text(), f.name);
   };
   input.click();
 }

@@ -1,31 +1,63 @@
-/** A tiny promise wrapper over one IndexedDB object store (key → value). */
+/**
+ * The editor's one IndexedDB database: `kv` (key → value: the autosaved draft) and `assets` (image
+ * bytes by SHA-256, see `app/assets/asset-db.ts`). Results live in their own database (gallery-db).
+ */
 const DB_NAME = 'fooocus-flow';
 const STORE = 'kv';
+export const ASSET_STORE = 'assets';
 
 let dbPromise: Promise<IDBDatabase> | null = null;
 /** The open database, once open: a write started from `pagehide` must not wait a task for it. */
 let openDb_: IDBDatabase | null = null;
 
-function openDb(): Promise<IDBDatabase> {
+export function openDb(): Promise<IDBDatabase> {
   dbPromise ??= new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => {
-      openDb_ = req.result;
-      resolve(req.result);
+    // Version 2 adds the asset store; a version-1 database keeps its draft.
+    const req = indexedDB.open(DB_NAME, 2);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      if (!db.objectStoreNames.contains(ASSET_STORE)) db.createObjectStore(ASSET_STORE);
     };
-    req.onerror = () => reject(req.error ?? new Error('indexedDB open failed'));
+    req.onsuccess = () => {
+      const db = req.result;
+      // Another tab upgrading the database (a newer editor) needs this connection closed.
+      db.onversionchange = () => {
+        db.close();
+        dbPromise = null;
+        openDb_ = null;
+      };
+      openDb_ = db;
+      resolve(db);
+    };
+    req.onerror = () => {
+      dbPromise = null;
+      reject(req.error ?? new Error('indexedDB open failed'));
+    };
   });
   return dbPromise;
 }
 
+/** Resolves when a transaction has committed. */
+export function txDone(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('indexedDB failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('indexedDB aborted'));
+  });
+}
+
+/** One request's result. */
+export function reqResult<T>(req: IDBRequest): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result as T);
+    req.onerror = () => reject(req.error ?? new Error('indexedDB request failed'));
+  });
+}
+
 export async function idbGet<T>(key: string): Promise<T | undefined> {
   const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const req = db.transaction(STORE, 'readonly').objectStore(STORE).get(key);
-    req.onsuccess = () => resolve(req.result as T | undefined);
-    req.onerror = () => reject(req.error ?? new Error('indexedDB get failed'));
-  });
+  return reqResult<T | undefined>(db.transaction(STORE, 'readonly').objectStore(STORE).get(key));
 }
 
 /** Every value whose key starts with `prefix`, with its key. */

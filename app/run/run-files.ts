@@ -1,4 +1,7 @@
-import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
+import { exportWorkflow } from '../../compiler/workflow-file/index.ts';
+import type { FooocusRequest } from '../../compiler/request/fields.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
+import { requestWithImages } from './inline-assets.ts';
 import { zipStore } from '../lib/zip.ts';
 import { downloadBlob } from '../persistence/files.ts';
 import type { GalleryRun } from './gallery.ts';
@@ -9,7 +12,8 @@ function runFileBase(run: GalleryRun): string {
   return `${safe}-${run.seed}`;
 }
 
-const fileName = (run: GalleryRun, i: number) => `${runFileBase(run)}-${i + 1}.png`;
+export const resultFileName = (run: GalleryRun, i: number) => `${runFileBase(run)}-${i + 1}.png`;
+const fileName = resultFileName;
 
 export function downloadImage(run: GalleryRun, i: number): void {
   const img = run.images[i];
@@ -28,10 +32,21 @@ export async function downloadRunZip(run: GalleryRun): Promise<void> {
       data: new Uint8Array(await img.blob.arrayBuffer()),
     })),
   );
+  // The workflow file carries its images, so the zip opens elsewhere as it is.
+  const wf = await exportWorkflow(run.workflow, browserAssetStore, { images: 'embed' });
   const zip = zipStore([
     ...images,
-    { name: 'workflow.fooocus-flow.json', data: enc.encode(serializeWorkflow(run.workflow)) },
-    { name: 'request.json', data: enc.encode(run.requestJson) },
+    { name: 'workflow.fooocus-flow.json', data: enc.encode(wf.text) },
+    { name: 'request.json', data: enc.encode(await requestJsonWithImages(run.requestJson)) },
   ]);
   downloadBlob(`${runFileBase(run)}.zip`, new Blob([zip], { type: 'application/zip' }));
+}
+
+/** The stored request with its images inlined (as sent); as stored when an image is no longer here. */
+async function requestJsonWithImages(json: string): Promise<string> {
+  try {
+    return JSON.stringify(await requestWithImages(JSON.parse(json) as FooocusRequest));
+  } catch {
+    return json;
+  }
 }

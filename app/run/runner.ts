@@ -1,7 +1,9 @@
 import { compile } from '../../compiler/compile.ts';
 import { serverCatalog } from '../store/compile-scheduler.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
-import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
+import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
+import { requestWithImages } from './inline-assets.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
 import { randomSeed } from '../../compiler/seed.ts';
 import type { CompileResult, Diagnostic } from '../../compiler/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
@@ -141,7 +143,7 @@ export async function startRun(): Promise<void> {
   });
   let res: CompileResult;
   try {
-    const prep = await prepareImages(workflow, browserImageAdapter);
+    const prep = await prepareImages(workflow, assetImageAdapter, browserAssetStore);
     const errors = prep.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
       const byNode: Record<string, Diagnostic[]> = {};
@@ -160,6 +162,14 @@ export async function startRun(): Promise<void> {
   }
   if (!res.ok) {
     set({ phase: 'failed', error: t('The graph has errors.', '图中有错误。') });
+    return;
+  }
+  let wire: FooocusRequest;
+  try {
+    // The images' base64 is made only now, from the stored bytes; the journal and gallery keep references.
+    wire = await requestWithImages(res.request);
+  } catch (e) {
+    set({ phase: 'failed', error: describe(e) });
     return;
   }
   const runId = newRunId();
@@ -182,7 +192,7 @@ export async function startRun(): Promise<void> {
     wait: { kind: 'submitting' },
   });
   const abort = new AbortController();
-  const run = startTrackedRun(getClient(), res.request, trackedOptions(runId, meta, abort));
+  const run = startTrackedRun(getClient(), wire, trackedOptions(runId, meta, abort));
   await follow(run, abort, meta, res, release);
 }
 

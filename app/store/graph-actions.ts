@@ -1,3 +1,4 @@
+import type { AssetMeta } from '../../nodes/assets.ts';
 import type { Draft } from 'immer';
 import { checkConnection, type ConnectionAttempt, type ConnectionVerdict } from '../../nodes/connection.ts';
 import { newId, type Workflow, type WorkflowEdge, type WorkflowNode } from '../../nodes/graph.ts';
@@ -44,6 +45,8 @@ export function addNode(
   kindName: string,
   position: XY,
   extra?: Partial<WorkflowNode['params']>,
+  /** Metadata of the assets `extra` refers to (added to the document's table in the same step). */
+  assets: readonly AssetMeta[] = [],
 ): string | null {
   const doc = state().doc;
   if (singletonTaken(doc, kindName)) return null;
@@ -52,6 +55,7 @@ export function addNode(
   if (extra) Object.assign(node.params, extra);
   commit((d) => {
     d.nodes.push(node);
+    for (const a of assets) if (!d.assets[a.hash]) d.assets[a.hash] = a;
   });
   selectOnly([node.id]);
   return node.id;
@@ -168,7 +172,13 @@ export function deleteNodes(ids: string[]): void {
 }
 
 /** Inserts nodes and wires with fresh ids (paste, duplicate), offset so they don't cover the originals. */
-export function insertFragment(nodes: WorkflowNode[], edges: WorkflowEdge[], at?: XY): string[] {
+export function insertFragment(
+  nodes: WorkflowNode[],
+  edges: WorkflowEdge[],
+  at?: XY,
+  /** Metadata of the image assets the nodes refer to (a paste from another tab). */
+  assets: readonly AssetMeta[] = [],
+): string[] {
   const doc = state().doc;
   const taken = new Set(doc.nodes.map((n) => n.id));
   const takenEdges = new Set(doc.edges.map((e) => e.id));
@@ -217,6 +227,7 @@ export function insertFragment(nodes: WorkflowNode[], edges: WorkflowEdge[], at?
   commit((d) => {
     d.nodes.push(...added);
     d.edges.push(...addedEdges);
+    for (const a of assets) if (!d.assets[a.hash]) d.assets[a.hash] = a;
   });
   selectOnly(added.map((n) => n.id));
   return added.map((n) => n.id);

@@ -1,22 +1,27 @@
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
-import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
 import type { ImageAdapter, RasterImage } from '../../compiler/prepare/raster.ts';
 import { compileNow } from './compile-scheduler.ts';
 import { useEditor } from './editor-store.ts';
 import { pixelInputs, sameInputs } from './pixel-inputs.ts';
+import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
+import { browserAssetStore } from '../assets/asset-db.ts';
+import { useAssetView } from '../assets/asset-view.ts';
 
 /**
  * The rules that need pixels — a mask with no white pixel (G-5), a mask of another shape than its
- * image (G-6), an image that cannot be decoded — live in the async `prepareImages`. This runs it in
- * the background whenever an image, a mask's invert flag or an image wire changes, so those problems
- * show on their nodes while the user edits, not only once Run is pressed; and the request view shows
- * the images as they will be sent (measured, masks fitted, misread encodings converted).
+ * image (G-6), an image that cannot be decoded, an image missing from storage — live in the async
+ * `prepareImages`. This runs it in the background whenever an image, a mask's invert flag or an
+ * image wire changes, so those problems show on their nodes while the user edits, not only once Run
+ * is pressed; and the request view shows the images as they will be sent (measured, masks fitted,
+ * misread encodings converted).
  */
 export const PIXEL_CHECK_DEBOUNCE_MS = 250;
 
 /**
  * Decodes uploads only (remote URLs are the server's to fetch, and fetching each prefix of a URL
- * being typed would be wasteful), and each one once while it stays in the document.
+ * being typed would be wasteful). Assets are decoded in the asset worker, off the main thread, and
+ * only when pixels are needed (masks, encodings Fooocus misreads): an ordinary photo is measured
+ * from its header. Each data URL is decoded once while it stays in the document.
  */
 function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): void } {
   const decoded = new Map<string, Promise<RasterImage>>();
@@ -26,15 +31,15 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
         return Promise.reject(new Error('remote image: not fetched in the background'));
       let p = decoded.get(src);
       if (!p) {
-        p = browserImageAdapter.decode(src);
+        p = assetImageAdapter.decode(src);
         decoded.set(src, p);
         p.catch(() => decoded.delete(src));
       }
       return p;
     },
-    decodeBytes: (bytes) => browserImageAdapter.decodeBytes(bytes),
-    encodePng: (img) => browserImageAdapter.encodePng(img),
-    encodeJpeg: (img) => browserImageAdapter.encodeJpeg(img),
+    decodeBytes: assetImageAdapter.decodeBytes,
+    encodePng: assetImageAdapter.encodePng,
+    encodeJpeg: assetImageAdapter.encodeJpeg,
     keepOnly(sources) {
       for (const src of decoded.keys()) if (!sources.has(src)) decoded.delete(src);
     },
@@ -53,7 +58,10 @@ export function startPixelCheck(): () => void {
     adapter.keepOnly(new Set(inputs));
     const mine = ++generation;
     // A check that fails as a whole finds nothing: better no finding than a stale one.
-    const found = await prepareImages(doc, adapter).catch(() => ({ images: {}, diagnostics: [] }));
+    const found = await prepareImages(doc, adapter, browserAssetStore).catch(() => ({
+      images: {},
+      diagnostics: [],
+    }));
     // A newer change started another check: this one's findings are about pixels no longer there.
     if (mine !== generation) return;
     useEditor.setState({ pixelCheck: { inputs, images: found.images, diagnostics: found.diagnostics } });
@@ -76,8 +84,17 @@ export function startPixelCheck(): () => void {
   const unsub = useEditor.subscribe((s, prev) => {
     if (s.doc !== prev.doc) onChange();
   });
+  // An image that was missing is now stored (a file with it opened, picked again): check again.
+  const unsubAssets = useAssetView.subscribe((s, prev) => {
+    const found = useEditor.getState().pixelCheck?.diagnostics.some((d) => d.code === 'S-missing-asset');
+    if (found && Object.keys(s.metas).length !== Object.keys(prev.metas).length) {
+      last = [];
+      onChange();
+    }
+  });
   return () => {
     unsub();
+    unsubAssets();
     if (timer) clearTimeout(timer);
   };
 }

@@ -59,9 +59,10 @@ export async function uploadImage(
   await page
     .locator(`.node-form[data-node="${nodeId}"] [data-field="image"] input[type="file"]`)
     .setInputFiles({ name, mimeType: 'image/png', buffer: png });
+  // The document holds a reference to the stored image, not its bytes.
   await expect
     .poll(async () => String((await docOf(page)).nodes.find((n) => n.id === nodeId)?.params.image))
-    .toMatch(/^data:image\/png;base64,/);
+    .toMatch(/^asset:[0-9a-f]{64}$/);
 }
 
 /** Gives every Input Image of the open workflow a picture, and every Mask a mask of that size. */

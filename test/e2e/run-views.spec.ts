@@ -59,8 +59,10 @@ test('request view: selecting a node highlights its fields; clicking a field sel
   // The plan in plain words above the JSON.
   await expect(page.getByTestId('plan-summary')).not.toBeEmpty();
   await expect(page.getByTestId('plan-images')).toHaveText('1');
-  // Inline images are shown short, not as pages of base64.
-  await expect(page.locator('.request-panel [data-path="uov_input_image"]')).toContainText('kB)');
+  // Images are shown by size and type, not as pages of base64.
+  await expect(page.locator('.request-panel [data-path="uov_input_image"]')).toContainText(
+    '<image 96×64 PNG, ',
+  );
   mkdirSync(DIR, { recursive: true });
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: `${DIR}/request-view-highlight.png` });
@@ -221,7 +223,7 @@ test('gallery: results keep time and seed; lightbox zooms and compares; reuse as
   await page.getByTestId('lightbox').getByRole('button', { name: 'Use as Input Image' }).click();
   await expect(page.locator('.dialog.gallery')).toHaveCount(0);
   const added = (await docOf(page)).nodes.find((n) => n.kind === 'inputImage');
-  expect(String(added?.params.image)).toMatch(/^data:image\/png;base64,/);
+  expect(String(added?.params.image)).toMatch(/^asset:[0-9a-f]{64}$/);
   expect(added?.params.width).toBe(1152);
   expect(added?.params.height).toBe(896);
 

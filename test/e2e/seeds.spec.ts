@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { dragFromPalette, docOf, inspectorField, openBlank, request, selectNode, wire } from './helpers.ts';
 
@@ -12,6 +13,7 @@ const MASK_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAWk1v8QAAAABJRU5ErkJggg==',
   'base64',
 );
+const MASK_REF = `asset:${createHash('sha256').update(MASK_PNG).digest('hex')}`;
 const SEED_IMAGE_PROMPT = { cn_img: REF_IMAGE, cn_stop: 0.5, cn_weight: 0.6, cn_type: 'ImagePrompt' };
 
 async function setUrl(page: Page, nodeId: string, url: string) {
@@ -29,9 +31,10 @@ async function uploadMask(page: Page, nodeId: string) {
   await page
     .locator('.inspector input[type="file"]')
     .setInputFiles({ name: 'mask.png', mimeType: 'image/png', buffer: MASK_PNG });
+  // The document refers to the stored image; the request carries its bytes (prepared mask).
   await expect
     .poll(async () => String((await docOf(page)).nodes.find((n) => n.id === nodeId)?.params.image))
-    .toMatch(/^data:image\/png;base64,/);
+    .toMatch(/^asset:[0-9a-f]{64}$/);
 }
 
 /** Reference image → Image Prompt → the given node's image-prompt input, with the seed's stop/weight. */
@@ -88,7 +91,8 @@ test('Inpaint + Image Prompt, built by hand, compiles to the seed request', asyn
 
   const req = await request(page);
   expect(req).toMatchObject({ inpaint_input_image: REF_IMAGE, mixing_image_prompt_and_inpaint: true });
-  expect(String(req.inpaint_mask_image_upload)).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+  // The compiled request names the stored mask; its bytes (this PNG) are put in when it is sent.
+  expect(req.inpaint_mask_image_upload).toBe(MASK_REF);
   expect((req.controlnet_image as unknown[])[0]).toEqual(SEED_IMAGE_PROMPT);
   expect(req).not.toHaveProperty('uov_method');
 });
@@ -123,7 +127,7 @@ test('everything mixed (Vary + Inpaint + Image Prompt), built by hand, compiles 
     mixing_image_prompt_and_vary_upscale: true,
     mixing_image_prompt_and_inpaint: true,
   });
-  expect(String(req.inpaint_mask_image_upload)).toMatch(/^data:image\/png;base64,/);
+  expect(req.inpaint_mask_image_upload).toBe(MASK_REF);
   expect((req.controlnet_image as unknown[])[0]).toEqual(SEED_IMAGE_PROMPT);
   // The compiler says on the Vary node what Fooocus really runs (the inpaint overwrites the vary latent).
   await expect(page.locator(`.react-flow__node[data-id="${vary}"] .badge`)).toBeVisible();

@@ -1,0 +1,21 @@
+import type { AssetMeta } from '../../nodes/assets.ts';
+
+/** Messages to and from `asset-worker.ts`. */
+export type WorkerRequest = { id: number; op: 'analyse' | 'decode'; blob: Blob };
+
+export interface Analysed extends AssetMeta {
+  /** A small WebP for nodes and lists (never the full image); null when this browser cannot decode it. */
+  thumb: Blob | null;
+}
+
+export interface DecodedPixels {
+  width: number;
+  height: number;
+  /** 8-bit RGBA, unpremultiplied. */
+  data: ArrayBuffer;
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; op: 'analyse'; result: Analysed }
+  | { id: number; ok: true; op: 'decode'; result: DecodedPixels }
+  | { id: number; ok: false; error: string };
