@@ -21,7 +21,8 @@ export function contentSecurityPolicy(apiOrigin: string): string {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob:${api}`,
-    "connect-src 'self'",
+    // data: and blob: because uploads are decoded with fetch(dataUrl).
+    "connect-src 'self' data: blob:",
     "worker-src 'self' blob:",
     "font-src 'self' data:",
     "object-src 'none'",
