@@ -27,6 +27,7 @@ import {
 } from './request/enums.ts';
 import { IMAGE_FIELDS, REQUEST_FIELDS, isImageGiven, type CommonRequest } from './request/fields.ts';
 import { defaultRequest, laxRequestSchema } from './request/schema.ts';
+import { jsonErrorLocation } from './workflow-file/json-error.ts';
 import { friendlyIssue } from './workflow-file/parse.ts';
 import { closestName } from './workflow-file/suggest.ts';
 
@@ -52,7 +53,6 @@ class DecompileFailure extends Error {
     super(errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
   }
 }
-
 const fail = (path: string, message: string): DecompileResult => ({ ok: false, errors: [{ path, message }] });
 
 /**
@@ -65,8 +65,9 @@ export function decompileText(text: string, name = 'Decompiled request'): Decomp
   let json: unknown;
   try {
     json = JSON.parse(body);
-  } catch (err) {
-    return fail('(file)', `not valid JSON: ${(err as Error).message}`);
+  } catch {
+    // The engine's message quotes the offending bytes; the position is what the user needs.
+    return fail('(file)', `not valid JSON${jsonErrorLocation(body)}`);
   }
   const digits = [...body.matchAll(/"image_seed"\s*:\s*"?(-?\d+)(?![\d.eE])/g)].map((m) => m[1]!);
   return decompile(json, name, { seedDigits: digits.length === 1 ? digits[0] : undefined });

@@ -3,7 +3,7 @@ import { WORKFLOW_FORMAT, type Workflow, type WorkflowNode } from '../../nodes/g
 import { NODE_KINDS, getKind } from '../../nodes/registry.ts';
 import { migrateDocument, migrateParams } from './migrations.ts';
 import { edgeSchema, nodeSchema, workflowFileSchema } from './schema.ts';
-import { jsonErrorOffset, lineColumn } from './json-error.ts';
+import { jsonErrorLocation } from './json-error.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface FileError {
@@ -122,12 +122,6 @@ function unknownKeys(
       message: `unknown ${what} ${JSON.stringify(k)}, ignored${didYouMean(k, known)}`,
       ...(node ? { node } : {}),
     }));
-}
-
-/** Where in the text a JSON syntax error is, as " at line L, column C". */
-function jsonErrorLocation(text: string): string {
-  const { line, column } = lineColumn(text, jsonErrorOffset(text));
-  return ` at line ${line}, column ${column}`;
 }
 
 /** Read a workflow file's text: size, JSON, format, migration, envelope, every node's params, edges. */
