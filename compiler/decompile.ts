@@ -28,6 +28,7 @@ import {
 import { IMAGE_FIELDS, REQUEST_FIELDS, isImageGiven, type CommonRequest } from './request/fields.ts';
 import { defaultRequest, laxRequestSchema } from './request/schema.ts';
 import { jsonErrorLocation } from './workflow-file/json-error.ts';
+import { tooLongLists } from './list-limits.ts';
 import { friendlyIssue } from './workflow-file/parse.ts';
 import { closestName } from './workflow-file/suggest.ts';
 
@@ -81,6 +82,8 @@ export function decompile(
   const notes: LocalText[] = [];
   const unwrapped = recognise(input, notes);
   if ('errors' in unwrapped) return { ok: false, errors: unwrapped.errors };
+  const tooLong = tooLongLists(unwrapped.request);
+  if (tooLong.length) return { ok: false, errors: tooLong.map((e) => ({ path: e.key, message: e.message })) };
   const raw = { ...unwrapped.request };
   normaliseRewritten(raw, notes);
   normaliseSeed(raw, notes, options.seedDigits);

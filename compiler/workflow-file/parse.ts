@@ -4,6 +4,7 @@ import { NODE_KINDS, getKind } from '../../nodes/registry.ts';
 import { migrateDocument, migrateParams } from './migrations.ts';
 import { edgeSchema, nodeSchema, workflowFileSchema } from './schema.ts';
 import { jsonErrorLocation } from './json-error.ts';
+import { tooLongLists } from '../list-limits.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface FileError {
@@ -218,6 +219,11 @@ export function parseWorkflowJson(json: unknown): ParseResult {
         message: `no migration for ${n.kind} from version ${n.kindVersion}`,
         node,
       });
+      return;
+    }
+    const tooLong = tooLongLists(raw);
+    if (tooLong.length) {
+      for (const e of tooLong) errors.push({ path: `nodes[${i}].params.${e.key}`, message: e.message, node });
       return;
     }
     const params = kind.params.safeParse(raw, { error: friendlyIssue });

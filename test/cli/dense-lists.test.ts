@@ -1,0 +1,58 @@
+/**
+ * A 20 MB file of `[1,1,…]` in a list field used to cost minutes and gigabytes (one zod issue per
+ * element) before the first error. Now the length alone refuses it: the CLI, run under a 512 MB heap,
+ * exits 2 with the JSON path instead of crashing out of memory.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../compiler/helpers.ts';
+
+const exec = promisify(execFile);
+let dir: string;
+const ITEMS = 10_000_000; // "1," × 10 M ≈ 20 MB
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ff-dense-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  try {
+    const r = await exec(
+      process.execPath,
+      ['--max-old-space-size=512', '--import', 'tsx', join(REPO, 'cli/bin.mjs'), ...argv],
+      { cwd: REPO, maxBuffer: 1 << 20 },
+    );
+    return { code: 0, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stderr?: string };
+    return { code: err.code ?? -1, stderr: err.stderr ?? '' };
+  }
+}
+
+const dense = () => `[${'1,'.repeat(ITEMS - 1)}1]`;
+
+describe('dense 20 MB lists', () => {
+  it('decompile refuses controlnet_image by its length, exit 2', async () => {
+    const path = join(dir, 'request.json');
+    await writeFile(path, `{"prompt":"x","controlnet_image":${dense()}}`);
+    const r = await cli('decompile', path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/controlnet_image: has 10,000,000 items/);
+  }, 120_000);
+
+  it('validate refuses style_selections by its length, with the node path, exit 2', async () => {
+    const path = join(dir, 'workflow.json');
+    await writeFile(
+      path,
+      `{"format":"fooocus-flow/workflow","version":1,"name":"x","nodes":[{"id":"p","kind":"promptSettings","kindVersion":1,"params":{"style_selections":${dense()}}}],"edges":[]}`,
+    );
+    const r = await cli('validate', path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nodes\[0\].*params\.style_selections: has 10,000,000 items/);
+  }, 120_000);
+});
