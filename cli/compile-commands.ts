@@ -5,13 +5,14 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile } from '../compiler/compile.ts';
-import { decompileText } from '../compiler/decompile.ts';
+import { decompileText, MAX_REQUEST_BYTES } from '../compiler/decompile.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
 import type { Diagnostic } from '../compiler/types.ts';
 import {
   closestName,
   formatFileError,
+  MAX_WORKFLOW_BYTES,
   parseWorkflowText,
   serializeWorkflow,
   type FileError,
@@ -84,7 +85,7 @@ interface Loaded {
 }
 
 async function loadWorkflow(path: string, io: CliIO): Promise<Loaded | null> {
-  const input = await readInput(path);
+  const input = await readInput(path, MAX_WORKFLOW_BYTES);
   if (!input.ok) {
     io.stderr.write(`${input.message}\n`);
     return null;
@@ -167,7 +168,7 @@ export async function decompileCommand(args: string[], io: CliIO): Promise<numbe
   const parsed = parseCommandArgs(args, io, DECOMPILE_USAGE, { files: 'one' });
   if (!parsed.ok) return parsed.code;
   const file = parsed.files[0]!;
-  const input = await readInput(file);
+  const input = await readInput(file, MAX_REQUEST_BYTES);
   if (!input.ok) {
     io.stderr.write(`${input.message}\n`);
     return EXIT.badInput;

@@ -29,6 +29,7 @@ import { IMAGE_FIELDS, REQUEST_FIELDS, isImageGiven, type CommonRequest } from '
 import { defaultRequest, laxRequestSchema } from './request/schema.ts';
 import { jsonErrorLocation } from './workflow-file/json-error.ts';
 import { tooLongLists } from './list-limits.ts';
+import { megabytes, utf8ByteLength } from './text-size.ts';
 import { friendlyIssue } from './workflow-file/parse.ts';
 import { closestName } from './workflow-file/suggest.ts';
 
@@ -60,7 +61,16 @@ const fail = (path: string, message: string): DecompileResult => ({ ok: false, e
  * From the text of a file: a UTF-8 BOM is dropped, and a seed too big for a JS number keeps its
  * exact digits for the note (JSON.parse would round 8441793560237457123 to …7000).
  */
+/** A FooocusAPI request with four image prompts, an inpaint image and mask of 12 MP photos fits with room. */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
 export function decompileText(text: string, name = 'Decompiled request'): DecompileResult {
+  const bytes = utf8ByteLength(text);
+  if (bytes > MAX_REQUEST_BYTES)
+    return fail(
+      '(file)',
+      `the file is ${megabytes(bytes)}; a request to decompile is at most ${megabytes(MAX_REQUEST_BYTES)}`,
+    );
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return fail('(file)', 'the file is empty (no JSON in it)');
   let json: unknown;

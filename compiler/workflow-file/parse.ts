@@ -5,6 +5,7 @@ import { migrateDocument, migrateParams } from './migrations.ts';
 import { edgeSchema, nodeSchema, workflowFileSchema } from './schema.ts';
 import { jsonErrorLocation } from './json-error.ts';
 import { tooLongLists } from '../list-limits.ts';
+import { megabytes, utf8ByteLength } from '../text-size.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface FileError {
@@ -127,13 +128,14 @@ function unknownKeys(
 
 /** Read a workflow file's text: size, JSON, format, migration, envelope, every node's params, edges. */
 export function parseWorkflowText(text: string, sourceName = 'workflow'): ParseResult {
-  if (text.length > MAX_WORKFLOW_BYTES) {
+  const bytes = utf8ByteLength(text);
+  if (bytes > MAX_WORKFLOW_BYTES) {
     return {
       ok: false,
       errors: [
         {
           path: '(file)',
-          message: `${sourceName} is ${(text.length / 1048576).toFixed(0)} MB; a workflow is at most 64 MB`,
+          message: `${sourceName} is ${megabytes(bytes)}; a workflow file is at most ${megabytes(MAX_WORKFLOW_BYTES)}`,
         },
       ],
     };

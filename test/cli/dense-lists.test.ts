@@ -56,3 +56,24 @@ describe('dense 20 MB lists', () => {
     expect(r.stderr).toMatch(/nodes\[0\].*params\.style_selections: has 10,000,000 items/);
   }, 120_000);
 });
+
+describe('file size limits are in bytes', () => {
+  it('a workflow of 40 M CJK characters (120 MB) is refused by its byte size', async () => {
+    const { parseWorkflowText, MAX_WORKFLOW_BYTES } = await import('../../compiler/workflow-file/index.ts');
+    const chars = Math.ceil(MAX_WORKFLOW_BYTES / 3) + 10; // under the limit in characters, over it in bytes
+    const r = parseWorkflowText(`{"name":"${'中'.repeat(chars)}"}`, 'big.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.message).toMatch(/big\.json is 6\d MB; a workflow file is at most 64 MB/);
+  });
+
+  it('decompile has a limit too, and the CLI refuses a larger file before reading it', async () => {
+    const { decompileText, MAX_REQUEST_BYTES } = await import('../../compiler/decompile.ts');
+    const r = decompileText(`{"prompt":"${'é'.repeat(MAX_REQUEST_BYTES / 2 + 1)}"}`);
+    expect(r.ok).toBe(false);
+    const path = join(dir, 'huge.json');
+    await writeFile(path, Buffer.alloc(MAX_REQUEST_BYTES + 1, 0x20));
+    const out = await cli('decompile', path);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/larger than 64 MB, the most this command reads/);
+  }, 120_000);
+});
