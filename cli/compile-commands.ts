@@ -5,13 +5,18 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile } from '../compiler/compile.ts';
-import { decompileText } from '../compiler/decompile.ts';
+import { decompileText, MAX_REQUEST_BYTES } from '../compiler/decompile.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
 import type { Diagnostic } from '../compiler/types.ts';
 import { inlineRequestImages } from '../compiler/assets/inline-request.ts';
 import { MemoryAssetStore } from '../compiler/assets/memory-store.ts';
-import { closestName, exportWorkflow, formatFileError } from '../compiler/workflow-file/index.ts';
+import {
+  closestName,
+  exportWorkflow,
+  formatFileError,
+  MAX_WORKFLOW_BYTES,
+} from '../compiler/workflow-file/index.ts';
 import type { AssetReader } from '../nodes/assets.ts';
 import { t } from '../nodes/field.ts';
 import type { Workflow } from '../nodes/graph.ts';
@@ -84,7 +89,7 @@ function parseCommandArgs(
 }
 
 async function loadWorkflow(path: string, io: CliIO, assetsDir?: string): Promise<OpenedWorkflow | null> {
-  const input = await readInput(path);
+  const input = await readInput(path, MAX_WORKFLOW_BYTES);
   if (!input.ok) {
     io.stderr.write(`${input.message}\n`);
     return null;
@@ -167,7 +172,7 @@ export async function decompileCommand(args: string[], io: CliIO): Promise<numbe
   const parsed = parseCommandArgs(args, io, DECOMPILE_USAGE, { files: 'one' });
   if (!parsed.ok) return parsed.code;
   const file = parsed.files[0]!;
-  const input = await readInput(file);
+  const input = await readInput(file, MAX_REQUEST_BYTES);
   if (!input.ok) {
     io.stderr.write(`${input.message}\n`);
     return EXIT.badInput;

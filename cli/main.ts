@@ -1,5 +1,6 @@
 import { compileCommand, decompileCommand, validateCommand } from './compile-commands.ts';
 import { EXIT, type CliIO } from './io.ts';
+import { terminalSafeIO } from './terminal-safe.ts';
 
 const HELP = `fooocus-flow: compile, check and run Fooocus Flow workflows
 
@@ -20,7 +21,9 @@ exit codes: 0 ok (warnings allowed), 1 the graph has errors or the run failed,
             2 the file is unreadable or not a valid workflow/request, 130 the run was cancelled
 `;
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], rawIo: CliIO): Promise<number> {
+  // Every command's output goes through this: file and server text never reaches a terminal as control codes.
+  const io = terminalSafeIO(rawIo);
   const [command, ...args] = argv;
   switch (command) {
     case 'compile':

@@ -12,6 +12,8 @@ import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
 export interface TextSink {
   write(text: string): unknown;
   isTTY?: boolean | undefined;
+  /** The CLI's own control codes, written unescaped (see terminal-safe.ts). */
+  control?: ((seq: string) => unknown) | undefined;
 }
 
 const BAR_CELLS = 10;
@@ -34,7 +36,12 @@ export function createProgressBar(out: TextSink) {
     update(p: ProgressEvent): void {
       const line = formatProgress(p);
       if (out.isTTY) {
-        out.write(`\r${line}\x1b[K`);
+        // The redraw codes are ours; the line (with the server's stage message) is escaped by the sink.
+        if (out.control) {
+          out.control('\r');
+          out.write(line);
+          out.control('\x1b[K');
+        } else out.write(`\r${line}\x1b[K`);
         drawn = true;
         return;
       }

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { decideProxy } from './app/allowed-paths.ts';
 import { createGuard, type Guard } from './app/guard.ts';
-import { forward, type ProxyTarget } from './app/proxy.ts';
+import { forward, MAX_PROXY_BODY_BYTES, type ProxyTarget } from './app/proxy.ts';
+import { applySecurityHeaders, securityHeaders } from './app/security-headers.ts';
 import { serveStatic } from './app/static.ts';
 
 export const API_PREFIX = '/api';
@@ -42,6 +43,16 @@ const optionsSchema = z.object({
    * restart). Only for browser tests: `npm start` turns it on with SIM_TEST_CONTROL=1.
    */
   forwardTestControl: z.boolean().default(false),
+  /**
+   * Slow clients: a request's headers must arrive within this time, its whole body within
+   * `requestTimeoutMs`, and an idle kept-alive connection is closed after `keepAliveTimeoutMs`
+   * (a slowloris holding hundreds of half-sent requests open is cut off).
+   */
+  headersTimeoutMs: z.number().int().positive().default(15_000),
+  requestTimeoutMs: z.number().int().positive().default(120_000),
+  keepAliveTimeoutMs: z.number().int().positive().default(5_000),
+  /** Largest /api request body forwarded (413 beyond). */
+  maxBodyBytes: z.number().int().positive().default(MAX_PROXY_BODY_BYTES),
 });
 
 export type AppServerOptions = z.input<typeof optionsSchema>;
@@ -92,7 +103,9 @@ export async function startAppServer(
     basePath: api.pathname.replace(/\/+$/, ''),
     apiKey: opts.apiKey,
     prefix: API_PREFIX,
+    maxBodyBytes: opts.maxBodyBytes,
   };
+  const headers = securityHeaders(`${target.origin}`);
   const config = (): AppConfig => ({
     apiBase: API_PREFIX,
     apiOrigin: `${target.origin}${target.basePath}`,
@@ -107,7 +120,10 @@ export async function startAppServer(
   const refuse = (res: import('node:http').ServerResponse, status: number, reason: string) =>
     sendJson(res, status, { detail: `Refused by the Fooocus Flow app server: ${reason}.` });
 
-  const server: Server = createServer((req, res) => {
+  // Node enforces the header/request time limits when it checks connections: every second, not every 30 s.
+  const checkEvery = Math.min(1000, opts.headersTimeoutMs);
+  const server: Server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
+    applySecurityHeaders(res, headers);
     const rawUrl = req.url ?? '/';
     const method = req.method ?? 'GET';
     const hostCheck = guardFor(server).check(req, null);
@@ -151,6 +167,9 @@ export async function startAppServer(
       else res.destroy();
     });
   });
+  server.headersTimeout = opts.headersTimeoutMs;
+  server.requestTimeout = Math.max(opts.requestTimeoutMs, opts.headersTimeoutMs);
+  server.keepAliveTimeout = opts.keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

@@ -110,3 +110,9 @@ export function lineColumn(text: string, offset: number): { line: number; column
   const line = before.split('\n').length;
   return { line, column: offset - before.lastIndexOf('\n') };
 }
+
+/** Where in the text a JSON syntax error is, as " at line L, column C" (never the bytes themselves). */
+export function jsonErrorLocation(text: string): string {
+  const { line, column } = lineColumn(text, jsonErrorOffset(text));
+  return ` at line ${line}, column ${column}`;
+}

@@ -4,7 +4,9 @@ import { WORKFLOW_FORMAT, type Workflow, type WorkflowNode } from '../../nodes/g
 import { NODE_KINDS, getKind } from '../../nodes/registry.ts';
 import { migrateDocument, migrateParams } from './migrations.ts';
 import { edgeSchema, nodeSchema, workflowFileSchema } from './schema.ts';
-import { jsonErrorOffset, lineColumn } from './json-error.ts';
+import { jsonErrorLocation } from './json-error.ts';
+import { tooLongLists } from '../list-limits.ts';
+import { megabytes, utf8ByteLength } from '../text-size.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface FileError {
@@ -138,21 +140,16 @@ function unknownKeys(
     }));
 }
 
-/** Where in the text a JSON syntax error is, as " at line L, column C". */
-function jsonErrorLocation(text: string): string {
-  const { line, column } = lineColumn(text, jsonErrorOffset(text));
-  return ` at line ${line}, column ${column}`;
-}
-
 /** Read a workflow file's text: size, JSON, format, migration, envelope, every node's params, edges. */
 export function parseWorkflowText(text: string, sourceName = 'workflow'): ParseResult {
-  if (text.length > MAX_WORKFLOW_BYTES) {
+  const bytes = utf8ByteLength(text);
+  if (bytes > MAX_WORKFLOW_BYTES) {
     return {
       ok: false,
       errors: [
         {
           path: '(file)',
-          message: `${sourceName} is ${(text.length / 1048576).toFixed(0)} MB; a workflow is at most ${MAX_WORKFLOW_BYTES / 1048576} MB (images included)`,
+          message: `${sourceName} is ${megabytes(bytes)}; a workflow file is at most ${megabytes(MAX_WORKFLOW_BYTES)} (images included)`,
         },
       ],
     };
@@ -238,6 +235,11 @@ export function parseWorkflowJson(json: unknown): ParseResult {
         message: `no migration for ${n.kind} from version ${n.kindVersion}`,
         node,
       });
+      return;
+    }
+    const tooLong = tooLongLists(raw);
+    if (tooLong.length) {
+      for (const e of tooLong) errors.push({ path: `nodes[${i}].params.${e.key}`, message: e.message, node });
       return;
     }
     const params = kind.params.safeParse(raw, { error: friendlyIssue });
