@@ -39,7 +39,8 @@ function pythonWithRequests(): string {
 }
 
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  // A short read loop: these tests check what the snippets send and read, not the server's 0.2 s pacing.
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 5 });
   dir = mkdtempSync(join(tmpdir(), 'snippets-'));
   const wf: Workflow = getTemplate('vary-image-prompt')!.build();
   const image = await pngDataUrl(320, 240);
