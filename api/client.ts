@@ -2,6 +2,7 @@
  * The FooocusAPI v3 client: pure `fetch`, so the same code runs in the editor (browser) and in the
  * CLI (Node). Every reply is validated before use; every failure is a `FooocusApiError`.
  */
+import { hasAssetRefs } from '../compiler/assets/inline-request.ts';
 import type { FooocusRequest } from '../compiler/request/index.ts';
 import { cancelTask, type CancelOptions, type CancelOutcome, type CancelTarget } from './cancel.ts';
 import { FooocusApiError, messages } from './errors.ts';
@@ -94,6 +95,7 @@ export function createFooocusClient(options: FooocusClientOptions) {
   const imageUrl = (resultUrl: string) => rebaseResultUrl(base, resultUrl);
 
   async function submit(request: FooocusRequest, opts: Signal = {}): Promise<string> {
+    assertInlined(request);
     const what = 'the generate request';
     const reply = await requestJson(ctx, {
       method: 'POST',
@@ -144,6 +146,7 @@ export function createFooocusClient(options: FooocusClientOptions) {
   }
 
   async function run(request: FooocusRequest, opts: RunOptions = {}): Promise<RunResult> {
+    assertInlined(request);
     const marker = { stopRequested: false };
     activeRuns.add(marker);
     try {
@@ -272,3 +275,14 @@ export function createFooocusClient(options: FooocusClientOptions) {
 }
 
 export type FooocusClient = ReturnType<typeof createFooocusClient>;
+
+/**
+ * The server would decode an `asset:` reference as base64 and answer 500: a request must go through
+ * `inlineRequestImages` (which puts the images' bytes in) before it is sent.
+ */
+function assertInlined(request: FooocusRequest): void {
+  if (hasAssetRefs(request))
+    throw new Error(
+      'the request still names images by asset reference; build the body with inlineRequestImages first',
+    );
+}

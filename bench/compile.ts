@@ -4,13 +4,16 @@
  * side nodes (more image prompts, unconnected steps, notes). Reports the median per size and the
  * time per node, whose ratio between sizes shows whether compile scales linearly (ratio ≈ 1).
  *
- * Run alone: `node --import tsx bench/compile.ts`; part of `npm run bench`.
+ * Then two 12-megapixel phone photos with the default random seed (`photos.ts`).
+ *
+ * Run alone: `node --import tsx bench/compile.ts`; part of `npm run bench` (`npm run bench compiler`).
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../compiler/compile.ts';
 import { GraphBuilder } from '../nodes/build.ts';
 import type { Workflow } from '../nodes/graph.ts';
+import { benchPhotos } from './photos.ts';
 
 const IMAGE = 'data:image/png;base64,iVBORw0KGgo=';
 
@@ -87,6 +90,7 @@ export async function benchCompile(): Promise<Record<string, string | number>> {
     perNode[2]! / perNode[1]!
   ).toFixed(2);
   Object.assign(figures, await benchRealUploads());
+  Object.assign(figures, await benchPhotos());
   return figures;
 }
 

@@ -9,43 +9,47 @@ import { decompileText } from '../compiler/decompile.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
 import type { Diagnostic } from '../compiler/types.ts';
-import {
-  closestName,
-  formatFileError,
-  parseWorkflowText,
-  serializeWorkflow,
-  type FileError,
-} from '../compiler/workflow-file/index.ts';
+import { inlineRequestImages } from '../compiler/assets/inline-request.ts';
+import { MemoryAssetStore } from '../compiler/assets/memory-store.ts';
+import { closestName, exportWorkflow, formatFileError } from '../compiler/workflow-file/index.ts';
+import type { AssetReader } from '../nodes/assets.ts';
 import { t } from '../nodes/field.ts';
 import type { Workflow } from '../nodes/graph.ts';
 import { formatDiagnostics, formatFileWarnings, summaryLine } from './format.ts';
 import { EXIT, readInput, type CliIO } from './io.ts';
+import { openWorkflowFile, type OpenedWorkflow } from './assets.ts';
 
-export const COMPILE_USAGE = `usage: fooocus-flow compile <workflow.json> [--json]
-  Prints the FooocusAPI request on stdout; diagnostics and the plan summary on stderr.
-  --json   print {request, diagnostics, plan} on stdout instead
+export const COMPILE_USAGE = `usage: fooocus-flow compile <workflow.json> [--json] [--assets DIR]
+  Prints the FooocusAPI request on stdout (images inlined as base64, ready to send); diagnostics
+  and the plan summary on stderr.
+  --json         print {request, diagnostics, plan} on stdout instead
+  --assets DIR   an asset folder to read images from that the file does not embed
   One file at a time ("-" reads stdin). Exit 0 ok (warnings allowed), 1 graph errors, 2 bad file.
 `;
-export const VALIDATE_USAGE = `usage: fooocus-flow validate <workflow.json>...
+export const VALIDATE_USAGE = `usage: fooocus-flow validate <workflow.json>... [--assets DIR]
   Prints the diagnostics of each file on stdout (with a "== file" header when there are several).
+  --assets DIR   an asset folder to read images from that the files do not embed
   Exit code: the worst of all files (0 ok, 1 graph errors, 2 a file is unreadable or invalid).
 `;
 export const DECOMPILE_USAGE = `usage: fooocus-flow decompile <request.json>
   Turns a FooocusAPI request (or a task record from /tasks, or its req_params) into a workflow on
-  stdout; notes about what the server would ignore go to stderr. One file at a time ("-" reads stdin).
+  stdout (format version 2, its images embedded); notes about what the server would ignore go to
+  stderr. One file at a time ("-" reads stdin).
 `;
 
-type Parsed = { ok: true; json: boolean; files: string[] } | { ok: false; code: number };
+type Parsed =
+  { ok: true; json: boolean; assets: string | undefined; files: string[] } | { ok: false; code: number };
 
 /** Strict flags: unknown ones exit 2 with the usage (and a "did you mean" for close names). */
 function parseCommandArgs(
   args: string[],
   io: CliIO,
   usage: string,
-  options: { json?: boolean; files: 'one' | 'many' },
+  options: { json?: boolean; assets?: boolean; files: 'one' | 'many' },
 ): Parsed {
   const known: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
   if (options.json) known.json = { type: 'boolean' };
+  if (options.assets) known.assets = { type: 'string' };
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: known });
@@ -75,27 +79,23 @@ function parseCommandArgs(
     );
     return { ok: false, code: EXIT.badInput };
   }
-  return { ok: true, json: (values as { json?: boolean }).json === true, files: positionals };
+  const v = values as { json?: boolean; assets?: string };
+  return { ok: true, json: v.json === true, assets: v.assets, files: positionals };
 }
 
-interface Loaded {
-  workflow: Workflow;
-  warnings: FileError[];
-}
-
-async function loadWorkflow(path: string, io: CliIO): Promise<Loaded | null> {
+async function loadWorkflow(path: string, io: CliIO, assetsDir?: string): Promise<OpenedWorkflow | null> {
   const input = await readInput(path);
   if (!input.ok) {
     io.stderr.write(`${input.message}\n`);
     return null;
   }
-  const parsed = parseWorkflowText(input.text, path);
+  const parsed = await openWorkflowFile(input.text, path, assetsDir);
   if (!parsed.ok) {
     io.stderr.write(`${path} is not a valid workflow:\n`);
     for (const e of parsed.errors) io.stderr.write(`  ${formatFileError(e)}\n`);
     return null;
   }
-  return { workflow: parsed.workflow, warnings: parsed.warnings };
+  return parsed.opened;
 }
 
 /** An empty canvas has no diagnostics in the editor; on the command line it is an error. */
@@ -112,28 +112,28 @@ function emptyWorkflow(wf: Workflow): Diagnostic | undefined {
 }
 
 /** Compiles with images prepared (sizes measured, masks fitted), as a run would send it. */
-async function compilePrepared(wf: Workflow, seed?: number) {
-  const prepared = await prepareImages(wf, nodeImageAdapter);
+async function compilePrepared(wf: Workflow, assets: AssetReader, seed?: number) {
+  const prepared = await prepareImages(wf, nodeImageAdapter, assets);
   const result = withPrepareDiagnostics(compile(wf, { images: prepared.images, seed }), prepared.diagnostics);
   const empty = emptyWorkflow(wf);
   return empty ? { ...result, diagnostics: [empty, ...result.diagnostics], ok: false } : result;
 }
 
 export async function compileCommand(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs(args, io, COMPILE_USAGE, { json: true, files: 'one' });
+  const parsed = parseCommandArgs(args, io, COMPILE_USAGE, { json: true, assets: true, files: 'one' });
   if (!parsed.ok) return parsed.code;
   const file = parsed.files[0]!;
-  const loaded = await loadWorkflow(file, io);
+  const loaded = await loadWorkflow(file, io, parsed.assets);
   if (!loaded) return EXIT.badInput;
   const wf = loaded.workflow;
-  const r = await compilePrepared(wf);
+  const r = await compilePrepared(wf, loaded.reader);
   if (loaded.warnings.length) io.stderr.write(formatFileWarnings(loaded.warnings) + '\n');
+  // The request as it would be sent; an image that is missing (reported above) stays a reference.
+  const request = await inlineRequestImages(r.request, loaded.reader).catch(() => r.request);
   if (parsed.json) {
-    io.stdout.write(
-      JSON.stringify({ request: r.request, diagnostics: r.diagnostics, plan: r.plan }, null, 2) + '\n',
-    );
+    io.stdout.write(JSON.stringify({ request, diagnostics: r.diagnostics, plan: r.plan }, null, 2) + '\n');
   } else {
-    io.stdout.write(JSON.stringify(r.request, null, 2) + '\n');
+    io.stdout.write(JSON.stringify(request, null, 2) + '\n');
     if (r.diagnostics.length) io.stderr.write(formatDiagnostics(r.diagnostics, wf) + '\n');
     io.stderr.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics, loaded.warnings.length)}\n`);
   }
@@ -141,22 +141,22 @@ export async function compileCommand(args: string[], io: CliIO): Promise<number>
 }
 
 export async function validateCommand(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseCommandArgs(args, io, VALIDATE_USAGE, { files: 'many' });
+  const parsed = parseCommandArgs(args, io, VALIDATE_USAGE, { assets: true, files: 'many' });
   if (!parsed.ok) return parsed.code;
   let worst: number = EXIT.ok;
   for (const file of parsed.files) {
     if (parsed.files.length > 1) io.stdout.write(`== ${file}\n`);
-    const code = await validateOne(file, io);
+    const code = await validateOne(file, io, parsed.assets);
     worst = Math.max(worst, code);
   }
   return worst;
 }
 
-async function validateOne(file: string, io: CliIO): Promise<number> {
-  const loaded = await loadWorkflow(file, io);
+async function validateOne(file: string, io: CliIO, assetsDir?: string): Promise<number> {
+  const loaded = await loadWorkflow(file, io, assetsDir);
   if (!loaded) return EXIT.badInput;
   const wf = loaded.workflow;
-  const r = await compilePrepared(wf);
+  const r = await compilePrepared(wf, loaded.reader);
   if (loaded.warnings.length) io.stdout.write(formatFileWarnings(loaded.warnings) + '\n');
   if (r.diagnostics.length) io.stdout.write(formatDiagnostics(r.diagnostics, wf) + '\n');
   io.stdout.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics, loaded.warnings.length)}\n`);
@@ -183,7 +183,13 @@ export async function decompileCommand(args: string[], io: CliIO): Promise<numbe
     );
     return EXIT.badInput;
   }
-  io.stdout.write(serializeWorkflow(r.workflow));
+  // Version 2: the request's inline images become assets, embedded so the file stands alone.
+  const exported = await exportWorkflow(r.workflow, new MemoryAssetStore(), { images: 'embed' });
+  io.stdout.write(exported.text);
+  for (const e of exported.invalid)
+    io.stderr.write(
+      `note: ${e.path}: the request's image is not base64 data (cut off?); left empty — pick the image in the editor or bind it with --input\n`,
+    );
   for (const n of r.notes) io.stderr.write(`note: ${n.en}\n`);
   return EXIT.ok;
 }

@@ -17,9 +17,12 @@ import { applyExposed } from '../compiler/exposed.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
 import type { CompileResult, Diagnostic, Plan } from '../compiler/types.ts';
-import { formatFileError, parseWorkflowText } from '../compiler/workflow-file/index.ts';
+import { inlineRequestImages } from '../compiler/assets/inline-request.ts';
+import { formatFileError } from '../compiler/workflow-file/index.ts';
 import { formatFileWarnings } from './format.ts';
+import { assetRef, type AssetMeta } from '../nodes/assets.ts';
 import type { Workflow } from '../nodes/graph.ts';
+import { inputFileAsset, openWorkflowFile, type OpenedWorkflow } from './assets.ts';
 import { getKind } from '../nodes/registry.ts';
 import { startSimEngine } from '../server/sim/index.ts';
 import { formatDiagnostics } from './format.ts';
@@ -51,7 +54,8 @@ Options:
   --api URL            FooocusAPI server (default: a simulated engine started for this run)
   --api-key KEY        sent as X-API-KEY
   --out DIR            where to save results (default ./fooocus-flow-out/<timestamp>)
-  --input NAME=FILE    a PNG or JPEG for the exposed image input NAME (repeatable)
+  --input NAME=FILE    a PNG, JPEG or WebP for the exposed image input NAME (repeatable)
+  --assets DIR         an asset folder to read images from that the file does not embed
   --set NAME=VALUE     a value for the exposed parameter NAME (repeatable)
   --poll               follow progress by polling GET /tasks/{id} (no stage messages)
                        instead of the SSE stream (the default; --stream forces it)
@@ -80,6 +84,8 @@ interface RunArgs {
   out: string | undefined;
   inputs: Record<string, string>;
   set: Record<string, string>;
+  /** An asset folder for images the file does not embed (saved without images). */
+  assets: string | undefined;
   /** SSE (the default: it carries the stage messages) or polling. */
   mode: 'stream' | 'poll';
   seed: number | undefined;
@@ -123,6 +129,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
         stream: { type: 'boolean' },
         poll: { type: 'boolean' },
         seed: { type: 'string' },
+        assets: { type: 'string' },
       },
     });
   } catch (e) {
@@ -157,6 +164,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: values.out,
     inputs: pairs('--input', values.input),
     set: pairs('--set', values.set),
+    assets: values.assets,
     mode: values.poll ? 'poll' : 'stream',
     seed,
   };
@@ -177,8 +185,9 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   const busy = await checkOutDirFree(out);
   if (busy) throw new Exit(EXIT.badInput, busy);
 
-  const workflow = await loadWorkflow(args, io);
-  const prepared = await prepareImages(workflow, nodeImageAdapter);
+  const opened = await loadWorkflow(args, io);
+  const workflow = opened.workflow;
+  const prepared = await prepareImages(workflow, nodeImageAdapter, opened.reader);
   // A fresh seed per run, unless asked; kept in [0, 2^53) so JSON round-trips it exactly.
   const seed = args.seed ?? Math.floor(Math.random() * Number.MAX_SAFE_INTEGER);
   const compiled = withPrepareDiagnostics(
@@ -209,7 +218,9 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
         `Polling for progress: the server sends no stage messages this way (drop --poll to see them).\n`,
       );
     }
-    const result = await execute(args, baseUrl, compiled, io, extras.signal, !engine);
+    // The body carries the images' bytes, built now from the stored files (not re-encoded).
+    const sendable = { ...compiled, request: await inlineRequestImages(compiled.request, opened.reader) };
+    const result = await execute(args, baseUrl, sendable, io, extras.signal, !engine);
     for (const w of result.result.warnings) io.stderr.write(`warning: ${w.message}\n`);
     const mapping = mapResults(
       result.result.images.map((i) => i.url),
@@ -224,7 +235,8 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
       mapping,
       {
         workflow,
-        request: compiled.request,
+        // As sent: images inlined, so run.json alone shows exactly what the server received.
+        request: sendable.request,
         task: result.result.task,
         plan: compiled.plan,
         diagnostics,
@@ -241,42 +253,36 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   }
 }
 
-async function loadWorkflow(args: RunArgs, io: CliIO): Promise<Workflow> {
+async function loadWorkflow(args: RunArgs, io: CliIO): Promise<OpenedWorkflow> {
   let text: string;
   try {
     text = await readFile(args.file, 'utf8');
   } catch (e) {
     throw new Exit(EXIT.badInput, `Cannot read ${args.file}: ${(e as Error).message}`);
   }
-  const parsed = parseWorkflowText(text, args.file);
+  const parsed = await openWorkflowFile(text, args.file, args.assets);
   if (!parsed.ok) {
     const lines = parsed.errors.map((e) => `  ${formatFileError(e)}`).join('\n');
     throw new Exit(EXIT.badInput, `${args.file} is not a valid workflow:\n${lines}`);
   }
-  if (parsed.warnings.length) io.stderr.write(formatFileWarnings(parsed.warnings) + '\n');
+  const opened = parsed.opened;
+  if (opened.warnings.length) io.stderr.write(formatFileWarnings(opened.warnings) + '\n');
   const inputs: Record<string, string> = {};
-  for (const [name, path] of Object.entries(args.inputs)) inputs[name] = await imageFileToDataUrl(name, path);
-  if (Object.keys(inputs).length === 0 && Object.keys(args.set).length === 0) return parsed.workflow;
-  const applied = applyExposed(parsed.workflow, { set: args.set, inputs });
+  const assets: Record<string, AssetMeta> = {};
+  for (const [name, path] of Object.entries(args.inputs)) {
+    const meta = await inputFileAsset(name, path, opened.memory).catch((e: Error) => {
+      throw new Exit(EXIT.badInput, e.message);
+    });
+    inputs[name] = assetRef(meta.hash);
+    assets[meta.hash] = meta;
+  }
+  if (Object.keys(inputs).length === 0 && Object.keys(args.set).length === 0) return opened;
+  const applied = applyExposed(opened.workflow, { set: args.set, inputs, assets });
   if (applied.errors.length > 0) {
     const lines = applied.errors.map((e) => `  ${e}`).join('\n');
     throw new Exit(EXIT.badInput, `The --set/--input values do not fit the workflow:\n${lines}`);
   }
-  return applied.workflow;
-}
-
-/** Only PNG and JPEG: what FooocusAPI decodes reliably (contract §4.1). Told apart by their bytes. */
-async function imageFileToDataUrl(name: string, path: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new Exit(EXIT.badInput, `--input ${name}: cannot read ${path}: ${(e as Error).message}`);
-  }
-  const isPng = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  const isJpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
-  if (!isPng && !isJpeg) throw new Exit(EXIT.badInput, `--input ${name}: ${path} is not a PNG or JPEG file`);
-  return `data:image/${isPng ? 'png' : 'jpeg'};base64,${bytes.toString('base64')}`;
+  return { ...opened, workflow: applied.workflow };
 }
 
 interface Executed {

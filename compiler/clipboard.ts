@@ -1,5 +1,12 @@
 import { parseWorkflowJson } from './workflow-file/index.ts';
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowEdge, type WorkflowNode } from '../nodes/graph.ts';
+import {
+  WORKFLOW_FORMAT,
+  WORKFLOW_VERSION,
+  type Workflow,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from '../nodes/graph.ts';
+import { referencedAssets } from './workflow-file/serialize.ts';
 
 /**
  * Node fragments on the OS clipboard, as versioned JSON text: works across tabs and browsers, and a
@@ -9,18 +16,36 @@ import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowEdge, type WorkflowNode
 export const CLIPBOARD_FORMAT = 'fooocus-flow/clipboard';
 export const CLIPBOARD_VERSION = 1;
 
-export function toClipboardText(nodes: WorkflowNode[], edges: WorkflowEdge[]): string {
+/**
+ * `assets` is the document's asset table: the metadata of the images the nodes use travels with
+ * them (the bytes stay in the asset store, which every tab of the editor shares).
+ */
+export function toClipboardText(
+  nodes: WorkflowNode[],
+  edges: WorkflowEdge[],
+  assets: Workflow['assets'] = {},
+): string {
+  const used = Object.fromEntries(
+    referencedAssets({ nodes })
+      .filter((h) => assets[h])
+      .map((h) => {
+        const { hash: _hash, ...meta } = assets[h]!;
+        return [h, meta];
+      }),
+  );
   return JSON.stringify({
     format: CLIPBOARD_FORMAT,
     version: CLIPBOARD_VERSION,
     workflowVersion: WORKFLOW_VERSION,
     nodes,
     edges,
+    assets: used,
   });
 }
 
 export type ClipboardParse =
-  { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[] } | { ok: false; reason: string };
+  | { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[]; assets: Workflow['assets'] }
+  | { ok: false; reason: string };
 
 export function fromClipboardText(text: string): ClipboardParse {
   let json: unknown;
@@ -43,11 +68,12 @@ export function fromClipboardText(text: string): ClipboardParse {
       nodes: obj.nodes,
       edges: obj.edges,
       exposed: [],
+      ...(obj.assets !== undefined ? { assets: obj.assets } : {}),
     };
   } else if (obj.format !== WORKFLOW_FORMAT) {
     return { ok: false, reason: 'not Fooocus Flow nodes' };
   }
   const res = parseWorkflowJson(doc);
   if (!res.ok) return { ok: false, reason: res.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
-  return { ok: true, nodes: res.workflow.nodes, edges: res.workflow.edges };
+  return { ok: true, nodes: res.workflow.nodes, edges: res.workflow.edges, assets: res.workflow.assets };
 }

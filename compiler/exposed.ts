@@ -4,14 +4,17 @@
  */
 import { fieldMeta } from '../nodes/field.ts';
 import { didYouMean } from './workflow-file/suggest.ts';
+import type { AssetMeta } from '../nodes/assets.ts';
 import type { Workflow } from '../nodes/graph.ts';
 import { getKind } from '../nodes/registry.ts';
 
 export interface ExposedValues {
   /** name → text value (parsed to the param's type: number, boolean, JSON for lists) */
   set?: Record<string, string>;
-  /** name → image (data URL or http URL) for image params */
+  /** name → image (`asset:<hash>`, or an http URL) for image params */
   inputs?: Record<string, string>;
+  /** Metadata of the assets `inputs` refer to, added to the workflow's `assets`. */
+  assets?: Record<string, AssetMeta>;
 }
 
 export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: Workflow; errors: string[] } {
@@ -62,7 +65,7 @@ export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: W
       node.params.height = null;
     }
   }
-  return { workflow: { ...wf, nodes }, errors };
+  return { workflow: { ...wf, nodes, assets: { ...wf.assets, ...values.assets } }, errors };
 }
 
 /** Text from the command line, read as the type the current value has. */

@@ -9,27 +9,40 @@ const CODES = ENC.encode(ALPHABET);
 const VALUES = new Int16Array(256).fill(-1);
 CODES.forEach((c, i) => (VALUES[c] = i));
 
+/**
+ * Two output characters per 12 bits, written as one 16-bit unit: half the stores of a
+ * character-at-a-time loop (an 8 MB photo is encoded on every send). The pair is laid out in the
+ * platform's byte order, so the bytes read back as "first, second".
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const PAIRS = new Uint16Array(4096);
+for (let i = 0; i < 4096; i++) {
+  const first = CODES[i >> 6]!;
+  const second = CODES[i & 63]!;
+  PAIRS[i] = LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second;
+}
+
 /** Base64 text of `bytes` (with `=` padding). */
 export function encodeBase64(bytes: Uint8Array): string {
-  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  const whole = bytes.length - (bytes.length % 3);
+  const out = new Uint16Array(Math.ceil(bytes.length / 3) * 2);
   let o = 0;
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
+  for (let i = 0; i < whole; i += 3) {
     const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = CODES[n >>> 18]!;
-    out[o++] = CODES[(n >>> 12) & 63]!;
-    out[o++] = CODES[(n >>> 6) & 63]!;
-    out[o++] = CODES[n & 63]!;
+    out[o++] = PAIRS[n >>> 12]!;
+    out[o++] = PAIRS[n & 4095]!;
   }
-  const rest = bytes.length - i;
+  const text = new Uint8Array(out.buffer);
+  const rest = bytes.length - whole;
   if (rest > 0) {
-    const n = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
-    out[o] = CODES[n >>> 18]!;
-    out[o + 1] = CODES[(n >>> 12) & 63]!;
-    out[o + 2] = rest === 2 ? CODES[(n >>> 6) & 63]! : 61; // '='
-    out[o + 3] = 61;
+    const n = (bytes[whole]! << 16) | (rest === 2 ? bytes[whole + 1]! << 8 : 0);
+    const at = o * 2;
+    text[at] = CODES[n >>> 18]!;
+    text[at + 1] = CODES[(n >>> 12) & 63]!;
+    text[at + 2] = rest === 2 ? CODES[(n >>> 6) & 63]! : 61; // '='
+    text[at + 3] = 61;
   }
-  return DEC.decode(out);
+  return DEC.decode(text);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * The async step before compile that needs pixels: measure every image, re-encode uploads Fooocus
- * would misread (palette, 16-bit, CMYK ...) as 8-bit PNG, and bring each mask to the exact size of
- * its image, binarised and (if asked) inverted (G-6, G-7). The compiler then
- * stays pure and receives the results as `images`.
+ * The async step before compile that needs bytes or pixels: read each image asset (reporting the
+ * ones not stored here, and a photo's EXIF orientation), measure every image, re-encode uploads
+ * Fooocus would misread (palette, 16-bit, CMYK ...) as 8-bit PNG, and bring each mask to the exact
+ * size of its image, binarised and (if asked) inverted (G-6, G-7). The compiler then stays pure
+ * and receives the results as `images`.
  */
 import { t } from '../../nodes/field.ts';
 import { assetRef, assetHashOf, describeAsset, type AssetReader } from '../../nodes/assets.ts';

@@ -9,6 +9,7 @@ import { assetHashOf, type AssetMeta, type AssetReader } from '../../nodes/asset
 import type { Workflow } from '../../nodes/graph.ts';
 import { encodeBase64 } from '../assets/base64.ts';
 import { internInlineImages } from './inline-images.ts';
+import type { FileError } from './parse.ts';
 
 type FileAsset = Omit<AssetMeta, 'hash'> & { data?: string };
 
@@ -50,6 +51,8 @@ export interface ExportResult {
   text: string;
   /** Hashes of images the reader did not have (the file then lacks them: they are reported missing on open). */
   missing: string[];
+  /** Inline images that are not base64 data (e.g. a cut-off example): left empty in the file. */
+  invalid: FileError[];
 }
 
 /** One self-contained file (`images: 'embed'`), or a template without image bytes (`'omit'`). */
@@ -60,8 +63,19 @@ export async function exportWorkflow(
 ): Promise<ExportResult> {
   // Drafts made before version 2 may still hold inline images: they become assets here.
   const interned = await internInlineImages(wf);
-  const doc = interned.workflow;
-  if (options.images === 'omit') return { text: serializeWorkflow(doc), missing: [] };
+  const invalid = interned.errors;
+  // What cannot become an asset is left out, so the file opens (the node then asks for an image).
+  const bad = new Set(invalid.map((e) => e.path));
+  const doc: Workflow = {
+    ...interned.workflow,
+    nodes: interned.workflow.nodes.map((n, i) => {
+      const drop = Object.keys(n.params).filter((p) => bad.has(`nodes[${i}].params.${p}`));
+      return drop.length
+        ? { ...n, params: { ...n.params, ...Object.fromEntries(drop.map((p) => [p, ''])) } }
+        : n;
+    }),
+  };
+  if (options.images === 'omit') return { text: serializeWorkflow(doc), missing: [], invalid };
   const data = new Map<string, string>();
   const missing: string[] = [];
   for (const hash of referencedAssets(doc)) {
@@ -69,5 +83,5 @@ export async function exportWorkflow(
     if (bytes) data.set(hash, encodeBase64(bytes));
     else missing.push(hash);
   }
-  return { text: toText(doc, fileAssets(doc, data)), missing };
+  return { text: toText(doc, fileAssets(doc, data)), missing, invalid };
 }

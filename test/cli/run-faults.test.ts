@@ -101,7 +101,7 @@ describe('fooocus-flow run: bad input → exit 2', () => {
       ]);
     const notImage = await runIn(expose, ['--input', `photo=${join(import.meta.dirname, 'run.test.ts')}`]);
     expect(notImage.code).toBe(2);
-    expect(notImage.err).toMatch(/is not a PNG or JPEG file/);
+    expect(notImage.err).toMatch(/is not a PNG, JPEG or WebP file/);
     const unknown = await runIn(expose, ['--set', 'colour=red']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/"colour" is not an exposed parameter of this workflow \(exposed: photo\)/);
