@@ -270,7 +270,7 @@ test('a copied photo node pastes with its image in another tab; in another brows
   await far.evaluate((t) => navigator.clipboard.writeText(t), text);
   await far.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await far.keyboard.press('Control+v');
-  await expect(far.locator(`[data-asset-missing="${hash}"]`)).toBeVisible();
+  await expect(far.locator(`.react-flow__node [data-asset-missing="${hash}"]`)).toBeVisible();
   await expect(far.getByText('not in this browser’s storage: pick them again')).toBeVisible();
   await ctx.close();
 });
