@@ -77,13 +77,13 @@ export function copyText(): string | null {
   const { nodes, edges } = selectedFragment();
   if (!nodes.length) return null;
   toast('info', translate(lang(), 'toast.copied', { n: nodes.length }));
-  return toClipboardText(nodes, edges);
+  return toClipboardText(nodes, edges, useEditor.getState().doc.assets);
 }
 
 /**
- * Pastes copied nodes. Images travel by reference: another tab of this browser finds them in
- * IndexedDB (their metadata comes along from there); images that are not here (a snippet from
- * another browser) are reported, and marked on their nodes.
+ * Pastes copied nodes. Images travel by reference with their metadata: another tab of this browser
+ * finds the bytes in IndexedDB; images that are not here (a snippet from another browser) are
+ * reported, and marked on their nodes.
  */
 export async function pasteText(text: string): Promise<boolean> {
   const res = fromClipboardText(text);
@@ -91,9 +91,9 @@ export async function pasteText(text: string): Promise<boolean> {
     toast('error', translate(lang(), 'toast.pasteFailed', { reason: res.reason }));
     return false;
   }
-  const { metas, missing } = await storedAssets(referencedAssets({ nodes: res.nodes }));
-  const ids = insertFragment(res.nodes, res.edges, viewCentre(), metas);
+  const ids = insertFragment(res.nodes, res.edges, viewCentre(), Object.values(res.assets));
   if (ids.length) toast('info', translate(lang(), 'toast.pasted', { n: ids.length }));
+  const { missing } = await storedAssets(referencedAssets({ nodes: res.nodes }));
   if (ids.length && missing.length)
     toast('error', translate(lang(), 'asset.missingOnPaste', { n: missing.length }));
   return ids.length > 0;

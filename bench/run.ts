@@ -8,7 +8,10 @@ const parts: { name: string; load: () => Promise<() => Promise<Record<string, st
   { name: 'compiler', load: async () => (await import('./compile.ts')).benchCompile },
   { name: 'API client and simulated engine', load: async () => (await import('./client.ts')).benchClient },
   { name: 'editor (Chromium)', load: async () => (await import('./editor.ts')).benchEditor },
-  { name: 'editor with real photos (Chromium)', load: async () => (await import('./photos.ts')).benchPhotos },
+  {
+    name: 'editor with real photos (Chromium)',
+    load: async () => (await import('./editor-photos.ts')).benchEditorPhotos,
+  },
 ];
 
 const only = process.argv[2];

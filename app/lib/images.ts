@@ -1,17 +1,4 @@
-/** Reads an image file as a data URL and measures it. */
-export async function readImageFile(
-  file: File,
-): Promise<{ dataUrl: string; width: number | null; height: number | null }> {
-  const dataUrl = await new Promise<string>((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error ?? new Error('read failed'));
-    r.readAsDataURL(file);
-  });
-  const size = await measureImage(dataUrl);
-  return { dataUrl, ...size };
-}
-
+/** Measures an image an `<img>` can load (a URL the user typed): its size, or nulls. */
 export function measureImage(src: string): Promise<{ width: number | null; height: number | null }> {
   return new Promise((resolve) => {
     const img = new Image();

@@ -161,6 +161,19 @@ describe('export with images → open', () => {
     }
   });
 
+  it('export with images from a store that lacks one lists it as missing, and the file still opens', async () => {
+    const store = new MemoryAssetStore();
+    const wf = await varyWithPhotos(store, [await png(20, 20), await png(30, 30, '#ff0000')]);
+    const [first, second] = Object.keys(wf.assets);
+    const partial = new MemoryAssetStore();
+    partial.add(first!, (await store.get(first!))!);
+    const { text, missing } = await exportWorkflow(wf, partial, { images: 'embed' });
+    expect(missing).toEqual([second]);
+    const r = await openWorkflowText(text);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect([...r.assets.keys()]).toEqual([first]);
+  });
+
   it('an embedded image that does not match its hash is refused, with the path and what to do', async () => {
     const store = new MemoryAssetStore();
     const wf = await varyWithPhotos(store, [await png(20, 20), await png(30, 30, '#ff0000')]);

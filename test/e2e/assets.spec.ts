@@ -270,7 +270,42 @@ test('a copied photo node pastes with its image in another tab; in another brows
   await far.evaluate((t) => navigator.clipboard.writeText(t), text);
   await far.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await far.keyboard.press('Control+v');
-  await expect(far.locator(`[data-asset-missing="${hash}"]`)).toBeVisible();
+  await expect(far.locator(`.react-flow__node [data-asset-missing="${hash}"]`)).toBeVisible();
   await expect(far.getByText('not in this browser’s storage: pick them again')).toBeVisible();
   await ctx.close();
+});
+
+test('photos dropped on the canvas together each become an Input Image node with its thumbnail', async ({
+  page,
+}) => {
+  await openBlank(page);
+  const photos = await Promise.all([1, 2, 3].map((s) => jpeg(100 + s)));
+  const hashes = photos.map(sha256);
+  await page.evaluate(
+    (files) => {
+      const dt = new DataTransfer();
+      files.forEach((b64, i) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        dt.items.add(new File([bytes], `photo-${i}.jpg`, { type: 'image/jpeg' }));
+      });
+      const pane = document.querySelector('.react-flow__pane')!;
+      const r = pane.getBoundingClientRect();
+      const at = {
+        clientX: r.left + 200,
+        clientY: r.top + 150,
+        bubbles: true,
+        cancelable: true,
+        dataTransfer: dt,
+      };
+      pane.dispatchEvent(new DragEvent('dragover', at));
+      pane.dispatchEvent(new DragEvent('drop', at));
+    },
+    photos.map((p) => p.toString('base64')),
+  );
+  for (const h of hashes)
+    await expect(page.locator(`.react-flow__node img.thumb[data-asset="${h}"]`)).toBeVisible();
+  const doc = await fullDoc(page);
+  const images = doc.nodes.filter((n) => n.kind === 'inputImage').map((n) => n.params.image);
+  expect(images.sort()).toEqual(hashes.map((h) => `asset:${h}`).sort());
+  expect(Object.keys(doc.assets).sort()).toEqual([...hashes].sort());
 });

@@ -1,0 +1,217 @@
+/**
+ * Real photos in the editor (Chromium): 12-megapixel JPEGs of 5–8 MB, like a phone's, in the
+ * Vary + Image Prompt template with the editor's own settings (random seed). In one run:
+ * - typing latency (key event → the frame after it) with two photos loaded, against the same
+ *   template without photos: the photos must not make typing slower;
+ * - file chosen → thumbnail on the node, for new photos and for photos already stored;
+ * - JavaScript heap (after GC) with two photos loaded, and after 50 edits + 50 undos: an undo step
+ *   must not cost anything like an image's size.
+ * The photos are generated here (noise over gradients, so JPEG cannot shrink them) and deleted after.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { launchChromium, ms, pct, startPreview } from './editor.ts';
+
+const W = 4000;
+const H = 3000;
+
+/** A photo-like JPEG: smooth colour fields plus per-pixel noise (sensor grain), seeded. */
+async function photo(seed: number): Promise<Buffer> {
+  const raw = Buffer.alloc(W * H * 3);
+  let s = seed >>> 0 || 1;
+  const rnd = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) & 255) - 128;
+  };
+  const phase = seed % 7;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = (y * W + x) * 3;
+      raw[i] = Math.max(0, Math.min(255, 40 + (x / W) * 180 + rnd() * 0.4));
+      raw[i + 1] = Math.max(
+        0,
+        Math.min(255, 30 + (y / H) * 170 + 30 * Math.sin(x / 210 + phase) + rnd() * 0.4),
+      );
+      raw[i + 2] = Math.max(0, Math.min(255, 120 + 90 * Math.sin((x + y) / 330 + phase) + rnd() * 0.4));
+    }
+  return sharp(raw, { raw: { width: W, height: H, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+/** Key event → the next frame that can show the character, for each key (timestamps of the events themselves, so time an event waited behind other work counts). */
+async function typingLatency(page: Page, node: string, field: string, text: string): Promise<number[]> {
+  await page.locator(`.react-flow__node[data-id="${node}"] .flow-node-header`).click();
+  await page.locator(field).click();
+  await page.evaluate(`(() => {
+    window.__lat = [];
+    window.__onKey = function (e) {
+      const t0 = e.timeStamp;
+      requestAnimationFrame(function () { setTimeout(function () { window.__lat.push(performance.now() - t0); }, 0); });
+    };
+    document.addEventListener('keydown', window.__onKey, true);
+  })()`);
+  // One key per 250 ms: a person typing, with time for the debounced compile and autosave to run between keys.
+  await page.keyboard.type(text, { delay: 250 });
+  await page.waitForFunction(
+    (n) => (window as unknown as { __lat: number[] }).__lat.length >= n,
+    text.length,
+  );
+  return page.evaluate(() => {
+    const w = window as unknown as { __lat: number[]; __onKey: EventListener };
+    document.removeEventListener('keydown', w.__onKey, true);
+    return w.__lat;
+  });
+}
+
+/** Chooses a file on an image field and returns the time until its thumbnail is on screen. */
+async function chooseAndTime(page: Page, input: string, file: string, hash: string): Promise<number> {
+  await page.evaluate(`(() => {
+    document.addEventListener('change', function () { window.__chosenAt = performance.now(); }, { capture: true, once: true });
+  })()`);
+  // A string, not a function: tsx's name-keeping helper does not exist inside the page.
+  const shown = page.evaluate(`new Promise((resolve) => {
+    function check() {
+      const img = document.querySelector('.react-flow__node img.thumb[data-asset="${hash}"]');
+      if (img && img.complete && img.naturalWidth > 0) resolve(performance.now() - window.__chosenAt);
+      else requestAnimationFrame(check);
+    }
+    requestAnimationFrame(check);
+  })`) as Promise<number>;
+  await page.locator(input).setInputFiles(file);
+  return shown;
+}
+
+async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize;
+}
+
+const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+
+export async function benchEditorPhotos(): Promise<Record<string, string | number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'fooocus-flow-photos-'));
+  const out: Record<string, string | number> = {};
+  const files: { path: string; hash: string; bytes: number }[] = [];
+  for (let i = 0; i < 4; i++) {
+    const jpg = await photo(1000 + i * 7919);
+    const path = join(dir, `photo-${i}.jpg`);
+    writeFileSync(path, jpg);
+    files.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
+  }
+  out['photos'] = `${files.length} × ${W}×${H} JPEG, ${files.map((f) => mb(f.bytes)).join(', ')}`;
+
+  const preview = await startPreview();
+  const browser = await launchChromium();
+  try {
+    // Two editors side by side, the same template: one without photos, one with two. Typing is
+    // measured in turns (plain, photos, plain, photos), so load from elsewhere on the machine
+    // falls on both alike.
+    const open = async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(preview.url);
+      await page.locator('[data-template="vary-image-prompt"]').click();
+      return { ctx, page };
+    };
+    const plain = await open();
+    const { ctx, page } = await open();
+    const cdp = await ctx.newCDPSession(page);
+    const nodes = await page.evaluate(
+      () =>
+        (
+          window as unknown as {
+            __fooocusFlow: { doc(): { nodes: { id: string; kind: string }[] } };
+          }
+        ).__fooocusFlow.doc().nodes,
+    );
+    const settings = nodes.find((n) => n.kind === 'promptSettings')!.id;
+    const images = nodes.filter((n) => n.kind === 'inputImage').map((n) => n.id);
+    if (images.length < 2)
+      throw new Error('the Vary + Image Prompt template should have two Input Image nodes');
+    const prompt = `#i-${settings}-prompt`;
+    const negative = `#i-${settings}-negative_prompt`;
+    const inputOf = (id: string) => `.react-flow__node[data-id="${id}"] input[type=file]`;
+
+    // Every photo is new once, then chosen again (already stored): 8 choices in all; the last two
+    // leave one photo in each Input Image node.
+    const thumbs: number[] = [];
+    const cold: number[] = [];
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < files.length; i++) {
+        const t = await chooseAndTime(page, inputOf(images[i % 2]!), files[i]!.path, files[i]!.hash);
+        thumbs.push(t);
+        if (round === 0) cold.push(t);
+      }
+    out['file chosen → thumbnail shown: median'] = ms(pct(thumbs, 50));
+    out['file chosen → thumbnail shown: p95'] = ms(pct(thumbs, 95));
+    out['file chosen → thumbnail shown, new photo: median'] = ms(pct(cold, 50));
+    out['file chosen → thumbnail shown, new photo: max'] = ms(Math.max(...cold));
+    await page.getByTestId('save-status').and(page.locator('[data-status="saved"]')).waitFor();
+
+    const heapLoaded = await heapAfterGc(cdp);
+    out['JS heap after GC, two photos loaded'] = mb(heapLoaded);
+    out['JS heap after GC, same template without photos'] = mb(
+      await heapAfterGc(await plain.ctx.newCDPSession(plain.page)),
+    );
+
+    const without: number[] = [];
+    const withPhotos: number[] = [];
+    for (const words of ['a lighthouse on a cliff at dawn, ', 'dramatic sky, golden light']) {
+      without.push(...(await typingLatency(plain.page, settings, prompt, words)));
+      withPhotos.push(...(await typingLatency(page, settings, prompt, words)));
+    }
+    out['typing latency without photos: median'] = ms(pct(without, 50));
+    out['typing latency without photos: p95'] = ms(pct(without, 95));
+    out['typing latency with two photos: median'] = ms(pct(withPhotos, 50));
+    out['typing latency with two photos: p95'] = ms(pct(withPhotos, 95));
+    out['typing latency p95, with photos / without (goal ≤ 1.3)'] = (
+      pct(withPhotos, 95) / pct(without, 95)
+    ).toFixed(2);
+    await plain.ctx.close();
+
+    // 50 edits (alternating fields, so each is its own undo step), then 50 undos.
+    const hist = () =>
+      page.evaluate(
+        () =>
+          (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history()
+            .past,
+      );
+    const heapBefore = await heapAfterGc(cdp);
+    const past0 = await hist();
+    await page.locator(`.react-flow__node[data-id="${settings}"] .flow-node-header`).click();
+    for (let i = 0; i < 50; i++) {
+      await page.locator(i % 2 ? negative : prompt).click();
+      await page.keyboard.press('End');
+      await page.keyboard.type('x');
+    }
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    const past1 = await hist();
+    for (let i = 0; i < 50; i++) await page.keyboard.press('Control+z');
+    await page.waitForFunction(
+      (n) =>
+        (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history()
+          .past === n,
+      past1 - 50,
+    );
+    const heapAfter = await heapAfterGc(cdp);
+    out['undo steps recorded by the 50 edits'] = past1 - past0;
+    out['JS heap after GC, after 50 edits + 50 undos'] = mb(heapAfter);
+    out['JS heap growth per edit+undo step'] =
+      `${((heapAfter - heapBefore) / 100 / 1024).toFixed(1)} KB (a photo: ${mb(files[0]!.bytes)})`;
+    await ctx.close();
+  } finally {
+    await browser.close();
+    preview.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
