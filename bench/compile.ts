@@ -4,7 +4,7 @@
  * side nodes (more image prompts, unconnected steps, notes). Reports the median per size and the
  * time per node, whose ratio between sizes shows whether compile scales linearly (ratio ≈ 1).
  *
- * Then two 12-megapixel phone photos with the default random seed (`photos-compile.ts`).
+ * Then two 12-megapixel phone photos with the default random seed (`photos.ts`).
  *
  * Run alone: `node --import tsx bench/compile.ts`; part of `npm run bench` (`npm run bench compiler`).
  */
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { compile } from '../compiler/compile.ts';
 import { GraphBuilder } from '../nodes/build.ts';
 import type { Workflow } from '../nodes/graph.ts';
-import { benchPhotoCompile } from './photos-compile.ts';
+import { benchPhotos } from './photos.ts';
 
 const IMAGE = 'data:image/png;base64,iVBORw0KGgo=';
 
@@ -90,7 +90,7 @@ export async function benchCompile(): Promise<Record<string, string | number>> {
     perNode[2]! / perNode[1]!
   ).toFixed(2);
   Object.assign(figures, await benchRealUploads());
-  Object.assign(figures, await benchPhotoCompile());
+  Object.assign(figures, await benchPhotos());
   return figures;
 }
 
