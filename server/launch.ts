@@ -142,6 +142,7 @@ export async function launch(
         tickMs: env.SIM_TICK_MS,
         apiKey: env.FOOOCUS_API_KEY,
         testControl: env.SIM_TEST_CONTROL === '1',
+        refuseBrowsers: true,
       });
     } catch (err) {
       throw await explainListenError(err, 'SIM_PORT', env.SIM_PORT, [env.PORT]);

@@ -67,6 +67,13 @@ const optionsSchema = z.object({
   allowRemoteFetch: z.boolean().default(false),
   /** Serve the test-control routes under /__sim/ (holds, faults, restart, state). Tests only. */
   testControl: z.boolean().default(false),
+  /**
+   * Refuse every request a web browser makes (it carries `Origin` or a `Sec-Fetch-Site` other than
+   * `none`). `npm start` sets it: the editor reaches this engine only through the app server, whose
+   * proxy sends neither header, so a page on another site cannot use this port to submit tasks or
+   * bulk-delete the history (FooocusAPI itself answers any origin with `*`). CLI clients pass.
+   */
+  refuseBrowsers: z.boolean().default(false),
 });
 
 export type SimEngineOptions = z.input<typeof optionsSchema>;
@@ -151,6 +158,12 @@ function removeOnExit(dir: string): void {
   process.once('exit', () => {
     for (const d of openTempDirs) rmSync(d, { recursive: true, force: true });
   });
+}
+
+/** A request a web page made: browsers send `Origin` on cross-origin requests and Sec-Fetch-Site on all. */
+function fromBrowser(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return req.headers.origin !== undefined || (site !== undefined && site !== 'none');
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -256,6 +269,13 @@ async function startRun(config: EngineConfig, port: number, control: TestControl
       cors: simpleCorsHeaders(req),
     };
     const path = ctx.url.pathname;
+    if (config.opts.refuseBrowsers && fromBrowser(req)) {
+      // No CORS headers either: the page may not even read the refusal.
+      return sendJson({ ...ctx, cors: {} }, 403, {
+        detail:
+          'This simulated engine serves the Fooocus Flow app server only: open the editor (npm start prints its address) or use the CLI.',
+      });
+    }
     const run = async () => {
       if (control && isTestControlPath(path)) return handleTestControl(ctx, control);
       await config.faults.stallGate();

@@ -162,3 +162,41 @@ describe('limits', () => {
     expect(reply === '' || reply.startsWith('HTTP/1.1 408')).toBe(true);
   });
 });
+
+describe('the simulated engine that npm start runs', () => {
+  it('refuses requests from web pages and serves the CLI and the app server', async () => {
+    const { startSimEngine } = await import('../../server/sim/index.ts');
+    const sim = await startSimEngine({ port: 0, refuseBrowsers: true });
+    try {
+      const fromPage: Record<string, string>[] = [
+        { origin: 'http://evil.example' },
+        { 'sec-fetch-site': 'cross-site' },
+        { 'sec-fetch-site': 'same-site' },
+      ];
+      for (const headers of fromPage) {
+        const r = await fetch(`${sim.url}/tasks?action=delete&query=all`, { headers });
+        expect(r.status, JSON.stringify(headers)).toBe(403);
+        expect(r.headers.get('access-control-allow-origin')).toBeNull();
+        const post = await fetch(`${sim.url}/v1/engine/generate/`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
+          body: '{"prompt":"x","async_process":true}',
+        });
+        expect(post.status).toBe(403);
+      }
+      // The CLI sends neither header; the app server's proxy drops both (allow-list).
+      expect((await fetch(`${sim.url}/v1/engines/styles`)).status).toBe(200);
+      const proxied = await startAppServer({ port: 0, host: '127.0.0.1', apiUrl: sim.url, distDir: dist });
+      try {
+        const r = await fetch(`${proxied.url}/api/v1/engines/styles`, {
+          headers: { origin: proxied.url, 'sec-fetch-site': 'same-origin' },
+        });
+        expect(r.status).toBe(200);
+      } finally {
+        await proxied.close();
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+});
