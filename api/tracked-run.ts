@@ -278,8 +278,10 @@ function drive(
     } catch (e) {
       if (opts.signal?.aborted) throw new DetachedError();
       if (!(e instanceof FooocusApiError)) throw e;
-      // The server answered with an error status: it did not queue anything.
-      if (e.kind !== 'network' && e.kind !== 'timeout') return fail(e);
+      // A 502/503/504 comes from a proxy in front: the server behind it may have queued the task.
+      const fromProxy = e.kind === 'server' && e.status !== undefined && e.status >= 502;
+      // Otherwise the server answered with an error status: it did not queue anything.
+      if (e.kind !== 'network' && e.kind !== 'timeout' && !fromProxy) return fail(e);
       if (wasNeverSent(e)) return fail(e);
       return 'sent'; // unknown: the caller searches before anything else
     }
