@@ -15,11 +15,11 @@ import { postWorker } from './post-worker.ts';
 import type { HistoryRow } from './history.ts';
 import type { SimState } from './state.ts';
 import type { PreviewUpdate, TaskEntry } from './tasks.ts';
+import { DrainCancelled, type DrainerToken } from './ticker.ts';
+
+export { DrainCancelled } from './ticker.ts';
 
 export type DrainMode = 'background' | 'stream' | 'binary';
-
-/** The drain was cancelled (its connection went away, or the engine was killed). */
-export class DrainCancelled extends Error {}
 
 /** A progress write into an empty `CurrentTask.ct`: upstream's AttributeError on None. */
 export class DrainBroken extends Error {}
@@ -33,36 +33,17 @@ export interface DrainHooks {
   onFinish?: (row: HistoryRow | undefined) => void;
 }
 
-function cancelled(signal: AbortSignal): DrainCancelled {
-  return new DrainCancelled(String(signal.reason ?? 'cancelled'));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(cancelled(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelled(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Waits for the worker's next update instead of polling an empty queue every tick. */
 function nextYield(entry: TaskEntry, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(cancelled(signal));
+    if (signal.aborted) return reject(new DrainCancelled(String(signal.reason)));
     const onYield = () => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     };
     const onAbort = () => {
       entry.events.off('yield', onYield);
-      reject(cancelled(signal));
+      reject(new DrainCancelled(String(signal.reason)));
     };
     entry.events.once('yield', onYield);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -77,10 +58,29 @@ export async function drainTask(
   hooks: DrainHooks = {},
 ): Promise<HistoryRow | undefined> {
   const signal = hooks.signal ? AbortSignal.any([sim.signal, hooks.signal]) : sim.signal;
+  const me = {};
+  sim.draining.add(entry.taskId);
+  try {
+    return await drain(sim, entry, mode, hooks, signal, me);
+  } finally {
+    sim.draining.delete(entry.taskId);
+    sim.ticker.rest(me);
+  }
+}
+
+async function drain(
+  sim: SimState,
+  entry: TaskEntry,
+  mode: DrainMode,
+  hooks: DrainHooks,
+  signal: AbortSignal,
+  me: DrainerToken,
+): Promise<HistoryRow | undefined> {
   let startedAt: number | null = null;
   for (;;) {
-    await sleep(sim.tickMs, signal);
+    await sim.ticker.wait(me, signal);
     if (entry.yields.length === 0) {
+      sim.ticker.rest(me);
       await nextYield(entry, signal);
       continue;
     }

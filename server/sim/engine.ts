@@ -37,6 +37,7 @@ import {
 import { handleDescribe, handleGenerateMask } from './routes/tools.ts';
 import type { SimState } from './state.ts';
 import { CurrentTask } from './tasks.ts';
+import { Ticker } from './ticker.ts';
 import {
   handleTestControl,
   isTestControlPath,
@@ -54,6 +55,8 @@ const optionsSchema = z.object({
   speed: z.number().min(0).default(0),
   /** ms between two reads of a task's worker updates by its drainer; upstream sleeps 0.2 s. */
   tickMs: z.number().min(0).default(200),
+  /** Drainers move only when the test calls `tick()` (deterministic races); tickMs is then unused. */
+  manualTick: z.boolean().default(false),
   dataDir: z.string().min(1).optional(),
   /** Checkpoints and LoRAs the fake install has (defaults: the stock files). */
   models: z.array(z.string()).optional(),
@@ -81,6 +84,11 @@ export interface SimEngine {
   hold(spec: HoldSpec): Hold;
   /** Test-only: release every hold (clean-up between tests). */
   releaseHolds(): void;
+  /**
+   * Test-only, with `manualTick: true`: every waiting drainer reads one update; resolves with how
+   * many moved once they all rest again.
+   */
+  tick(): Promise<number>;
   /**
    * Test-only crash: every connection is cut, the in-flight task is lost (its row stays null, like
    * rows of queued tasks), files already written stay. History survives, as SQLite does.
@@ -213,7 +221,8 @@ async function startRun(config: EngineConfig, port: number, control: TestControl
     set speed(ms) {
       config.speed = ms;
     },
-    tickMs: opts.tickMs,
+    ticker: new Ticker(opts.tickMs, opts.manualTick),
+    draining: new Set(),
     baseUrl: '',
     history: new HistoryDb(dataDir),
     current: new CurrentTask(),
@@ -316,6 +325,8 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
       queued: sim ? [...sim.worker.queuedIds()] : [],
       working: sim?.worker.working()?.taskId ?? null,
       current: sim?.current.ct?.entry.taskId ?? null,
+      draining: sim ? [...sim.draining] : [],
+      stalledRequests: config.faults.stalledRequests,
       holds: config.holds.info(),
       faults: config.faults.info(),
     };
@@ -356,6 +367,10 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
     inject: (fault) => config.faults.inject(fault),
     hold: (spec) => config.holds.add(spec),
     releaseHolds: () => config.holds.releaseAll(),
+    tick: async () => {
+      if (!current) throw new Error('the engine is not running');
+      return current.sim.ticker.tick();
+    },
     kill,
     restart,
     state,

@@ -3,14 +3,17 @@ import type { FaultQueue } from './faults.ts';
 import type { HistoryDb } from './history.ts';
 import type { FetchPolicy } from './images.ts';
 import type { CurrentTask } from './tasks.ts';
+import type { Ticker } from './ticker.ts';
 import type { SimWorker } from './worker.ts';
 
 export interface SimState {
   dataDir: string;
   apiKey: string | undefined;
   speed: number;
-  /** ms between two reads of a task's worker updates by its drainer (0.2 s upstream). */
-  tickMs: number;
+  /** The drainers' clock: a read of a task's updates every 0.2 s upstream (ticker.ts). */
+  ticker: Ticker;
+  /** Ids of the tasks whose drainer is alive. */
+  draining: Set<string>;
   /** Origin used in result and input URLs (http://127.0.0.1:<port>, like FooocusAPI's default --base-url). */
   baseUrl: string;
   history: HistoryDb;

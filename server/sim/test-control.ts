@@ -25,6 +25,10 @@ export interface SimEngineState {
   working: string | null;
   /** `CurrentTask.ct`: the task GET /tasks/{id} reports as running (not always the one working). */
   current: string | null;
+  /** Tasks whose drainer is alive (a dropped stream's task leaves this list at once). */
+  draining: string[];
+  /** Requests a `stall` is holding unanswered. */
+  stalledRequests: number;
   holds: HoldInfo[];
   faults: FaultInfo[];
 }
@@ -89,7 +93,7 @@ export async function handleTestControl(ctx: Ctx, control: TestControl): Promise
     const hold = control.holds.get(Number(holdMatch[1]));
     if (!hold) return sendJson(ctx, 404, { detail: 'no such hold' });
     if (ctx.url.searchParams.get('wait') === '1') {
-      const gone = new Promise<void>((resolve) => ctx.req.once('close', resolve));
+      const gone = new Promise<void>((resolve) => ctx.res.once('close', resolve));
       await Promise.race([hold.reached, gone]);
       if (ctx.res.destroyed) return;
     }
