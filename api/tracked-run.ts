@@ -278,8 +278,10 @@ function drive(
     } catch (e) {
       if (opts.signal?.aborted) throw new DetachedError();
       if (!(e instanceof FooocusApiError)) throw e;
-      // The server answered with an error status: it did not queue anything.
-      if (e.kind !== 'network' && e.kind !== 'timeout') return fail(e);
+      // A 502/503/504 comes from a proxy in front: the server behind it may have queued the task.
+      const fromProxy = e.kind === 'server' && e.status !== undefined && e.status >= 502;
+      // Otherwise the server answered with an error status: it did not queue anything.
+      if (e.kind !== 'network' && e.kind !== 'timeout' && !fromProxy) return fail(e);
       if (wasNeverSent(e)) return fail(e);
       return 'sent'; // unknown: the caller searches before anything else
     }
@@ -352,6 +354,8 @@ function drive(
     let idleSince: number | undefined;
     /** Server clock: when our task started, from its running record. */
     let startMills: number | undefined;
+    /** Server clock: when our task was queued, from its row. */
+    let queuedMills: number | undefined;
     const anotherFinishedSince = async (since: number) => {
       const history = (await client.listTasks({ query: 'history', pageSize: 20 }, read)).history;
       return history.some((r) => r.task_id !== taskId && (r.finish_mills ?? 0) >= since);
@@ -367,6 +371,9 @@ function drive(
       } else {
         unknownSince = undefined;
         if (isFinalRecord(record)) return finish(record);
+        if (typeof record.in_queue_mills === 'number' && record.in_queue_mills > 0) {
+          queuedMills = record.in_queue_mills;
+        }
         const running = record.task_status === 'running';
         if (running) {
           idleSince = undefined;
@@ -405,14 +412,15 @@ function drive(
             // queue but keeps the row (null forever). Only a long spell of this is taken as proof:
             // the real server can briefly hide a running task (runtime doc §1, CurrentTask).
             idleSince = !q.queued && q.idle ? (idleSince ?? now()) : undefined;
-            // A short spell is enough after an outage, or when our task was seen running and then
-            // vanished with no other task finishing since it started (what a flip of the server's
-            // "current task" needs, runtime doc §1): both point at a restart.
+            // A short spell is enough after an outage, or when our task vanished with no other task
+            // finishing since it started (or, not seen running, since it was queued): a flip of the
+            // server's "current task" needs one (runtime doc §1). Both point at a restart.
+            const since = startMills ?? queuedMills;
             const suspicious =
               idleSince !== undefined &&
               (reader.sawOutage() ||
                 entry.failedKind === 'lost-task' ||
-                (startMills !== undefined && !(await reader.read(() => anotherFinishedSince(startMills!)))));
+                (since !== undefined && !(await reader.read(() => anotherFinishedSince(since)))));
             const lostAfter = suspicious
               ? (opts.lostAfterOutageMs ?? 60_000)
               : (opts.lostAfterMs ?? 1_800_000);

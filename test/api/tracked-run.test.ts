@@ -293,7 +293,8 @@ describe('tracked run', () => {
     const run = startTrackedRun(client(), REQUEST, {
       journal: memoryJournal(),
       ...FAST,
-      lostAfterMs: 0,
+      // No other task finished since ours was queued: no current-task flip can hide it.
+      lostAfterOutageMs: 0,
       resumeHint: 'fooocus-flow run --resume ./o',
       onProgress: (p) => {
         const t = engine.tasks.find((x) => x.task_id === p.taskId);

@@ -362,6 +362,37 @@ describe('fooocus-flow run: run failures → exit 1, no result files', () => {
     }
   }, 30_000);
 
+  it('Ctrl+C twice: the task is left running, the journal kept; --resume later saves its results', async () => {
+    const held = sim.hold({ step: 2 });
+    const stop = new AbortController();
+    const detach = new AbortController();
+    void held.reached.then(() => {
+      stop.abort();
+      detach.abort();
+    });
+    const dir = await tempDir();
+    const file = await t2i(dir);
+    const out = join(dir, 'out');
+    const io = captureIo();
+    const code = await runCommand([file, '--api', sim.url, '--out', out], io, {
+      signal: stop.signal,
+      detachSignal: detach.signal,
+      tuning: FAST,
+    });
+    expect(code).toBe(130);
+    expect(io.stderr.text).toMatch(
+      new RegExp(
+        `^Left task [0-9a-f]{32} running on the server\\. Its results can be picked up with: fooocus-flow run --resume ${out}$`,
+        'm',
+      ),
+    );
+    expect(await listDir(out)).toEqual(['run-journal.json']);
+    held.release();
+    const resumed = captureIo();
+    expect(await runCommand(['--resume', out], resumed, { tuning: FAST })).toBe(0);
+    expect(await listDir(out)).toEqual(['01-generate.png', 'run.json']);
+  });
+
   it('cancelled while preparing: nothing is sent, exit 130', async () => {
     const controller = new AbortController();
     controller.abort();
