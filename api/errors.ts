@@ -32,7 +32,9 @@ export type FooocusApiErrorKind =
   /** Stop was sent but the server did not confirm it in time; the task may still be running. */
   | 'stop-unconfirmed'
   /** The run's journal could not be written, so nothing was sent. */
-  | 'journal';
+  | 'journal'
+  /** The server dropped the task (a restart empties FooocusAPI's queue); nothing can be picked up. */
+  | 'lost-task';
 
 /** One item of a FastAPI 422 body (`{"detail": [...]}`); extra keys (older FastAPI adds `url`) are kept. */
 export interface ValidationDetail {
@@ -193,6 +195,18 @@ export const messages = {
       `The Fooocus server no longer knows task ${taskId} (GET /tasks/${taskId} answers []): ` +
       'it was restarted without its history, or the record was deleted. The results of this task are gone; run again.',
     messageZh: `Fooocus 服务器已不再知道任务 ${taskId}：服务器在没有历史记录的情况下重启，或记录已被删除。该任务的结果已丢失，请重新运行。`,
+  }),
+  lostTask: (origin: string, taskId: string, seconds: number, resumeHint: string | undefined) => ({
+    message:
+      `The Fooocus server at ${origin} has shown task ${taskId} neither queued, running nor finished for ${seconds} s ` +
+      'while it has nothing else to do: it was most likely restarted, and FooocusAPI forgets its queue on a restart. ' +
+      'No images were listed for this task; run the workflow again.' +
+      (resumeHint
+        ? ` If the server was not restarted, the task may still finish: ${resumeHint} picks it up.`
+        : ''),
+    messageZh:
+      `${origin} 的 Fooocus 服务器已有 ${seconds} 秒既没有排队、运行也没有完成任务 ${taskId}，且服务器处于空闲：它很可能已重启，而 FooocusAPI 重启时会丢失队列。该任务没有列出任何图像，请重新运行工作流。` +
+      (resumeHint ? `如果服务器没有重启，任务可能仍会完成：${resumeHint} 可以取回它。` : ''),
   }),
   journal: (why: string) => ({
     message: `The run's journal could not be written (${why}), so nothing was sent: a run that cannot be recorded could be lost.`,

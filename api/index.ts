@@ -27,6 +27,7 @@ export type {
 export { isResumable, memoryJournal } from './run-journal.ts';
 export type { RunJournal, RunJournalEntry, RunJournalState } from './run-journal.ts';
 export { isRecognisable, requestFingerprint, rowMatchesRequest } from './request-match.ts';
-export { findSubmittedTask, tasksAhead } from './task-search.ts';
+export { findSubmittedTask, queueState } from './task-search.ts';
+export type { QueueState } from './task-search.ts';
 export { createBackoff } from './backoff.ts';
 export type { Backoff, BackoffOptions } from './backoff.ts';

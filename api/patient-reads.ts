@@ -54,6 +54,8 @@ export interface PatientReader {
   heard(): void;
   /** Milliseconds since the server last answered. */
   silentFor(): number;
+  /** True once a read found no server at all (refused, reset): the server may have restarted. */
+  sawOutage(): boolean;
   /** A pause that ends early (DetachedError) when the caller detaches. */
   pause(ms: number): Promise<void>;
 }
@@ -63,6 +65,7 @@ export function createPatientReader(opts: PatientReadOptions = {}): PatientReade
   const goneAfter = opts.goneAfterMs ?? 120_000;
   const backoff = createBackoff(opts.backoff);
   let lastAnswer = now();
+  let outage = false;
 
   const pause = async (ms: number) => {
     if (opts.signal?.aborted) throw new DetachedError();
@@ -76,6 +79,7 @@ export function createPatientReader(opts: PatientReadOptions = {}): PatientReade
       lastAnswer = now();
     },
     silentFor: () => now() - lastAnswer,
+    sawOutage: () => outage,
     pause,
     async read<T>(fn: () => Promise<T>): Promise<T> {
       for (;;) {
@@ -88,6 +92,7 @@ export function createPatientReader(opts: PatientReadOptions = {}): PatientReade
         } catch (e) {
           if (opts.signal?.aborted) throw new DetachedError();
           if (!isRetryable(e)) throw e;
+          if (e instanceof FooocusApiError && e.kind === 'network') outage = true;
           // A 5xx is an answer: the server is there, just failing this once.
           if (e instanceof FooocusApiError && e.kind === 'server') lastAnswer = now();
           const silent = now() - lastAnswer;

@@ -36,7 +36,10 @@ export interface RunJournalEntry {
   final?: TaskRecord | undefined;
   /** Plain words about the last state change ("server gone", "stopped") for whoever reads the entry. */
   note?: string | undefined;
-  /** With state "failed": what kind of failure (`FooocusApiErrorKind`). */
+  /**
+   * With state "failed": what kind of failure. With "submitted" and 'lost-task': the task was judged
+   * lost by a restart once; resuming judges again, quickly.
+   */
   failedKind?: FooocusApiErrorKind | undefined;
   updatedAt: number;
 }

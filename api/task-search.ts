@@ -53,24 +53,32 @@ export async function findSubmittedTask(
   return null;
 }
 
-/**
- * How many tasks run before ours: the pending rows queued before it, plus the running one when it is
- * not ours. Null when ours is not in the pending list (it is starting, or already running).
- */
-export async function tasksAhead(listTasks: ListTasks, taskId: string): Promise<number | null> {
+export interface QueueState {
+  /** Our task is in the pending list. */
+  queued: boolean;
+  /** Tasks that run before ours: pending rows queued earlier, plus the running one when not ours. */
+  ahead: number;
+  /** Nothing pending and nothing running on the server at all. */
+  idle: boolean;
+}
+
+/** Where our task stands in the server's queue (one pass over pending, one look at current). */
+export async function queueState(listTasks: ListTasks, taskId: string): Promise<QueueState> {
   const pending: TaskRecord[] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
     const rows = (await listTasks({ query: 'pending', page, pageSize: PAGE })).pending;
     pending.push(...rows);
     if (rows.length < PAGE) break;
   }
+  const running = (await listTasks({ query: 'current' })).current;
+  const others = running.filter((r) => r.task_id !== taskId).length;
   const ours = pending.find((r) => r.task_id === taskId);
-  if (!ours) return null;
+  const idle = pending.length === 0 && running.length === 0;
+  if (!ours) return { queued: false, ahead: others, idle };
   const before = (r: TaskRecord) =>
     r.task_id !== taskId &&
-    ((r.id !== undefined && ours.id !== undefined && r.id > 0 && ours.id > 0
+    (r.id !== undefined && ours.id !== undefined && r.id > 0 && ours.id > 0
       ? r.id < ours.id
-      : (r.in_queue_mills ?? 0) < (ours.in_queue_mills ?? 0)) as boolean);
-  const running = (await listTasks({ query: 'current' })).current.filter((r) => r.task_id !== taskId);
-  return pending.filter(before).length + running.length;
+      : (r.in_queue_mills ?? 0) < (ours.in_queue_mills ?? 0));
+  return { queued: true, ahead: pending.filter(before).length + others, idle };
 }

@@ -32,7 +32,7 @@ import { isRecognisable } from './request-match.ts';
 import { checkImageCount, toResultImages, type ExpectedImages, type ResultImage } from './results.ts';
 import type { RunJournal, RunJournalEntry } from './run-journal.ts';
 import type { TaskList, TaskRecord } from './schemas.ts';
-import { findSubmittedTask, tasksAhead } from './task-search.ts';
+import { findSubmittedTask, queueState } from './task-search.ts';
 
 type Opts = { signal?: AbortSignal | undefined; timeoutMs?: number | undefined };
 
@@ -86,6 +86,17 @@ export interface TrackedRunOptions {
   searchSlackMs?: number | undefined;
   /** How often the queue position is read while queued; default 2 s. */
   queueCheckMs?: number | undefined;
+  /**
+   * A task neither queued, running nor finished on an idle server for this long was lost by a
+   * restart; default 30 min: the real server hides a running task when another one finished
+   * after it started (runtime doc §1), so without other evidence only a long spell counts.
+   */
+  lostAfterMs?: number | undefined;
+  /**
+   * The same when a restart is likely: the server was unreachable during the run, or our task was
+   * running and vanished with no other task finishing since; default 60 s.
+   */
+  lostAfterOutageMs?: number | undefined;
   /** `[]` answers tolerated for this long before "the server does not know the task"; default 5 s. */
   unknownGraceMs?: number | undefined;
   /** Words for "how to resume" in messages, e.g. `fooocus-flow run --resume ./out`. */
@@ -267,8 +278,10 @@ function drive(
     } catch (e) {
       if (opts.signal?.aborted) throw new DetachedError();
       if (!(e instanceof FooocusApiError)) throw e;
-      // The server answered with an error status: it did not queue anything.
-      if (e.kind !== 'network' && e.kind !== 'timeout') return fail(e);
+      // A 502/503/504 comes from a proxy in front: the server behind it may have queued the task.
+      const fromProxy = e.kind === 'server' && e.status !== undefined && e.status >= 502;
+      // Otherwise the server answered with an error status: it did not queue anything.
+      if (e.kind !== 'network' && e.kind !== 'timeout' && !fromProxy) return fail(e);
       if (wasNeverSent(e)) return fail(e);
       return 'sent'; // unknown: the caller searches before anything else
     }
@@ -338,6 +351,15 @@ function drive(
     let queueCheckedAt = -Infinity;
     let stopSentAt: number | undefined;
     let stopFirstSentAt: number | undefined;
+    let idleSince: number | undefined;
+    /** Server clock: when our task started, from its running record. */
+    let startMills: number | undefined;
+    /** Server clock: when our task was queued, from its row. */
+    let queuedMills: number | undefined;
+    const anotherFinishedSince = async (since: number) => {
+      const history = (await client.listTasks({ query: 'history', pageSize: 20 }, read)).history;
+      return history.some((r) => r.task_id !== taskId && (r.finish_mills ?? 0) >= since);
+    };
     for (;;) {
       const record = await reader.read(() => client.getTask(taskId, read));
       if (record === null) {
@@ -349,7 +371,15 @@ function drive(
       } else {
         unknownSince = undefined;
         if (isFinalRecord(record)) return finish(record);
+        if (typeof record.in_queue_mills === 'number' && record.in_queue_mills > 0) {
+          queuedMills = record.in_queue_mills;
+        }
         const running = record.task_status === 'running';
+        if (running) {
+          idleSince = undefined;
+          if (typeof record.start_mills === 'number' && record.start_mills > 0)
+            startMills = record.start_mills;
+        }
         if (stopRequested && running) {
           if (stopSentAt === undefined || now() - stopSentAt >= 2_000) {
             // Only when ours is THE running task: the API has no "stop task X".
@@ -377,15 +407,46 @@ function drive(
         } else {
           if (now() - queueCheckedAt >= queueEvery) {
             queueCheckedAt = now();
-            const ahead = await reader.read(() => tasksAhead((q) => client.listTasks(q, read), taskId));
-            const waiting =
-              ahead === null || ahead === 0
-                ? 'waiting: the server is starting the task ...'
-                : `waiting: ${ahead} task${ahead === 1 ? '' : 's'} ahead`;
+            const q = await reader.read(() => queueState((x) => client.listTasks(x, read), taskId));
+            // Not queued, not running, not done, on an idle server: a restart drops FooocusAPI's
+            // queue but keeps the row (null forever). Only a long spell of this is taken as proof:
+            // the real server can briefly hide a running task (runtime doc §1, CurrentTask).
+            idleSince = !q.queued && q.idle ? (idleSince ?? now()) : undefined;
+            // A short spell is enough after an outage, or when our task vanished with no other task
+            // finishing since it started (or, not seen running, since it was queued): a flip of the
+            // server's "current task" needs one (runtime doc §1). Both point at a restart.
+            const since = startMills ?? queuedMills;
+            const suspicious =
+              idleSince !== undefined &&
+              (reader.sawOutage() ||
+                entry.failedKind === 'lost-task' ||
+                (since !== undefined && !(await reader.read(() => anotherFinishedSince(since)))));
+            const lostAfter = suspicious
+              ? (opts.lostAfterOutageMs ?? 60_000)
+              : (opts.lostAfterMs ?? 1_800_000);
+            if (idleSince !== undefined && now() - idleSince >= lostAfter) {
+              // The journal stays "submitted": if the judgement was wrong, resuming still finds it.
+              const error = new FooocusApiError({
+                kind: 'lost-task',
+                ...messages.lostTask(
+                  client.baseUrl,
+                  taskId,
+                  Math.round((now() - idleSince) / 1000),
+                  opts.resumeHint,
+                ),
+              });
+              await save({ note: error.message, failedKind: 'lost-task' });
+              return outcome({ kind: 'failed', taskId, error });
+            }
+            const waiting = !q.queued
+              ? 'waiting: the server is starting the task ...'
+              : q.ahead === 0
+                ? 'waiting: next in the queue'
+                : `waiting: ${q.ahead} task${q.ahead === 1 ? '' : 's'} ahead`;
             emit({
               phase: 'queued',
               progress: 0,
-              ahead: ahead ?? 0,
+              ahead: q.ahead,
               message: stopRequested
                 ? `${waiting}; FooocusAPI cannot remove a queued task, it will be stopped as soon as it starts`
                 : waiting,

@@ -10,8 +10,9 @@ usage:
       compile and decompile take one file at a time; "-" reads stdin; unknown flags are refused
       (fooocus-flow <command> --help for details)
   fooocus-flow run <workflow.json> [options]      run it (default: the built-in simulated engine)
-      --api URL  --api-key KEY  --out DIR  --input NAME=image.png  --set NAME=value  --poll  --seed N
-      (follows the run over the stream by default; --poll polls /tasks/{id} instead)
+      --api URL  --api-key KEY  --out DIR  --input NAME=image.png  --set NAME=value  --seed N
+      (records the run in OUT/run-journal.json first, then follows the task by polling /tasks/{id})
+  fooocus-flow run --resume <out> [--api URL]     pick up an interrupted run and save its results
   fooocus-flow sim [--port 7866] [--speed MS] [--api-key KEY]
                                                   run the simulated FooocusAPI engine alone
 

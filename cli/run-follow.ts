@@ -145,7 +145,8 @@ export async function followRun(p: FollowParams): Promise<number> {
       keep(`Run interrupted (server-gone): ${outcome.error.message}`);
       return EXIT.graphErrors;
     case 'failed':
-      await forget();
+      // A task judged lost by a restart keeps its journal: if the judgement was wrong, --resume finds it.
+      if (outcome.error.kind !== 'lost-task') await forget();
       keep(p.describeFailure(outcome.error));
       return EXIT.graphErrors;
   }

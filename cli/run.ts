@@ -35,6 +35,8 @@ export interface RunExtras {
   signal?: AbortSignal | undefined;
   /** The second Ctrl+C: leave the task running, keep the journal, quit. */
   detachSignal?: AbortSignal | undefined;
+  /** The built-in engine's read loop (ms); default the real server's 200. Tests shorten it. */
+  simTickMs?: number | undefined;
   /** Shorter waits for tests (poll interval, backoff, "server gone" time). */
   tuning?: FollowParams['tuning'];
   /** Base of the default `--out`; default `process.cwd()`. */
@@ -221,7 +223,13 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
   // Cancelled while preparing: nothing was sent, so there is nothing to stop or record.
   if (extras.signal?.aborted) throw cancelled();
 
-  const engine = args.api ? undefined : await startSimEngine({ port: 0, speed: 0 });
+  const engine = args.api
+    ? undefined
+    : await startSimEngine({
+        port: 0,
+        speed: 0,
+        ...(extras.simTickMs !== undefined ? { tickMs: extras.simTickMs } : {}),
+      });
   try {
     const baseUrl = args.api ?? engine!.url;
     io.stderr.write(

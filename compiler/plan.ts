@@ -54,26 +54,20 @@ export function buildPlan(ctx: CompileContext): Plan {
         );
       if (current) current = { width: current.width, height: current.height };
     } else if (n.kind === 'inpaint') {
+      // G-3, §1.6: after a main-pass Vary/Upscale the Inpaint overwrites latent and size, and the
+      // worker pastes its crop back into the INPAINT image: the size is that image's, not the uov
+      // result's (unless the upscale returned early, when the inpaint never runs).
+      const overwrites = mainIds.has(n.id) && s.main.length === 2 && s.source.kind === 'inputImage';
+      if (overwrites && mainDirectReturn) {
+        sizes[n.id] = current;
+        continue;
+      }
+      const base = overwrites ? knownSizeOf(inpaintImageNode(ctx.chain.g, s, n), ctx.images) : current;
       current =
-        current &&
-        outpaintSize(
-          current,
-          n.params.outpaint_selections as string[],
-          n.params.outpaint_distance as number[],
-        );
+        base &&
+        outpaintSize(base, n.params.outpaint_selections as string[], n.params.outpaint_distance as number[]);
     }
     sizes[n.id] = current;
-  }
-  // G-3: a main-pass inpaint overwrites the uov result; the inpaint size is the input's.
-  if (s.main.length === 2 && s.source.kind === 'inputImage') {
-    const inp = s.main[1]!;
-    const base = knownSizeOf(inpaintImageNode(ctx.chain.g, s, inp), ctx.images);
-    if (base)
-      sizes[inp.id] = outpaintSize(
-        base,
-        inp.params.outpaint_selections as string[],
-        inp.params.outpaint_distance as number[],
-      );
   }
 
   // Stages in execution order.

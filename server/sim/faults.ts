@@ -6,8 +6,9 @@
  *   the generate route) is fully processed — a generate task IS queued — but its socket is destroyed
  *   before any reply byte ("submit reply lost").
  * - `drop-poll`: the same for the next `GET /tasks/{id}`.
- * - `drop-mid-stream` (old name `cut-stream-after`): the next SSE stream's socket is destroyed after
- *   `events` events; like any dropped stream, its task still runs but is never recorded.
+ * - `drop-mid-stream` (old name `cut-stream-after`): the next SSE stream sends `events` events and its
+ *   socket is destroyed when the next one is due; like any dropped stream, its task still runs but is
+ *   never recorded (unless the cut falls on the final event: post_worker has run by then).
  * - `stall`: from now on the server accepts connections but answers nothing, for `ms` or until
  *   `release()`; requests that arrived meanwhile are then answered.
  * - `http-500-next`, `finish-empty-next`: the next generate answers 500 / finishes with no image.

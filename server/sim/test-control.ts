@@ -93,7 +93,7 @@ export async function handleTestControl(ctx: Ctx, control: TestControl): Promise
     const hold = control.holds.get(Number(holdMatch[1]));
     if (!hold) return sendJson(ctx, 404, { detail: 'no such hold' });
     if (ctx.url.searchParams.get('wait') === '1') {
-      const gone = new Promise<void>((resolve) => ctx.req.once('close', resolve));
+      const gone = new Promise<void>((resolve) => ctx.res.once('close', resolve));
       await Promise.race([hold.reached, gone]);
       if (ctx.res.destroyed) return;
     }

@@ -138,14 +138,16 @@ describe('client faults', () => {
     expect(seen).toEqual([10, 20]);
   });
 
-  it('a stream that ends cleanly with no events at all → stream-cut pointing at the input image', async () => {
+  it('a stream that ends with no events → stream-cut, not blamed on an input image (runtime doc §2)', async () => {
     server = await startFakeServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
       res.end();
     });
     const e = await failure(createFooocusClient({ baseUrl: server.url }).stream({}));
     expect(e.kind).toBe('stream-cut');
-    expect(e.message).toMatch(/input image/);
+    expect(e.message).toMatch(/after 0 events\): the connection dropped or the server ended the stream/);
+    expect(e.message).toMatch(/task may still be running on the server/);
+    expect(e.message).not.toMatch(/decode|input image/);
   });
 
   it('a slow server → timeout (per request), without waiting for the reply', async () => {

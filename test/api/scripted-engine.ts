@@ -15,6 +15,8 @@ export interface ScriptedTask {
   task_status: null | 'running' | 'finished' | 'stop';
   progress: number;
   result: string[];
+  /** Left behind by a restart: the row stays (null) but the queue no longer has it. */
+  orphaned?: boolean;
 }
 
 export type ScriptedFault =
@@ -139,7 +141,10 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
       return sendJson(res, 200, {
         history: q === 'all' || q === 'history' ? slice(newest.filter((t) => t.task_status !== null)) : [],
         current: q === 'all' || q === 'current' ? running.map(record) : [],
-        pending: q === 'all' || q === 'pending' ? slice(newest.filter((t) => t.task_status === null)) : [],
+        pending:
+          q === 'all' || q === 'pending'
+            ? slice(newest.filter((t) => t.task_status === null && !t.orphaned))
+            : [],
       });
     }
     if (url.pathname.startsWith('/tasks/')) {

@@ -5,20 +5,23 @@
 import sharp from 'sharp';
 import { createFooocusClient } from '../../api/client.ts';
 import { FooocusApiError } from '../../api/errors.ts';
+import { memoryJournal } from '../../api/run-journal.ts';
 import { mapValidationErrors } from '../../api/validation-map.ts';
+import { startFaultProxy } from '../faults/fault-proxy.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
 import { seedExamples, type SeedExample } from './seed-requests.ts';
 
 let sim: SimEngine;
 let examples: SeedExample[];
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
   examples = await seedExamples();
 });
 afterAll(async () => {
   await sim.close();
 });
 afterEach(() => {
+  sim.releaseHolds();
   sim.inject({ kind: 'clear' });
   sim.setApiKey(undefined);
   sim.setSpeed(0);
@@ -54,6 +57,63 @@ describe.each(['poll', 'stream'] as const)('seed examples against the simulator 
     }
     expect(sizes).toEqual(example.expected);
     expect(progress.length).toBeGreaterThan(0);
+  });
+});
+
+describe('tracked runs against the realistic engine', () => {
+  it.each([0, 1, 2, 3])('example %i: the right number and sizes of images, journal finished', async (i) => {
+    const example = examples[i]!;
+    const client = createFooocusClient({ baseUrl: sim.url });
+    const journal = memoryJournal();
+    const out = await client.startRun(example.request, {
+      journal,
+      intervalMs: 20,
+      expectedImages: example.expected.length,
+    }).done;
+    expect(out.kind).toBe('finished');
+    if (out.kind !== 'finished') return;
+    expect(out.warnings).toEqual([]);
+    const sizes = [];
+    for (const image of out.images) {
+      const meta = await sharp(Buffer.from(await client.download(image.url))).metadata();
+      sizes.push({ width: meta.width, height: meta.height });
+    }
+    expect(sizes).toEqual(example.expected);
+    expect(journal.latest()).toMatchObject({ state: 'finished', taskId: out.taskId, submits: 1 });
+  });
+
+  it('Stop at a held step of image 2: the server confirms, and image 1 (finished before) is returned', async () => {
+    const proxy = await startFaultProxy(sim.url);
+    const first = sim.hold({ step: 2 });
+    const second = sim.hold({ step: 2 });
+    try {
+      let stopSent = false;
+      proxy.setRule((r) => {
+        // The client's next request after its stop: the engine has the stop flag, go on.
+        if (stopSent) second.release();
+        if (r.path.startsWith('/v1/engine/control')) stopSent = true;
+        return 'pass';
+      });
+      const client = createFooocusClient({ baseUrl: proxy.url });
+      const run = client.startRun(
+        { image_seed: 31, prompt: 'two images', image_number: 2, performance_selection: 'Lightning' },
+        { journal: memoryJournal(), intervalMs: 10 },
+      );
+      await first.reached;
+      first.release();
+      await second.reached; // image 2, step 2: image 1 is saved
+      run.stop();
+      const out = await run.done;
+      expect(out.kind).toBe('stopped');
+      if (out.kind !== 'stopped') return;
+      expect(out.record.task_status).toBe('stop');
+      expect(out.images).toHaveLength(1);
+      expect(stopSent).toBe(true);
+    } finally {
+      first.release();
+      second.release();
+      await proxy.close();
+    }
   });
 });
 

@@ -289,6 +289,29 @@ describe('tracked run', () => {
     expect(engine.posts()).toHaveLength(0);
   });
 
+  it('a task a restart dropped from the queue (row null, server idle) fails in plain words, not sent again', async () => {
+    const run = startTrackedRun(client(), REQUEST, {
+      journal: memoryJournal(),
+      ...FAST,
+      // No other task finished since ours was queued: no current-task flip can hide it.
+      lostAfterOutageMs: 0,
+      resumeHint: 'fooocus-flow run --resume ./o',
+      onProgress: (p) => {
+        const t = engine.tasks.find((x) => x.task_id === p.taskId);
+        if (t) t.orphaned = true;
+      },
+    });
+    const out = await run.done;
+    expect(out.kind).toBe('failed');
+    if (out.kind !== 'failed') return;
+    expect(out.error.kind).toBe('lost-task');
+    expect(out.error.message).toMatch(/most likely restarted, and FooocusAPI forgets its queue on a restart/);
+    expect(out.error.message).toMatch(/may still finish: fooocus-flow run --resume \.\/o picks it up/);
+    // Kept resumable, in case the judgement was wrong.
+    expect(out.entry.state).toBe('submitted');
+    expect(engine.posts()).toHaveLength(1);
+  });
+
   it('detaching leaves the task on the server and the journal resumable', async () => {
     const controller = new AbortController();
     const journal = memoryJournal();

@@ -24,12 +24,13 @@ import {
 let sim: SimEngine;
 let fake: FakeServer | undefined;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
 });
 afterAll(async () => {
   await sim.close();
 });
 afterEach(async () => {
+  sim.releaseHolds();
   sim.inject({ kind: 'clear' });
   sim.setSpeed(0);
   sim.setApiKey(undefined);
@@ -274,69 +275,123 @@ describe('fooocus-flow run: run failures → exit 1, no result files', () => {
     expect(await runCommand(['wf.json', '--resume', dir], captureIo())).toBe(2);
   });
 
+  /**
+   * The engine holds the task at a sampling step; Ctrl+C is pressed there. The hold is released
+   * once the client has sent its stop (at its next request), so the worker sees the stop at its
+   * next step: no timing involved.
+   */
+  async function heldAtStep(step: number) {
+    const proxy = await startFaultProxy(sim.url);
+    const held = sim.hold({ step });
+    let stopSent = false;
+    proxy.setRule((r) => {
+      if (stopSent) held.release();
+      if (r.path.startsWith('/v1/engine/control')) stopSent = true;
+      return 'pass';
+    });
+    return { proxy, held, stopSent: () => stopSent };
+  }
+
   it.each([
     ['default', []],
     ['--poll (a no-op alias)', ['--poll']],
-  ])('cancelled mid-run (Ctrl-C), %s: the task is stopped on the server, exit 130', async (_, mode) => {
-    sim.setSpeed(20);
-    const controller = new AbortController();
-    const stderr = captureIo().stderr;
-    const io = captureIo();
-    // Abort as soon as the bar shows progress past the start.
-    io.stderr.write = (s: string) => {
-      stderr.text += s;
-      if (/^\[[#-]+\] +[1-9]\d*% /m.test(s)) controller.abort();
-      return true;
-    };
-    const dir = await tempDir();
-    const file = await t2i(dir);
-    const code = await runCommand([file, '--api', sim.url, ...mode, '--out', join(dir, 'out')], io, {
-      signal: controller.signal,
-    });
-    expect(code).toBe(130);
-    expect(stderr.text).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
-    expect(stderr.text).toMatch(/The run was cancelled; nothing was saved\./);
-    expect(await listDir(dir)).toEqual(['text-to-image.json']);
-    // On the engine the task ended as "stop", not "finished", and nothing is running any more.
-    const id = /Stopped task ([0-9a-f]{32})/.exec(stderr.text)![1]!;
-    const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
-    expect(record.task_status).toBe('stop');
-    const tasks = (await (await fetch(`${sim.url}/tasks?query=current`)).json()) as { current: unknown[] };
-    expect(tasks.current).toEqual([]);
+  ])('Ctrl+C at a held step, %s: the server confirms the stop, exit 130, nothing kept', async (_, mode) => {
+    const { proxy, held, stopSent } = await heldAtStep(3);
+    try {
+      const controller = new AbortController();
+      void held.reached.then(() => controller.abort());
+      const io = captureIo();
+      const dir = await tempDir();
+      const file = await t2i(dir);
+      const code = await runCommand([file, '--api', proxy.url, ...mode, '--out', join(dir, 'out')], io, {
+        signal: controller.signal,
+        tuning: FAST,
+      });
+      expect(code).toBe(130);
+      expect(stopSent()).toBe(true);
+      expect(io.stderr.text).toMatch(
+        /^Stopping: the task is stopped on the server once it is ours and running/m,
+      );
+      expect(io.stderr.text).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
+      expect(io.stderr.text).toMatch(/The run was cancelled; nothing was saved\./);
+      expect(await listDir(dir)).toEqual(['text-to-image.json']);
+      // On the engine the task ended as "stop", not "finished", and nothing is running any more.
+      const id = /Stopped task ([0-9a-f]{32})/.exec(io.stderr.text)![1]!;
+      const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
+      expect(record.task_status).toBe('stop');
+      const tasks = (await (await fetch(`${sim.url}/tasks?query=current`)).json()) as { current: unknown[] };
+      expect(tasks.current).toEqual([]);
+    } finally {
+      held.release();
+      await proxy.close();
+    }
   });
 
-  it('Ctrl+C on the real process: SIGINT stops the task on the server and exits 130', async () => {
-    sim.setSpeed(30);
+  it('Ctrl+C on the real process: SIGINT at a held step stops the task on the server and exits 130', async () => {
+    const { proxy, held } = await heldAtStep(3);
+    try {
+      const dir = await tempDir();
+      const file = await t2i(dir);
+      const child = spawn(
+        process.execPath,
+        [
+          join(import.meta.dirname, '../../cli/bin.mjs'),
+          'run',
+          file,
+          '--api',
+          proxy.url,
+          '--out',
+          join(dir, 'out'),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      // Once: a second Ctrl+C would leave the task running and quit.
+      void held.reached.then(() => child.kill('SIGINT'));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(stderr).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
+      expect(code).toBe(130);
+      const id = /Stopped task ([0-9a-f]{32})/.exec(stderr)![1]!;
+      const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
+      expect(record.task_status).toBe('stop');
+      expect(await listDir(dir)).toEqual(['text-to-image.json']);
+    } finally {
+      held.release();
+      await proxy.close();
+    }
+  }, 30_000);
+
+  it('Ctrl+C twice: the task is left running, the journal kept; --resume later saves its results', async () => {
+    const held = sim.hold({ step: 2 });
+    const stop = new AbortController();
+    const detach = new AbortController();
+    void held.reached.then(() => {
+      stop.abort();
+      detach.abort();
+    });
     const dir = await tempDir();
     const file = await t2i(dir);
-    const child = spawn(
-      process.execPath,
-      [
-        join(import.meta.dirname, '../../cli/bin.mjs'),
-        'run',
-        file,
-        '--api',
-        sim.url,
-        '--out',
-        join(dir, 'out'),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stderr = '';
-    let sent = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      // Once: a second Ctrl+C quits at once, without waiting for the server.
-      if (!sent && /\] +[1-9]\d*% /.test(stderr)) sent = child.kill('SIGINT');
+    const out = join(dir, 'out');
+    const io = captureIo();
+    const code = await runCommand([file, '--api', sim.url, '--out', out], io, {
+      signal: stop.signal,
+      detachSignal: detach.signal,
+      tuning: FAST,
     });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(stderr).toMatch(/^Stopped task [0-9a-f]{32} on the server\.$/m);
     expect(code).toBe(130);
-    const id = /Stopped task ([0-9a-f]{32})/.exec(stderr)![1]!;
-    const record = (await (await fetch(`${sim.url}/tasks/${id}`)).json()) as { task_status: string };
-    expect(record.task_status).toBe('stop');
-    expect(await listDir(dir)).toEqual(['text-to-image.json']);
-  }, 30_000);
+    expect(io.stderr.text).toMatch(
+      new RegExp(
+        `^Left task [0-9a-f]{32} running on the server\\. Its results can be picked up with: fooocus-flow run --resume ${out}$`,
+        'm',
+      ),
+    );
+    expect(await listDir(out)).toEqual(['run-journal.json']);
+    held.release();
+    const resumed = captureIo();
+    expect(await runCommand(['--resume', out], resumed, { tuning: FAST })).toBe(0);
+    expect(await listDir(out)).toEqual(['01-generate.png', 'run.json']);
+  });
 
   it('cancelled while preparing: nothing is sent, exit 130', async () => {
     const controller = new AbortController();

@@ -18,7 +18,7 @@ import { captureIo, listDir, removeTempDirs, tempDir, writePng, writeTemplate } 
 
 let sim: SimEngine;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
 });
 afterAll(async () => {
   await sim.close();

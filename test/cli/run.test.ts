@@ -19,7 +19,7 @@ import {
 
 let sim: SimEngine;
 beforeAll(async () => {
-  sim = await startSimEngine({ port: 0, speed: 0 });
+  sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
 });
 afterAll(async () => {
   await sim.close();
@@ -36,7 +36,7 @@ describe('fooocus-flow run: success', () => {
     const file = await writeTemplate(dir, 'text-to-image');
     const out = join(dir, 'out');
     const io = captureIo();
-    const code = await runCommand([file, '--out', out, '--seed', '42'], io);
+    const code = await runCommand([file, '--out', out, '--seed', '42'], io, { simTickMs: 10 });
     expect(io.stderr.text).not.toMatch(/error/i);
     expect(code).toBe(0);
     expect(await listDir(out)).toEqual(['01-generate.png', 'run.json']);
@@ -102,6 +102,7 @@ describe('fooocus-flow run: success', () => {
     const code = await runCommand(
       [file, '--out', out, '--input', `portrait=${png}`, '--set', 'prompt=a calm face'],
       io,
+      { simTickMs: 10 },
     );
     expect(io.stderr.text).not.toMatch(/^error/m);
     expect(code).toBe(0);

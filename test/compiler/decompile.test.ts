@@ -18,6 +18,7 @@ import { getTemplate } from '../../compiler/templates.ts';
 import type { LocalText } from '../../nodes/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { prepareTask, type SimRequest } from '../../server/sim/prepare.ts';
+import { dumpPyJson } from '../../server/sim/pyjson.ts';
 import { expectSendable, img } from './helpers.ts';
 
 let dir: string;
@@ -62,11 +63,8 @@ async function reqParamsOf(request: Record<string, unknown>): Promise<Record<str
     baseUrl: 'http://127.0.0.1:7866',
     fetchPolicy: { allowRemote: false },
   });
-  // Through JSON, as a log or a /tasks reply carries it (the bigint seed as its digits).
-  const text = JSON.stringify(task.reqParams, (_k, v: unknown) =>
-    typeof v === 'bigint' ? `__big${v}__` : v,
-  ).replace(/"__big(\d+)__"/g, '$1');
-  return JSON.parse(text) as Record<string, unknown>;
+  // Through JSON, as a /tasks reply carries it (the sim's own encoder: floats as 7.0, the bigint seed as its digits).
+  return JSON.parse(dumpPyJson(task.reqParams)) as Record<string, unknown>;
 }
 
 describe('what decompile accepts', () => {

@@ -190,4 +190,23 @@ describe('streams', () => {
     // Its image was written all the same (GPU time was spent).
     expect(await pngCount()).toBe(before + 1);
   });
+
+  it('drop-mid-stream: N events, then the socket is cut when the next is due; the task is never recorded', async () => {
+    const held = sim.hold({ step: 2 });
+    const fault = sim.inject({ kind: 'drop-mid-stream', events: 1 });
+    const stream = collect(
+      await postJson(sim.url, '/v1/engine/generate/', { stream_output: true, ...LIGHTNING }),
+    );
+    const { taskId } = await held.reached;
+    // While the worker waits at step 2, the drainer drops the queued previews and sends only step 2.
+    await tickUntil(() => stream.events.length === 1, 'the step-2 event');
+    expect(stream.events[0]).toMatchObject({ message: 'Sampling step 2/4, image 1/1 ...' });
+    held.release();
+    await tickUntil(() => !sim.state().draining.includes(taskId), 'the cut');
+    await fault.fired;
+    await stream.ended;
+    expect(stream.events).toHaveLength(1);
+    await waitFor(async () => (sim.state().working === null ? true : undefined), 'the worker done');
+    expect(await task(taskId)).toMatchObject({ task_status: 'running', result: [] }); // still "current"
+  });
 });

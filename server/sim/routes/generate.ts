@@ -89,8 +89,10 @@ async function replyStream(ctx: Ctx, sim: SimState, req: SimRequest, forceEmpty:
     'x-accel-buffering': 'no',
   });
   res.flushHeaders();
-  const drop = sim.faults.take('drop-mid-stream') ?? sim.faults.take('cut-stream-after');
-  let dropAfter = drop?.fault.events;
+  const take = { fire: false };
+  const drop =
+    sim.faults.take('drop-mid-stream', undefined, take) ??
+    sim.faults.take('cut-stream-after', undefined, take);
   let prepared: PreparedTask;
   try {
     prepared = await prepare(sim, req);
@@ -101,10 +103,18 @@ async function replyStream(ctx: Ctx, sim: SimState, req: SimRequest, forceEmpty:
   const signal = connectionSignal(ctx);
   const entry = createEntry(sim, prepared, forceEmpty);
   const ping = setInterval(() => res.write(`: ping - ${new Date().toISOString()}\r\n\r\n`), SSE_PING_MS);
+  let sent = 0;
   const write = (value: unknown) => {
     if (res.destroyed) return;
+    // A drop fault cuts the connection when the event after the N-th is due, so a client has had
+    // the time to read the first N (a fetch body errored at once would discard unread data).
+    if (drop && sent >= drop.fault.events) {
+      res.destroy();
+      drop.fire();
+      return;
+    }
     res.write(sseEvent(value));
-    if (dropAfter !== undefined && --dropAfter <= 0) res.destroy();
+    sent++;
   };
   try {
     await drainTask(sim, entry, 'stream', {
