@@ -55,6 +55,8 @@ const optionsSchema = z.object({
   speed: z.number().min(0).default(0),
   /** ms between two reads of a task's worker updates by its drainer; upstream sleeps 0.2 s. */
   tickMs: z.number().min(0).default(200),
+  /** sse-starlette's `: ping` comment interval on open streams. */
+  ssePingMs: z.number().min(1).default(15_000),
   /** Drainers move only when the test calls `tick()` (deterministic races); tickMs is then unused. */
   manualTick: z.boolean().default(false),
   dataDir: z.string().min(1).optional(),
@@ -223,6 +225,7 @@ async function startRun(config: EngineConfig, port: number, control: TestControl
     },
     ticker: new Ticker(opts.tickMs, opts.manualTick),
     draining: new Set(),
+    ssePingMs: opts.ssePingMs,
     baseUrl: '',
     history: new HistoryDb(dataDir),
     current: new CurrentTask(),

@@ -12,6 +12,8 @@ export interface SimState {
   speed: number;
   /** The drainers' clock: a read of a task's updates every 0.2 s upstream (ticker.ts). */
   ticker: Ticker;
+  /** Interval of the `: ping` comments on open SSE streams (15 s upstream). */
+  ssePingMs: number;
   /** Ids of the tasks whose drainer is alive. */
   draining: Set<string>;
   /** Origin used in result and input URLs (http://127.0.0.1:<port>, like FooocusAPI's default --base-url). */

@@ -197,6 +197,30 @@ describe('runtime details (§4)', () => {
   });
 });
 
+describe('SSE keep-alive', () => {
+  it('a long stream carries ": ping" comments (every 15 s by default; 20 ms here)', async () => {
+    const pinging = await startSimEngine({ port: 0, speed: 0, tickMs: 0, ssePingMs: 20 });
+    try {
+      const held = pinging.hold({ step: 1 });
+      const res = await postJson(pinging.url, '/v1/engine/generate/', { stream_output: true, ...LIGHTNING });
+      await held.reached;
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!/\r\n: ping - \d{4}-\d{2}-\d{2}T[^\r]*\r\n\r\n/.test(`\r\n${text}`)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+      held.release();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value);
+      expect(text).toContain('"message": "Finished"');
+    } finally {
+      await pinging.close();
+    }
+  });
+});
+
 describe('test-control routes', () => {
   it('exist only with testControl, and the app server forwards them only when told to', async () => {
     expect((await fetch(`${sim.url}/__sim/state`)).status).toBe(404);

@@ -163,15 +163,20 @@ describe('streams', () => {
     const before = await pngCount();
     const held = sim.hold({ step: 2 });
     const abort = new AbortController();
-    await fetch(`${sim.url}/v1/engine/generate/`, {
-      method: 'POST',
-      headers: JSON_HEADERS,
-      body: JSON.stringify({ stream_output: true, ...LIGHTNING }),
-      signal: abort.signal,
-    });
+    // Read in the background: an unread, unreferenced body may be collected and its connection closed.
+    const stream = collect(
+      await fetch(`${sim.url}/v1/engine/generate/`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ stream_output: true, ...LIGHTNING }),
+        signal: abort.signal,
+      }),
+    );
     const { taskId } = await held.reached;
-    await tickUntil(() => sim.state().current === taskId, 'the stream drainer started');
+    await tickUntil(() => stream.events.length === 1, 'the stream drainer started');
+    expect(sim.state().current).toBe(taskId);
     abort.abort();
+    await stream.ended;
     await waitFor(
       async () => (sim.state().draining.includes(taskId) ? undefined : true),
       'the server noticing the drop',

@@ -27,7 +27,6 @@ import { asyncStub, finalRecord, type TaskEntry } from '../tasks.ts';
 import { validateModel, type PydanticError } from '../validate.ts';
 
 const BINARY_EXTS = ['png', 'jpg', 'jpeg', 'webp'];
-const SSE_PING_MS = 15_000;
 
 /** process_params: the task joins the worker's queue and its history row is inserted with nulls. */
 function createEntry(sim: SimState, prepared: PreparedTask, forceEmpty: boolean): TaskEntry {
@@ -102,7 +101,7 @@ async function replyStream(ctx: Ctx, sim: SimState, req: SimRequest, forceEmpty:
   }
   const signal = connectionSignal(ctx);
   const entry = createEntry(sim, prepared, forceEmpty);
-  const ping = setInterval(() => res.write(`: ping - ${new Date().toISOString()}\r\n\r\n`), SSE_PING_MS);
+  const ping = setInterval(() => res.write(`: ping - ${new Date().toISOString()}\r\n\r\n`), sim.ssePingMs);
   let sent = 0;
   const write = (value: unknown) => {
     if (res.destroyed) return;
