@@ -25,7 +25,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // Runs are followed by polling a realistic engine (200 ms tick) on a shared 2-core machine.
+  timeout: 120_000,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {

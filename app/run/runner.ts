@@ -68,7 +68,8 @@ function onProgress(p: TrackedProgress): void {
       set({ wait: { kind: 'searching' } });
       return;
     case 'queued':
-      set({ wait: { kind: 'queued', ahead: p.ahead ?? 0 }, progress: 0 });
+      // Stop asked while queued: FooocusAPI cannot drop it, it is stopped as soon as it starts.
+      if (s.phase !== 'stopping') set({ wait: { kind: 'queued', ahead: p.ahead ?? 0 }, progress: 0 });
       return;
     case 'reconnecting':
       set({ wait: { kind: 'reconnecting', silentS: Math.round((p.silentMs ?? 0) / 1000) } });
