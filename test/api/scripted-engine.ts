@@ -6,6 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson, startFakeServer, type FakeServer, type SeenRequest } from './fake-server.ts';
+import { asyncStub } from '../../server/sim/tasks.ts';
 
 export interface ScriptedTask {
   id: number;
@@ -108,19 +109,7 @@ export async function startScriptedEngine(): Promise<ScriptedEngine> {
       const body = JSON.parse(req.body) as Record<string, unknown>;
       const t = queue(body);
       if (fault === 'lose-submit-reply') return drop(res);
-      return sendJson(res, 200, {
-        id: -1,
-        task_id: t.task_id,
-        req_params: {},
-        in_queue_mills: -1,
-        start_mills: -1,
-        finish_mills: -1,
-        task_status: 'pending',
-        progress: -1,
-        preview: '',
-        webhook_url: '',
-        result: [],
-      });
+      return sendJson(res, 200, asyncStub(t.task_id));
     }
     if (req.method === 'POST' && url.pathname === '/v1/engine/control') {
       const running = tasks.find((t) => t.task_status === 'running');
