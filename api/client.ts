@@ -3,7 +3,7 @@
  * CLI (Node). Every reply is validated before use; every failure is a `FooocusApiError`.
  */
 import { hasAssetRefs } from '../compiler/assets/inline-request.ts';
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import { cancelTask, type CancelOptions, type CancelOutcome, type CancelTarget } from './cancel.ts';
 import { FooocusApiError, messages } from './errors.ts';
 import { followTask, getTask, type FollowOptions, type FollowOutcome } from './follow.ts';

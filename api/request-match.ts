@@ -6,7 +6,7 @@
  * `/inputs/<sha>.png` URLs). The prompt and a fixed seed must be present: with them a match is
  * specific to one run.
  */
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import type { TaskRecord } from './schemas.ts';
 
 /** Fields the server rewrites whatever was sent (contract §5.5 `req_params`), or that are not the task's. */

@@ -4,7 +4,7 @@
  * (fooocusapi-runtime.md "What follows for a client"). The storage is pluggable: the CLI keeps one
  * file in the output folder (written atomically), the editor keeps IndexedDB rows.
  */
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import type { FooocusApiErrorKind } from './errors.ts';
 import type { TaskRecord } from './schemas.ts';
 

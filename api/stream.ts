@@ -4,7 +4,7 @@
  * task id and no error event; a worker failure still ends with "Finished" and no images, and a bad
  * input image ends the stream with no events at all.
  */
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import { deadline } from './deadline.ts';
 import { FooocusApiError, messages } from './errors.ts';
 import { abortOrNetwork, send, type HttpCall, type HttpContext } from './http.ts';

@@ -4,7 +4,7 @@
  * running task is in `current` (and in `history` as a row with nulls), queued ones in `pending`.
  */
 import { rowMatchesRequest } from './request-match.ts';
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import type { TaskList, TaskRecord } from './schemas.ts';
 
 export type ListTasks = (query: {

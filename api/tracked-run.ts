@@ -23,7 +23,7 @@
  * `resumeTrackedRun(entry)` picks any journal entry up again: follows a known task, searches for
  * one whose reply was lost, or returns the final record already seen.
  */
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import { FooocusApiError, messages } from './errors.ts';
 import { createPatientReader, DetachedError, ServerSilentError } from './patient-reads.ts';
 import type { BackoffOptions } from './backoff.ts';

@@ -4,7 +4,7 @@
  * seed example. Loopback only; the simulator runs in this process at full speed.
  */
 import { createFooocusClient, type FooocusClient } from '../api/client.ts';
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import { startSimEngine } from '../server/sim/index.ts';
 import { seedExamples } from '../test/api/seed-requests.ts';
 

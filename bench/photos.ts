@@ -10,7 +10,7 @@ import { assetMetaOf } from '../compiler/assets/meta.ts';
 import { MemoryAssetStore } from '../compiler/assets/memory-store.ts';
 import { compile } from '../compiler/compile.ts';
 import { prepareImages } from '../compiler/prepare/index.ts';
-import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from '../cli/node-image-adapter.ts';
 import { TEMPLATES } from '../compiler/templates.ts';
 import { exportWorkflow, openWorkflowText } from '../compiler/workflow-file/index.ts';
 import { assetRef } from '../nodes/assets.ts';

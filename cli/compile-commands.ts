@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile } from '../compiler/compile.ts';
 import { decompileText, MAX_REQUEST_BYTES } from '../compiler/decompile.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
-import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from './node-image-adapter.ts';
 import type { Diagnostic } from '../compiler/types.ts';
 import { inlineRequestImages } from '../compiler/assets/inline-request.ts';
 import { MemoryAssetStore } from '../compiler/assets/memory-store.ts';

@@ -15,7 +15,7 @@ import { createPatientReader } from '../api/patient-reads.ts';
 import type { RunJournalEntry } from '../api/run-journal.ts';
 import type { TrackedProgress, TrackedRunOptions, TrackedRunOutcome } from '../api/tracked-run.ts';
 import type { ResultImage } from '../api/results.ts';
-import type { FooocusRequest } from '../compiler/request/index.ts';
+import type { FooocusRequest } from '../contract/index.ts';
 import type { Plan } from '../compiler/types.ts';
 import { EXIT, type CliIO } from './io.ts';
 import { fileJournal, removeJournal, type RunContext } from './run-journal-file.ts';

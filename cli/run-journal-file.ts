@@ -9,7 +9,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RunJournal, RunJournalEntry } from '../api/run-journal.ts';
-import { laxRequestSchema } from '../compiler/request/index.ts';
+import { laxRequestSchema } from '../contract/index.ts';
 import type { Diagnostic, Plan } from '../compiler/types.ts';
 import { parseWorkflowText, serializeWorkflow } from '../compiler/workflow-file/index.ts';
 import type { Workflow } from '../nodes/graph.ts';

@@ -12,7 +12,7 @@ import { mapValidationErrors } from '../api/validation-map.ts';
 import { compile } from '../compiler/compile.ts';
 import { applyExposed } from '../compiler/exposed.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
-import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from './node-image-adapter.ts';
 import type { Diagnostic, Provenance } from '../compiler/types.ts';
 import { inlineRequestImages } from '../compiler/assets/inline-request.ts';
 import { formatFileError } from '../compiler/workflow-file/index.ts';

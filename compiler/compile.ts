@@ -12,8 +12,8 @@ import { DiagnosticList } from './diagnostics.ts';
 import { RequestBuilder } from './emit.ts';
 import { imageOf, knownSizeOf, type PreparedImages } from './images.ts';
 import { buildPlan } from './plan.ts';
-import { CN_TYPE_DEFAULTS, ENHANCE_TABS } from './request/enums.ts';
-import type { EnhanceCtrlItem, ImagePromptItem } from './request/fields.ts';
+import { CN_TYPE_DEFAULTS, ENHANCE_TABS } from '../contract/enums.ts';
+import type { EnhanceCtrlItem, ImagePromptItem } from '../contract/fields.ts';
 import {
   checkEdges,
   checkImagePrompts,

@@ -24,9 +24,9 @@ import {
   DEFAULT_LORAS,
   ENHANCE_TABS,
   LORA_SLOTS,
-} from './request/enums.ts';
-import { IMAGE_FIELDS, REQUEST_FIELDS, isImageGiven, type CommonRequest } from './request/fields.ts';
-import { defaultRequest, laxRequestSchema } from './request/schema.ts';
+} from '../contract/enums.ts';
+import { IMAGE_FIELDS, REQUEST_FIELDS, isImageGiven, type CommonRequest } from '../contract/fields.ts';
+import { defaultRequest, laxRequestSchema } from '../contract/schema.ts';
 import { jsonErrorLocation } from './workflow-file/json-error.ts';
 import { tooLongLists } from './list-limits.ts';
 import { megabytes, utf8ByteLength } from './text-size.ts';

@@ -3,8 +3,8 @@
  * (defaults filled), then compared field by field, ignoring: image contents, a random seed, empty
  * image-prompt slots and disabled enhance entries (both are padding the server adds anyway).
  */
-import { IMAGE_FIELDS, isImageGiven, type CommonRequest } from './request/fields.ts';
-import { laxRequestSchema } from './request/schema.ts';
+import { IMAGE_FIELDS, isImageGiven, type CommonRequest } from '../contract/fields.ts';
+import { laxRequestSchema } from '../contract/schema.ts';
 
 export interface FieldDifference {
   field: string;

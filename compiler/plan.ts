@@ -7,7 +7,13 @@ import type { WorkflowNode } from '../nodes/graph.ts';
 import type { LocalText } from '../nodes/types.ts';
 import type { CompileContext } from './compile.ts';
 import { knownSizeOf } from './images.ts';
-import { outpaintSize, parseAspectRatio, upscaleSize, varySize, workerUpscaleMethod } from './sizes.ts';
+import {
+  outpaintSize,
+  parseAspectRatio,
+  upscaleSize,
+  varySize,
+  workerUpscaleMethod,
+} from '../contract/sizes.ts';
 import { predictsDirectReturn } from './stages.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
 import type { Plan, PlanStage, ServerMode, Size } from './types.ts';

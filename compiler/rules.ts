@@ -8,9 +8,9 @@ import { getKind } from '../nodes/registry.ts';
 import type { CompileContext } from './compile.ts';
 import type { DiagnosticList } from './diagnostics.ts';
 import { assetHashOf } from '../nodes/assets.ts';
-import { isImageGiven } from './request/fields.ts';
+import { isImageGiven } from '../contract/fields.ts';
 import { knownSizeOf } from './images.ts';
-import { STOCK_STYLES } from './request/styles.ts';
+import { STOCK_STYLES } from '../contract/styles.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
 import { dataUrlImageProblem, imageProblemText } from './prepare/image-format.ts';
 

@@ -1,5 +1,5 @@
 import type { WorkflowNode } from '../nodes/graph.ts';
-import { MAX_SAFE_SEED } from './request/enums.ts';
+import { MAX_SAFE_SEED } from '../contract/enums.ts';
 
 /**
  * A stable seed for "random" when the caller gave none: FNV-1a over the workflow text, so compile

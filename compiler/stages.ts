@@ -6,7 +6,7 @@
 import { t } from '../nodes/field.ts';
 import type { WorkflowNode } from '../nodes/graph.ts';
 import type { DiagnosticList } from './diagnostics.ts';
-import { upscaleSize, workerUpscaleMethod } from './sizes.ts';
+import { upscaleSize, workerUpscaleMethod } from '../contract/sizes.ts';
 import type { Size } from './types.ts';
 
 export type MainMode = 'text-to-image' | 'uov' | 'inpaint' | 'pass-through';

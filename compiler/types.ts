@@ -1,5 +1,5 @@
 import type { LocalText } from '../nodes/types.ts';
-import type { FooocusRequest } from './request/fields.ts';
+import type { FooocusRequest } from '../contract/fields.ts';
 import type { PreparedImages } from './images.ts';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -7,7 +7,7 @@ import {
 } from './graph.ts';
 import { NODE_KINDS, type KindName } from './registry.ts';
 import { autoLayout } from './layout.ts';
-import { CN_TYPE_DEFAULTS } from '../compiler/request/enums.ts';
+import { CN_TYPE_DEFAULTS } from '../contract/enums.ts';
 
 /**
  * Builds a workflow in code (templates, decompile, tests): nodes get full default params, wires get

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ENHANCE_CTRL_FIELDS, REQUEST_FIELDS, type SpecValue } from '../compiler/request/fields.ts';
-import { requestFieldSchema } from '../compiler/request/schema.ts';
+import { ENHANCE_CTRL_FIELDS, REQUEST_FIELDS, type SpecValue } from '../contract/fields.ts';
+import { requestFieldSchema } from '../contract/schema.ts';
 import { field, type FieldMeta } from './field.ts';
 
 /**

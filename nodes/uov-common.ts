@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENHANCE_UOV_PROMPT_TYPES } from '../compiler/request/enums.ts';
+import { ENHANCE_UOV_PROMPT_TYPES } from '../contract/enums.ts';
 import { field, t } from './field.ts';
 
 /**

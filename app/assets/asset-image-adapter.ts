@@ -1,4 +1,4 @@
-import { browserImageAdapter } from '../../compiler/prepare/browser-adapter.ts';
+import { browserImageAdapter } from './browser-image-adapter.ts';
 import type { ImageAdapter } from '../../compiler/prepare/raster.ts';
 import { decodePixels } from './worker-client.ts';
 

@@ -1,5 +1,5 @@
 import { inlineRequestImages } from '../../compiler/assets/inline-request.ts';
-import type { FooocusRequest } from '../../compiler/request/fields.ts';
+import type { FooocusRequest } from '../../contract/fields.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
 
 /**

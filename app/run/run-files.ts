@@ -1,5 +1,5 @@
 import { exportWorkflow } from '../../compiler/workflow-file/index.ts';
-import type { FooocusRequest } from '../../compiler/request/fields.ts';
+import type { FooocusRequest } from '../../contract/fields.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
 import { requestWithImages } from './inline-assets.ts';
 import { zipStore } from '../lib/zip.ts';

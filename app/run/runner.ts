@@ -20,7 +20,7 @@ import {
 } from '../../api/index.ts';
 import { compileNow } from '../store/compile-scheduler.ts';
 import { idbDelete, idbGet } from '../persistence/idb.ts';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { FooocusRequest } from '../../contract/index.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { storeResults } from './gallery.ts';
 import {

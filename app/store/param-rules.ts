@@ -1,7 +1,7 @@
 import { applyEnhanceMethod, enhanceMethodOf } from '../../nodes/kinds/enhance-region.ts';
 import { setImagePromptType } from '../../nodes/kinds/image-prompt.ts';
 import { applyInpaintMethod, inpaintMethodOf } from '../../nodes/kinds/inpaint.ts';
-import type { CnType } from '../../compiler/request/enums.ts';
+import type { CnType } from '../../contract/enums.ts';
 
 type Params = Record<string, unknown>;
 

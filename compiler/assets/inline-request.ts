@@ -6,7 +6,7 @@
  */
 import { assetHashOf, type AssetReader } from '../../nodes/assets.ts';
 import { readImageHeader } from '../prepare/image-header.ts';
-import { IMAGE_FIELDS, type FooocusRequest } from '../request/fields.ts';
+import { IMAGE_FIELDS, type FooocusRequest } from '../../contract/fields.ts';
 import { bytesToDataUrl } from './data-url.ts';
 
 export class MissingAssetError extends Error {

@@ -10,7 +10,7 @@ import { assetRef, assetHashOf, describeAsset, type AssetReader } from '../../no
 import { indexGraph, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
 import type { Diagnostic } from '../types.ts';
 import type { PreparedImages } from '../images.ts';
-import { isImageGiven } from '../request/fields.ts';
+import { isImageGiven } from '../../contract/fields.ts';
 import { dataUrlImageProblem, imageProblem, imageProblemText, type ImageProblem } from './image-format.ts';
 import {
   orientationSwapsSides,

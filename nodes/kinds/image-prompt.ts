@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CN_TYPES, CN_TYPE_DEFAULTS, type CnType } from '../../compiler/request/enums.ts';
+import { CN_TYPES, CN_TYPE_DEFAULTS, type CnType } from '../../contract/enums.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OUTPAINT_DIRECTIONS } from '../../compiler/request/enums.ts';
+import { OUTPAINT_DIRECTIONS } from '../../contract/enums.ts';
 import { field, t } from '../field.ts';
 import { INPAINT_METHODS, detectInpaintMethod, inpaintMethodParam } from '../inpaint-methods.ts';
 import { imageIn, imageOut, imagePromptsInput } from '../ports.ts';

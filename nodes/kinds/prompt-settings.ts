@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASPECT_RATIOS, MAX_SAFE_SEED } from '../../compiler/request/enums.ts';
+import { ASPECT_RATIOS, MAX_SAFE_SEED } from '../../contract/enums.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
 import { imagePromptsInput } from '../ports.ts';

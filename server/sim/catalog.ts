@@ -1,4 +1,4 @@
-import { STOCK_STYLES } from '../../compiler/request/styles.ts';
+import { STOCK_STYLES } from '../../contract/styles.ts';
 /**
  * What the simulated install reports: the 279 stock style names (contract Appendix A, in the order
  * `/v1/engines/styles` returns them) and the stock checkpoint and LoRA files.

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { EMPTY_IMAGE_STRINGS } from '../../compiler/request/fields.ts';
+import { EMPTY_IMAGE_STRINGS } from '../../contract/fields.ts';
 import { InternalServerError } from './http.ts';
 
 export interface DecodedImage {

@@ -12,7 +12,7 @@ import {
   STEPS,
   ENHANCE_TABS,
   ENHANCE_UOV_ORDERS,
-} from '../../compiler/request/enums.ts';
+} from '../../contract/enums.ts';
 import { DETECTABLE_WORDS, STYLE_NAMES } from './catalog.ts';
 import type { DecodedImage } from './images.ts';
 import { maskHasPaint } from './images.ts';
@@ -26,7 +26,7 @@ import {
   type Padding,
   type Size,
   workerUpscaleMethod,
-} from '../../compiler/sizes.ts';
+} from '../../contract/sizes.ts';
 
 export type MainKind = 't2i' | 'vary' | 'upscale' | 'inpaint';
 

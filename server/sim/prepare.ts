@@ -5,14 +5,14 @@
  * enhance items padded to 3 but never cut, forced flags, image fields as /inputs/ URLs).
  */
 import { randomBytes } from 'node:crypto';
-import { CONTROLNET_SLOTS, ENHANCE_TABS, LORA_SLOTS } from '../../compiler/request/enums.ts';
+import { CONTROLNET_SLOTS, ENHANCE_TABS, LORA_SLOTS } from '../../contract/enums.ts';
 import {
   ENHANCE_CTRL_FIELDS,
   IMAGE_PROMPT_FIELDS,
   REQUEST_FIELDS,
   type CommonRequest,
-} from '../../compiler/request/fields.ts';
-import { specDefault } from '../../compiler/request/schema.ts';
+} from '../../contract/fields.ts';
+import { specDefault } from '../../contract/schema.ts';
 import { readInputImage, storeInput, type DecodedImage, type FetchPolicy } from './images.ts';
 import { withPyFloats } from './pydantic-dump.ts';
 

@@ -2,7 +2,7 @@
  * pydantic's `model_dump_json()` of a validated request: every field declared `float` is written as a
  * float (`7.0`, `1.0`) even when the client sent an int. FooocusAPI stores that dump as `req_params`.
  */
-import type { FieldSpec } from '../../compiler/request/fields.ts';
+import type { FieldSpec } from '../../contract/fields.ts';
 import { PyFloat } from './pyjson.ts';
 
 function isDict(v: unknown): v is Record<string, unknown> {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import type { Padding, Size } from '../../compiler/sizes.ts';
+import type { Padding, Size } from '../../contract/sizes.ts';
 
 /** Patterns are drawn small and scaled up: smooth shapes need no more, and it keeps runs fast. */
 const PATTERN_MAX_SIDE = 256;

@@ -3,8 +3,8 @@
  * It answers exactly what FastAPI would put into a 422 `{"detail": [...]}`: the same `type`, `loc`,
  * `msg`, `input` and `ctx` per error, all errors collected in field order, unknown keys ignored.
  */
-import type { FieldSpec } from '../../compiler/request/fields.ts';
-import { specDefault } from '../../compiler/request/schema.ts';
+import type { FieldSpec } from '../../contract/fields.ts';
+import { specDefault } from '../../contract/schema.ts';
 
 export type Loc = (string | number)[];
 

@@ -4,7 +4,7 @@
  * enhance chain per image (fooocus-semantics §2.2), honouring stop/skip between sampling steps and
  * the "final enhanced image only" persistence rules (§2.3, G-20, G-21).
  */
-import { STEPS } from '../../compiler/request/enums.ts';
+import { STEPS } from '../../contract/enums.ts';
 import type { HoldRegistry } from './holds.ts';
 import { saveOutput } from './outputs.ts';
 import { planRun, type EnhancePlan, type MainPass, type RunPlan } from './plan.ts';
@@ -16,7 +16,7 @@ import {
   renderTextToImage,
   type Look,
 } from './render.ts';
-import { upscaleSize, varySize, type Size } from '../../compiler/sizes.ts';
+import { upscaleSize, varySize, type Size } from '../../contract/sizes.ts';
 import type { TaskEntry, WorkerUpdate } from './tasks.ts';
 import sharp from 'sharp';
 

@@ -7,7 +7,7 @@ import sharp, { type Sharp } from 'sharp';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { FooocusRequest } from '../../contract/index.ts';
 
 export interface SeedExample {
   name: string;

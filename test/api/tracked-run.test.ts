@@ -7,7 +7,7 @@
 import { createFooocusClient } from '../../api/client.ts';
 import { memoryJournal, type RunJournalEntry } from '../../api/run-journal.ts';
 import { startTrackedRun, resumeTrackedRun, type TrackedProgress } from '../../api/tracked-run.ts';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { FooocusRequest } from '../../contract/index.ts';
 import { closedPort } from './fake-server.ts';
 import { startScriptedEngine, type ScriptedEngine } from './scripted-engine.ts';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createFooocusClient } from '../../api/client.ts';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { FooocusRequest } from '../../contract/index.ts';
 import { decodeBase64, encodeBase64 } from '../../compiler/assets/base64.ts';
 import { dataUrlBytes } from '../../compiler/assets/data-url.ts';
 import { hasAssetRefs, inlineRequestImages } from '../../compiler/assets/inline-request.ts';
@@ -17,7 +17,7 @@ import { MemoryAssetStore } from '../../compiler/assets/memory-store.ts';
 import { compile } from '../../compiler/compile.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
 import { readImageHeader } from '../../compiler/prepare/image-header.ts';
-import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from '../../cli/node-image-adapter.ts';
 import { seedText, stableSeed } from '../../compiler/seed.ts';
 import { TEMPLATES, getTemplate } from '../../compiler/templates.ts';
 import {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
 import { decompile, decompileText, type DecompileResult } from '../../compiler/decompile.ts';
 import { requestDifferences } from '../../compiler/equivalence.ts';
-import { laxRequestSchema } from '../../compiler/request/index.ts';
+import { laxRequestSchema } from '../../contract/index.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
 import { getTemplate } from '../../compiler/templates.ts';
 import type { LocalText } from '../../nodes/types.ts';

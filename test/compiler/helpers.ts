@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
-import { SERVER_OWNED_FIELDS, defaultRequest, strictRequestSchema } from '../../compiler/request/index.ts';
-import type { CommonRequest, FooocusRequest } from '../../compiler/request/fields.ts';
+import { SERVER_OWNED_FIELDS, defaultRequest, strictRequestSchema } from '../../contract/index.ts';
+import type { CommonRequest, FooocusRequest } from '../../contract/fields.ts';
 import type { CompileResult, Diagnostic } from '../../compiler/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 

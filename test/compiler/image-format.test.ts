@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../app/lib/zip.ts';
 import { compile } from '../../compiler/compile.ts';
 import { dataUrlImageProblem, imageProblem } from '../../compiler/prepare/image-format.ts';
-import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from '../../cli/node-image-adapter.ts';
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { expectBilingual, findDiag } from './helpers.ts';

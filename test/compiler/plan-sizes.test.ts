@@ -6,9 +6,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
-import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from '../../cli/node-image-adapter.ts';
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
-import { varySize } from '../../compiler/sizes.ts';
+import { varySize } from '../../contract/sizes.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 
 async function png(width: number, height: number, background: string): Promise<string> {

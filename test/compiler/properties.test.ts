@@ -23,7 +23,7 @@ import {
   SAMPLERS,
   SAM_MODELS,
   SCHEDULERS,
-} from '../../compiler/request/enums.ts';
+} from '../../contract/enums.ts';
 import type { Workflow, WorkflowEdge, WorkflowNode } from '../../nodes/graph.ts';
 import { NODE_KINDS } from '../../nodes/registry.ts';
 import { expectBilingual, expectSendable } from './helpers.ts';

@@ -4,7 +4,7 @@
  * it must fail the strict schema, and a workflow holding one must be refused at load with its path.
  */
 import { describe, expect, it } from 'vitest';
-import { laxRequestSchema, strictRequestSchema } from '../../compiler/request/index.ts';
+import { laxRequestSchema, strictRequestSchema } from '../../contract/index.ts';
 import { parseWorkflowJson } from '../../compiler/workflow-file/index.ts';
 import { compile } from '../../compiler/compile.ts';
 import { GraphBuilder } from '../../nodes/build.ts';

@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
-import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from '../../cli/node-image-adapter.ts';
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { diagKeys, expectBilingual, img } from './helpers.ts';

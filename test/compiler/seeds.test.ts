@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
 import { decompile } from '../../compiler/decompile.ts';
 import { requestDifferences } from '../../compiler/equivalence.ts';
-import { IMAGE_FIELDS } from '../../compiler/request/fields.ts';
+import { IMAGE_FIELDS } from '../../contract/fields.ts';
 import { TEMPLATES, getTemplate } from '../../compiler/templates.ts';
 import { indexGraph, inputsOf, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
 import { SEED_NAMES, compileChecked, expectSendable, findDiag, loadSeed, type SeedName } from './helpers.ts';

@@ -10,7 +10,7 @@ import { createFooocusClient } from '../../api/client.ts';
 import { memoryJournal, type RunJournalEntry } from '../../api/run-journal.ts';
 import type { TrackedProgress, TrackedRunOptions, TrackedRunOutcome } from '../../api/tracked-run.ts';
 import { runCommand, type RunExtras } from '../../cli/run.ts';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { FooocusRequest } from '../../contract/index.ts';
 
 export type ClientKind = 'cli' | 'api';
 

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { FooocusRequest } from '../../contract/index.ts';
 import { getTemplate } from '../../compiler/templates.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';

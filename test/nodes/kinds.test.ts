@@ -1,6 +1,6 @@
 /** Node kinds: parameter schemas, defaults from the docs, UI metadata, presets, layout. */
 import { describe, expect, it } from 'vitest';
-import { CN_TYPE_DEFAULTS } from '../../compiler/request/enums.ts';
+import { CN_TYPE_DEFAULTS } from '../../contract/enums.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { fieldMeta } from '../../nodes/field.ts';
 import { applyEnhanceMethod } from '../../nodes/kinds/enhance-region.ts';

@@ -8,7 +8,7 @@ import {
   upscaleFactor,
   upscaleSize,
   varySize,
-} from '../../compiler/sizes.ts';
+} from '../../contract/sizes.ts';
 
 describe('size arithmetic', () => {
   it('rounds halves to even like Python', () => {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { REQUEST_FIELDS } from '../../../compiler/request/fields.ts';
+import { REQUEST_FIELDS } from '../../../contract/fields.ts';
 import { readFastApiBody } from '../body.ts';
 import {
   InternalServerError,

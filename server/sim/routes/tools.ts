@@ -3,8 +3,8 @@
  * are small field tables run through the same pydantic-style validator as generate.
  */
 import sharp from 'sharp';
-import { MASK_MODELS } from '../../../compiler/request/enums.ts';
-import type { FieldSpec } from '../../../compiler/request/fields.ts';
+import { MASK_MODELS } from '../../../contract/enums.ts';
+import type { FieldSpec } from '../../../contract/fields.ts';
 import { readFastApiBody } from '../body.ts';
 import { keyAccepted, sendForbidden, sendJson, sendServerError, type Ctx } from '../http.ts';
 import { readInputImage, type DecodedImage } from '../images.ts';

@@ -1,5 +1,5 @@
 /** Image adapter for the browser, on createImageBitmap and a canvas. */
-import type { ImageAdapter, RasterImage } from './raster.ts';
+import type { ImageAdapter, RasterImage } from '../../compiler/prepare/raster.ts';
 
 function canvas(width: number, height: number) {
   const c = document.createElement('canvas');

@@ -1,7 +1,7 @@
 /** Image adapter for Node (CLI, server, tests), on sharp. */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { ImageAdapter, RasterImage } from './raster.ts';
+import type { ImageAdapter, RasterImage } from '../compiler/prepare/raster.ts';
 
 async function bytesOf(src: string): Promise<Buffer> {
   if (src.startsWith('data:')) {
