@@ -8,7 +8,6 @@ import { compile } from '../compiler/compile.ts';
 import { decompileText, MAX_REQUEST_BYTES } from '../compiler/decompile.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from './node-image-adapter.ts';
-import type { Diagnostic } from '../compiler/types.ts';
 import { inlineRequestImages } from '../compiler/assets/inline-request.ts';
 import { MemoryAssetStore } from '../compiler/assets/memory-store.ts';
 import {
@@ -18,8 +17,8 @@ import {
   MAX_WORKFLOW_BYTES,
 } from '../compiler/workflow-file/index.ts';
 import type { AssetReader } from '../nodes/assets.ts';
-import { t } from '../nodes/field.ts';
 import type { Workflow } from '../nodes/graph.ts';
+import { emptyWorkflow } from '../compiler/rules/chain-shape.ts';
 import { formatDiagnostics, formatFileWarnings, summaryLine } from './format.ts';
 import { EXIT, readInput, type CliIO } from './io.ts';
 import { openWorkflowFile, type OpenedWorkflow } from './assets.ts';
@@ -101,19 +100,6 @@ async function loadWorkflow(path: string, io: CliIO, assetsDir?: string): Promis
     return null;
   }
   return parsed.opened;
-}
-
-/** An empty canvas has no diagnostics in the editor; on the command line it is an error. */
-function emptyWorkflow(wf: Workflow): Diagnostic | undefined {
-  if (wf.nodes.some((n) => n.kind !== 'note')) return undefined;
-  return {
-    severity: 'error',
-    code: 'S-empty',
-    message: t(
-      'The workflow is empty: it has no nodes to compile. Add a Prompt & Settings node wired to an Output (or start from a template).',
-      '工作流为空：没有可编译的节点。请添加“提示词与设置”节点并连接到输出节点（或从模板开始）。',
-    ),
-  };
 }
 
 /** Compiles with images prepared (sizes measured, masks fitted), as a run would send it. */

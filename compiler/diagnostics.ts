@@ -1,13 +1,17 @@
 import type { LocalText } from '../nodes/types.ts';
+import type { RuleCode } from './rules/registry.ts';
 import type { Diagnostic, DiagnosticFix, Severity } from './types.ts';
 
-/** Collects diagnostics; one place decides their shape so every rule reads the same way. */
+/**
+ * Collects diagnostics; one place decides their shape so every rule reads the same way. Codes are
+ * typed: only a code of the rule registry (`rules/registry.ts`) can be raised.
+ */
 export class DiagnosticList {
   readonly items: Diagnostic[] = [];
 
   add(
     severity: Severity,
-    code: string,
+    code: RuleCode,
     nodeId: string | undefined,
     message: LocalText,
     extra: { field?: string; fix?: DiagnosticFix } = {},
@@ -15,7 +19,7 @@ export class DiagnosticList {
     this.items.push({ severity, code, nodeId, message, ...extra });
   }
   error(
-    code: string,
+    code: RuleCode,
     nodeId: string | undefined,
     message: LocalText,
     extra?: { field?: string; fix?: DiagnosticFix },
@@ -23,7 +27,7 @@ export class DiagnosticList {
     this.add('error', code, nodeId, message, extra);
   }
   warn(
-    code: string,
+    code: RuleCode,
     nodeId: string | undefined,
     message: LocalText,
     extra?: { field?: string; fix?: DiagnosticFix },
@@ -31,7 +35,7 @@ export class DiagnosticList {
     this.add('warning', code, nodeId, message, extra);
   }
   info(
-    code: string,
+    code: RuleCode,
     nodeId: string | undefined,
     message: LocalText,
     extra?: { field?: string; fix?: DiagnosticFix },

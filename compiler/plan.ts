@@ -5,7 +5,7 @@
 import { t } from '../nodes/field.ts';
 import type { WorkflowNode } from '../nodes/graph.ts';
 import type { LocalText } from '../nodes/types.ts';
-import type { CompileContext } from './compile.ts';
+import type { CompileContext } from './context.ts';
 import { knownSizeOf } from './images.ts';
 import {
   outpaintSize,

@@ -3,9 +3,10 @@
  * stage A (main pass, one of text-to-image / vary-upscale / inpaint / pass-through) and stage B
  * (enhance: [uov before] → regions → [uov after]).
  */
-import { t } from '../nodes/field.ts';
 import type { WorkflowNode } from '../nodes/graph.ts';
 import type { DiagnosticList } from './diagnostics.ts';
+import { directReturnBeforeSteps, directReturnMovedToEnhance } from './rules/direct-return.ts';
+import { badSource, extraEnhanceUov, inpaintPosition, uovBetweenRegions } from './rules/stage-order.ts';
 import { upscaleSize, workerUpscaleMethod } from '../contract/sizes.ts';
 import type { Size } from './types.ts';
 
@@ -44,14 +45,7 @@ export function assignStages(
   const source = chain[0];
   if (!source) return null;
   if (source.kind !== 'inputImage' && source.kind !== 'promptSettings') {
-    d.error(
-      'S-bad-source',
-      source.id,
-      t(
-        'A chain must start at an Input Image (image editing) or at Prompt & Settings (text-to-image).',
-        '处理链必须从“输入图像”（图像编辑）或“提示词与设置”（文生图）开始。',
-      ),
-    );
+    badSource(d, source);
     return null;
   }
   const ops = chain.slice(1, -1);
@@ -101,31 +95,12 @@ export function assignStages(
   const uovs = rest.filter(isUov);
   for (const n of rest) {
     if (n.kind === 'inpaint') {
-      d.error(
-        'S-inpaint-position',
-        n.id,
-        stages.mode === 'text-to-image'
-          ? t(
-              'Inpaint needs an uploaded image and a mask drawn on it; it cannot repaint an image generated in the same request. Start the chain at an Input Image, or use an Enhance Region (automatic mask) here.',
-              '重绘需要上传的图像和在其上绘制的蒙版，不能重绘同一请求中生成的图像。请让链条从输入图像开始，或在此改用区域增强（自动蒙版）。',
-            )
-          : t(
-              'Inpaint must be the first step after the Input Image: in one request it runs in the main pass only. Move it up, or use an Enhance Region (automatic mask) here.',
-              '重绘必须是输入图像之后的第一步：一个请求中它只能在主流程运行。请把它移到前面，或在此改用区域增强（自动蒙版）。',
-            ),
-      );
+      inpaintPosition(d, n, stages.mode === 'text-to-image');
     }
   }
   if (uovs.length > 1) {
     for (const n of uovs.slice(1)) {
-      d.error(
-        'G-15',
-        n.id,
-        t(
-          'Too many Vary/Upscale steps: the enhance stage holds one, before the first or after the last region. Remove this one or split into two workflows.',
-          'Vary/放大步骤过多：增强阶段只能有一个，位于第一个区域之前或最后一个区域之后。请删除此步骤或拆分为两个工作流。',
-        ),
-      );
+      extraEnhanceUov(d, n);
     }
   }
   const regionsAll = rest.filter((n) => n.kind === 'enhanceRegion');
@@ -135,14 +110,7 @@ export function assignStages(
     const regionsBefore = rest.slice(0, idx).some((n) => n.kind === 'enhanceRegion');
     const regionsAfter = rest.slice(idx + 1).some((n) => n.kind === 'enhanceRegion');
     if (regionsBefore && regionsAfter) {
-      d.error(
-        'G-15',
-        uov.id,
-        t(
-          'A Vary/Upscale between two Enhance Regions cannot run: the enhance stage runs it before the first region or after the last. Move it to one end.',
-          '位于两个区域增强之间的 Vary/放大无法运行：增强阶段只能在第一个区域之前或最后一个之后运行它。请移到一端。',
-        ),
-      );
+      uovBetweenRegions(d, uov);
     }
     // With no regions, "After" is the safe order: "Before" with zero regions persists nothing (G-21).
     stages.enhanceUov = {
@@ -171,32 +139,11 @@ function uovRunsInEnhanceStage(
   const directReturn = uov.kind === 'upscale' && predictsDirectReturn(uov, ctx.sizeOf);
   if (directReturn && after.length > 0) {
     if (runIn === 'main') {
-      d.error(
-        'G-9',
-        uov.id,
-        t(
-          'This upscale returns its image straight away without diffusion (Fast 2x, or a result over 2800 px), so the steps after it never run in the main pass. Set "Run in" to Auto or Enhance stage.',
-          '此放大会直接返回结果而不做扩散（快速 2 倍，或结果超过 2800 像素），主流程中其后的步骤永远不会运行。请把“运行阶段”设为自动或增强阶段。',
-        ),
-        {
-          field: 'runIn',
-          fix: {
-            label: t('Run in the enhance stage', '在增强阶段运行'),
-            edits: [{ op: 'setParam', nodeId: uov.id, param: 'runIn', value: 'enhance' }],
-          },
-        },
-      );
+      directReturnBeforeSteps(d, uov);
       return false;
     }
     if (runIn === 'auto') {
-      d.info(
-        'G-9',
-        uov.id,
-        t(
-          'Runs in the enhance stage: in the main pass this upscale would return at once and skip everything after it.',
-          '在增强阶段运行：在主流程中此放大会立即返回并跳过其后所有步骤。',
-        ),
-      );
+      directReturnMovedToEnhance(d, uov);
       return true;
     }
   }

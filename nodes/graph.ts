@@ -83,6 +83,12 @@ export function inputsOf(g: GraphIndex, nodeId: string, handle: string): Workflo
   return (g.incoming.get(nodeId) ?? []).filter((e) => e.targetHandle === handle);
 }
 
+/** The node wired into `handle` of `nodeId` (the first wire, when a file has several). */
+export function inputNode(g: GraphIndex, nodeId: string, handle: string): WorkflowNode | undefined {
+  const edge = (g.incoming.get(nodeId) ?? []).find((e) => e.targetHandle === handle);
+  return edge && g.node.get(edge.source);
+}
+
 export function outputsOf(g: GraphIndex, nodeId: string, handle: string): WorkflowEdge[] {
   return (g.outgoing.get(nodeId) ?? []).filter((e) => e.sourceHandle === handle);
 }

@@ -5,19 +5,17 @@
  * size of its image, binarised and (if asked) inverted (G-6, G-7). The compiler then stays pure
  * and receives the results as `images`.
  */
-import { t } from '../../nodes/field.ts';
-import { assetRef, assetHashOf, describeAsset, type AssetReader } from '../../nodes/assets.ts';
+import { assetRef, assetHashOf, type AssetReader } from '../../nodes/assets.ts';
 import { indexGraph, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
+import { maskImageNode } from '../../nodes/mask-image.ts';
 import type { Diagnostic } from '../types.ts';
 import type { PreparedImages } from '../images.ts';
 import { isImageGiven } from '../../contract/fields.ts';
-import { dataUrlImageProblem, imageProblem, imageProblemText, type ImageProblem } from './image-format.ts';
-import {
-  orientationSwapsSides,
-  orientationWords,
-  readImageHeader,
-  type ImageHeader,
-} from './image-header.ts';
+import { dataUrlImageProblem, imageProblem, type ImageProblem } from './image-format.ts';
+import { readImageHeader } from './image-header.ts';
+import { encodingNote, missingAsset, orientationNote, undecodableImage } from '../rules/image-inputs.ts';
+import { maskFitted } from '../rules/inpaint.ts';
+import { emptyMask } from '../rules/skipped-steps.ts';
 import { binarizeMask, resizeNearest, whiteShare, type ImageAdapter, type RasterImage } from './raster.ts';
 
 export interface PrepareResult {
@@ -53,17 +51,7 @@ export async function prepareImages(
     return rasters.get(key)!;
   };
 
-  const badImage = (n: WorkflowNode, err: unknown) =>
-    diagnostics.push({
-      severity: 'error',
-      code: 'S-bad-image',
-      nodeId: n.id,
-      field: 'image',
-      message: t(
-        `This image cannot be decoded: its data looks truncated or corrupt (${(err as Error).message.trim()}). Load the file again; use an 8-bit PNG or JPEG.`,
-        `无法解码此图像：数据似乎被截断或已损坏（${(err as Error).message.trim()}）。请重新载入文件，并使用 8 位 PNG 或 JPEG。`,
-      ),
-    });
+  const badImage = (n: WorkflowNode, err: unknown) => diagnostics.push(undecodableImage(n, err));
 
   /** The asset's bytes, or null after reporting it missing on the node. */
   const assetBytes = async (n: WorkflowNode, hash: string): Promise<Uint8Array | null> => {
@@ -140,107 +128,18 @@ export async function prepareImages(
   for (const m of wf.nodes.filter((x) => x.kind === 'mask')) {
     const raw = await decode(m);
     if (!raw) continue;
-    const target = maskTarget(m, g, images);
+    const drawnOn = maskImageNode(g, m.id, (n) => !!images[n.id]);
+    const target = drawnOn && images[drawnOn.id];
     let mask = binarizeMask(raw, m.params.invert === true);
     if (target && (target.width !== mask.width || target.height !== mask.height)) {
       // G-6: a mask of another size would crash the worker, so it is fitted here, and the user told.
-      const stretched = Math.abs(target.width / target.height - mask.width / mask.height) > 0.01;
-      diagnostics.push({
-        severity: stretched ? 'warning' : 'info',
-        code: 'G-6',
-        nodeId: m.id,
-        field: 'image',
-        message: stretched
-          ? t(
-              `The mask is ${mask.width}×${mask.height} but its image is ${target.width}×${target.height}, another shape: it is stretched to fit, so painted areas move. Paint the mask on this image instead.`,
-              `蒙版为 ${mask.width}×${mask.height}，而图像为 ${target.width}×${target.height}，宽高比不同：蒙版会被拉伸以适配，涂抹区域会错位。请在这张图像上重新绘制蒙版。`,
-            )
-          : t(
-              `The mask is ${mask.width}×${mask.height} and its image ${target.width}×${target.height}; a different size would crash the worker, so the mask is resized before sending.`,
-              `蒙版为 ${mask.width}×${mask.height}，图像为 ${target.width}×${target.height}；尺寸不同会使工作进程崩溃，因此发送前会缩放蒙版。`,
-            ),
-      });
+      diagnostics.push(maskFitted(m, mask, target));
       mask = resizeNearest(mask, target.width, target.height);
     }
     if (whiteShare(mask) === 0) {
-      diagnostics.push({
-        severity: 'warning',
-        code: 'G-5',
-        nodeId: m.id,
-        field: 'image',
-        message: t(
-          'The mask has no white pixel: Fooocus would skip the inpaint silently. Paint the area to repaint in white (or untick Invert).',
-          '蒙版中没有白色像素：Fooocus 会悄悄跳过重绘。请用白色涂出要重绘的区域（或取消反转）。',
-        ),
-      });
+      diagnostics.push(emptyMask(m));
     }
     images[m.id] = { data: await adapter.encodePng(mask), width: mask.width, height: mask.height };
   }
   return { images, diagnostics };
-}
-
-/** The image a mask belongs to: its own `image` wire, else the source of the Inpaint it feeds. */
-function maskTarget(m: WorkflowNode, g: ReturnType<typeof indexGraph>, images: PreparedImages) {
-  const own = (g.incoming.get(m.id) ?? []).find((e) => e.targetHandle === 'image');
-  if (own && images[own.source]) return images[own.source];
-  for (const e of g.outgoing.get(m.id) ?? []) {
-    // Walk up from the Inpaint to the Input Image at the head of its chain.
-    let id: string | undefined = e.target;
-    for (let guard = 0; id && guard < 1000; guard++) {
-      if (images[id]) return images[id];
-      id = (g.incoming.get(id) ?? []).find((x) => x.targetHandle === 'image')?.source;
-    }
-  }
-  return undefined;
-}
-
-/** An asset the store does not have: where it went, and how to bind it again. */
-function missingAsset(wf: Workflow, n: WorkflowNode, hash: string): Diagnostic {
-  const meta = wf.assets[hash];
-  const what = meta ? describeAsset(meta) : `<image ${hash.slice(0, 12)}…>`;
-  const exposed = wf.exposed.find((x) => x.nodeId === n.id && x.param === 'image');
-  const cli = exposed ? ` (command line: --input ${exposed.name}=FILE)` : '';
-  const cliZh = exposed ? `（命令行：--input ${exposed.name}=文件）` : '';
-  return {
-    severity: 'error',
-    code: 'S-missing-asset',
-    nodeId: n.id,
-    field: 'image',
-    message: t(
-      `The image ${what} is not stored here: the workflow was saved without images, or the stored images were deleted. Pick the file again${cli}.`,
-      `图像 ${what} 不在本机存储中：工作流保存时未包含图像，或已存储的图像被删除。请重新选择文件${cliZh}。`,
-    ),
-  };
-}
-
-/** What compile says about a data URL's encoding, said here for an asset (compile never sees its bytes). */
-function encodingNote(n: WorkflowNode, problem: ImageProblem): Diagnostic {
-  return {
-    severity: 'info',
-    code: 'S-image-encoding',
-    nodeId: n.id,
-    field: 'image',
-    message: imageProblemText(problem),
-  };
-}
-
-/**
- * FooocusAPI ignores EXIF orientation (`read_input_image`: `PIL.Image.open` then `numpy.array`, no
- * `exif_transpose`), so the photo is sent as stored, as the server will read it, and the user is
- * told that Fooocus sees it otherwise than a photo viewer shows it.
- */
-function orientationNote(n: WorkflowNode, h: ImageHeader): Diagnostic {
-  const how = orientationWords(h.orientation);
-  const swap = orientationSwapsSides(h.orientation);
-  const seen = swap ? `${h.height}×${h.width}` : `${h.width}×${h.height}`;
-  return {
-    severity: 'warning',
-    code: 'S-exif-orientation',
-    nodeId: n.id,
-    field: 'image',
-    message: t(
-      `Photo viewers show this photo ${how.en} from how its pixels are stored (its EXIF orientation is ${h.orientation}). FooocusAPI ignores that tag, so Fooocus works on the pixels as stored — ${h.width}×${h.height} where you see ${seen} — and the results come back that way. To have Fooocus see it as you do, save a rotated copy with the rotation applied to the pixels and pick that.`,
-      `此照片存储的方向与看图软件显示的不同（EXIF 方向为 ${h.orientation}，显示时${how.zh}）。FooocusAPI 会忽略该标记，因此 Fooocus 按存储的像素处理——${h.width}×${h.height}，而您看到的是 ${seen}——结果也会是这个方向。若要让 Fooocus 看到与您相同的方向，请保存一份真正旋转了像素的副本并选择它。`,
-    ),
-  };
 }

@@ -67,7 +67,7 @@ describe('G-1: image prompts without a reference are never packed into slot 0', 
 });
 
 describe('G-9: a main-pass upscale that returns without diffusion', () => {
-  it('rejects image prompts (ignored) and image_number > 1 (one image), with fixes, and drops G-11', () => {
+  it('rejects image prompts (ignored), warns on image_number > 1 (one image; severity policy), with fixes, and drops G-11', () => {
     const b = new GraphBuilder();
     const s = b.add('promptSettings', { image_number: 4 });
     const i = b.add('inputImage', { image: img('src') });
@@ -77,7 +77,7 @@ describe('G-9: a main-pass upscale that returns without diffusion', () => {
     b.wire(ref, ip).wire(ip, u, 'imagePrompts').wire(i, u).wire(u, b.add('output'));
     const { r, keys } = keysOf(b);
     expect(keys).toContain(`error G-9 ${ip}`);
-    expect(keys).toContain(`error G-9 ${s}`);
+    expect(keys).toContain(`warning G-9 ${s}`);
     expect(keys.some((k) => k.includes('G-11'))).toBe(false);
     const nFix = r.diagnostics.find((d) => d.code === 'G-9' && d.nodeId === s)!.fix!;
     expect(nFix.edits).toEqual([{ op: 'setParam', nodeId: s, param: 'image_number', value: 1 }]);
@@ -90,7 +90,7 @@ describe('G-9: a main-pass upscale that returns without diffusion', () => {
     const u = b.add('upscale', { method: 'Upscale (2x)' });
     b.wire(i, u).wire(u, b.add('output'));
     const { r, keys } = keysOf(b);
-    expect(keys).toContain('error G-9 promptSettings-1');
+    expect(keys).toContain('warning G-9 promptSettings-1');
     expect(keys.some((k) => k.includes('G-10'))).toBe(false); // no diffusion, so the prompt is not used
     expect(r.plan.images.count).toBe(1);
   });

@@ -2,8 +2,8 @@
  * Builds the request body while recording where each field came from (provenance), so the editor
  * can highlight a node's fields and server errors can be routed back to the node that caused them.
  */
-import type { FooocusRequest } from '../contract/fields.ts';
-import type { Provenance, ProvenanceEntry } from './types.ts';
+import type { FooocusRequest } from '../../contract/fields.ts';
+import type { Provenance, ProvenanceEntry } from '../types.ts';
 
 export class RequestBuilder {
   readonly request: FooocusRequest = {};
