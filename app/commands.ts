@@ -1,6 +1,6 @@
 import { withLayout } from './lib/layout.ts';
 import { emptyWorkflow } from '../nodes/graph.ts';
-import type { Template } from '../compiler/templates.ts';
+import type { Template } from '../compiler/authoring/templates.ts';
 import type { MessageKey } from './i18n/catalog.ts';
 import { translate } from './i18n/i18n.ts';
 import { fitView, viewCentre } from './canvas/viewport.ts';
@@ -16,7 +16,7 @@ import {
   selectedFragment,
   setAllPositions,
 } from './store/graph-actions.ts';
-import { fromClipboardText, toClipboardText } from '../compiler/clipboard.ts';
+import { fromClipboardText, toClipboardText } from '../compiler/authoring/clipboard.ts';
 import { startRun } from './run/runner.ts';
 import { openGallery, useGallery } from './run/gallery.ts';
 import { openSettings, useSettingsDialog } from './panels/settings-dialog-state.ts';

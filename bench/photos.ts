@@ -11,7 +11,7 @@ import { MemoryAssetStore } from '../compiler/assets/memory-store.ts';
 import { compile } from '../compiler/compile.ts';
 import { prepareImages } from '../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../cli/node-image-adapter.ts';
-import { TEMPLATES } from '../compiler/templates.ts';
+import { TEMPLATES } from '../compiler/authoring/templates.ts';
 import { exportWorkflow, openWorkflowText } from '../compiler/workflow-file/index.ts';
 import { assetRef } from '../nodes/assets.ts';
 import type { Workflow } from '../nodes/graph.ts';

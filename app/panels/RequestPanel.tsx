@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SnippetLanguage } from '../../compiler/snippets.ts';
+import type { SnippetLanguage } from '../../compiler/authoring/snippets.ts';
 import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isCovered, ownersOf, pathsOf, requestLines } from '../lib/request-lines.ts';
@@ -25,7 +25,7 @@ export function snippetBaseUrl(): string {
 /** The request exactly as a run would send it, as JSON or as code. */
 export async function snippetFor(lang: SnippetLanguage, withKey: boolean): Promise<string> {
   const res = await requestAsSent(useEditor.getState().doc);
-  const { toSnippet } = await import('../../compiler/snippets.ts');
+  const { toSnippet } = await import('../../compiler/authoring/snippets.ts');
   const key = useSettings.getState().apiKey;
   return toSnippet(lang, res.request, {
     baseUrl: snippetBaseUrl(),

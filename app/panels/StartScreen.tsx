@@ -1,4 +1,4 @@
-import { TEMPLATES } from '../../compiler/templates.ts';
+import { TEMPLATES } from '../../compiler/authoring/templates.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { update, useEditor } from '../store/editor-store.ts';
 import { openTemplate } from '../commands.ts';

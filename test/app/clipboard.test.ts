@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { TEMPLATES } from '../../compiler/templates.ts';
+import { TEMPLATES } from '../../compiler/authoring/templates.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
-import { fromClipboardText, toClipboardText } from '../../compiler/clipboard.ts';
+import { fromClipboardText, toClipboardText } from '../../compiler/authoring/clipboard.ts';
 
 describe('clipboard text', () => {
   const wf = TEMPLATES[1]!.build();

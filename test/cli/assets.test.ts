@@ -15,7 +15,7 @@ import { main } from '../../cli/main.ts';
 import { dataUrlBytes } from '../../compiler/assets/data-url.ts';
 import { assetMetaOf } from '../../compiler/assets/meta.ts';
 import { MemoryAssetStore } from '../../compiler/assets/memory-store.ts';
-import { getTemplate } from '../../compiler/templates.ts';
+import { getTemplate } from '../../compiler/authoring/templates.ts';
 import { exportWorkflow, openWorkflowText } from '../../compiler/workflow-file/index.ts';
 import { assetRef } from '../../nodes/assets.ts';
 import type { Workflow } from '../../nodes/graph.ts';

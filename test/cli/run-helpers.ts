@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { getTemplate } from '../../compiler/templates.ts';
+import { getTemplate } from '../../compiler/authoring/templates.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
 import type { ExposedParam, Workflow } from '../../nodes/graph.ts';
 

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { runCommand } from '../../cli/run.ts';
 import { mapResults } from '../../cli/run-output.ts';
 import { compile } from '../../compiler/compile.ts';
-import { TEMPLATES, getTemplate } from '../../compiler/templates.ts';
+import { TEMPLATES, getTemplate } from '../../compiler/authoring/templates.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import type { Workflow } from '../../nodes/graph.ts';

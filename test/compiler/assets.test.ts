@@ -19,7 +19,7 @@ import { prepareImages } from '../../compiler/prepare/index.ts';
 import { readImageHeader } from '../../compiler/prepare/image-header.ts';
 import { nodeImageAdapter } from '../../cli/node-image-adapter.ts';
 import { seedText, stableSeed } from '../../compiler/seed.ts';
-import { TEMPLATES, getTemplate } from '../../compiler/templates.ts';
+import { TEMPLATES, getTemplate } from '../../compiler/authoring/templates.ts';
 import {
   exportWorkflow,
   openWorkflowJson,

@@ -14,7 +14,7 @@ import { decompile, decompileText, type DecompileResult } from '../../compiler/d
 import { requestDifferences } from '../../compiler/equivalence.ts';
 import { laxRequestSchema } from '../../contract/index.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
-import { getTemplate } from '../../compiler/templates.ts';
+import { getTemplate } from '../../compiler/authoring/templates.ts';
 import type { LocalText } from '../../nodes/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { prepareTask, type SimRequest } from '../../server/sim/prepare.ts';

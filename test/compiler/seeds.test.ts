@@ -8,7 +8,7 @@ import { compile } from '../../compiler/compile.ts';
 import { decompile } from '../../compiler/decompile.ts';
 import { requestDifferences } from '../../compiler/equivalence.ts';
 import { IMAGE_FIELDS } from '../../contract/fields.ts';
-import { TEMPLATES, getTemplate } from '../../compiler/templates.ts';
+import { TEMPLATES, getTemplate } from '../../compiler/authoring/templates.ts';
 import { indexGraph, inputsOf, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
 import { SEED_NAMES, compileChecked, expectSendable, findDiag, loadSeed, type SeedName } from './helpers.ts';
 

@@ -15,7 +15,7 @@ import {
   serializeWorkflow,
   type ParseResult,
 } from '../../compiler/workflow-file/index.ts';
-import { TEMPLATES } from '../../compiler/templates.ts';
+import { TEMPLATES } from '../../compiler/authoring/templates.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { WORKFLOW_VERSION } from '../../nodes/graph.ts';
 import { FIXTURES, loadSeed } from './helpers.ts';

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { TEMPLATES } from '../../compiler/templates.ts';
+import { TEMPLATES } from '../../compiler/authoring/templates.ts';
 
 /** The editor with each template, in both languages and both themes, kept under test/artifacts. */
 const DIR = 'test/artifacts/screenshots';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../../compiler/compile.ts';
 import type { FooocusRequest } from '../../contract/index.ts';
-import { getTemplate } from '../../compiler/templates.ts';
+import { getTemplate } from '../../compiler/authoring/templates.ts';
 import { serializeWorkflow } from '../../compiler/workflow-file/index.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
 import {

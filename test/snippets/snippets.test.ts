@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.ts';
-import { toCurl, toFetch, toPython } from '../../compiler/snippets.ts';
-import { getTemplate } from '../../compiler/templates.ts';
+import { toCurl, toFetch, toPython } from '../../compiler/authoring/snippets.ts';
+import { getTemplate } from '../../compiler/authoring/templates.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 

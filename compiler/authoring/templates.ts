@@ -4,10 +4,10 @@
  * Each exposes its images and prompt under short names, so a saved template runs from the command
  * line: `fooocus-flow run t.json --input image=a.png --input reference=b.png --set prompt="..."`.
  */
-import { GraphBuilder } from '../nodes/build.ts';
-import { t } from '../nodes/field.ts';
-import type { ExposedParam, Workflow } from '../nodes/graph.ts';
-import type { LocalText } from '../nodes/types.ts';
+import { GraphBuilder } from '../../nodes/build.ts';
+import { t } from '../../nodes/field.ts';
+import type { ExposedParam, Workflow } from '../../nodes/graph.ts';
+import type { LocalText } from '../../nodes/types.ts';
 
 export interface Template {
   id: string;

@@ -1,12 +1,12 @@
-import { parseWorkflowJson } from './workflow-file/index.ts';
+import { parseWorkflowJson } from '../workflow-file/index.ts';
 import {
   WORKFLOW_FORMAT,
   WORKFLOW_VERSION,
   type Workflow,
   type WorkflowEdge,
   type WorkflowNode,
-} from '../nodes/graph.ts';
-import { referencedAssets } from './workflow-file/serialize.ts';
+} from '../../nodes/graph.ts';
+import { referencedAssets } from '../workflow-file/serialize.ts';
 
 /**
  * Node fragments on the OS clipboard, as versioned JSON text: works across tabs and browsers, and a

@@ -4,7 +4,7 @@
  * API key appears only when the user asks for it. Every snippet posts to the trailing-slash route
  * (the no-slash form costs a 307 redirect) and sends the Accept header the server requires.
  */
-import type { FooocusRequest } from '../contract/fields.ts';
+import type { FooocusRequest } from '../../contract/fields.ts';
 
 export interface SnippetOptions {
   /** FooocusAPI origin, e.g. http://127.0.0.1:7866 */
