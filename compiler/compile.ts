@@ -1,7 +1,8 @@
 /**
- * compile(workflow) → { request, diagnostics, provenance, plan }: flattens a graph into ONE
- * FooocusAPI v3 request (POST /v1/engine/generate/). Pure and synchronous; pixel work (mask size,
- * inversion, image sizes) happens before, in `prepare`, whose results come in as `options.images`.
+ * compile(workflow) → { request, steps, diagnostics, provenance, plan }: flattens a graph into ONE
+ * FooocusAPI v3 request (POST /v1/engine/generate/), or, when one request cannot do it all and the
+ * workflow says so, into a short sequence of requests (compiler/steps). Pure and synchronous; pixel
+ * work (mask size, inversion, image sizes) happens before, in `prepare` (`options.images`).
  */
 import { t } from '../nodes/field.ts';
 import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
@@ -27,6 +28,7 @@ import { seedText, stableSeed } from './seed.ts';
 import { assignStages, type Stages } from './stages.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
 import type { CompileOptions, CompileResult } from './types.ts';
+import { compileSteps } from './steps/compile-steps.ts';
 
 export interface CompileContext {
   wf: Workflow;
@@ -44,6 +46,11 @@ export interface CompileContext {
 }
 
 export function compile(wf: Workflow, options: CompileOptions = {}): CompileResult {
+  return compileSteps(wf, options, compileOneRequest);
+}
+
+/** The graph as ONE request, as Fooocus would run it (today's compile; every rule applies). */
+export function compileOneRequest(wf: Workflow, options: CompileOptions = {}): CompileResult {
   const d = new DiagnosticList();
   // Null prototype: node ids are user data, and "__proto__" must not find Object.prototype.
   const images: PreparedImages = Object.assign(Object.create(null), options.images);
@@ -91,7 +98,8 @@ export function compile(wf: Workflow, options: CompileOptions = {}): CompileResu
   emitSettings(ctx, b, options.seed);
   if (stages) emitStages(ctx, stages, b);
   const plan = buildPlan(ctx);
-  return { request: b.request, diagnostics: d.items, provenance: b.provenance, plan, ok: !d.hasErrors };
+  const step = { request: b.request, provenance: b.provenance, plan };
+  return { ...step, steps: [step], diagnostics: d.items, ok: !d.hasErrors };
 }
 
 /** Params as the kind's schema reads them; a bad value is reported on its field and replaced by defaults. */
