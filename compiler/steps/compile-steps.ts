@@ -89,6 +89,16 @@ function cutChain(
 
   let first = 1;
   let reason: Diagnostic | undefined;
+  if (chain.nodes[0]!.kind === 'promptSettings') {
+    // Text-to-image whose first operation needs a main pass of its own: step 1 only generates.
+    const had = problems(compileSegment(0, 1, 1));
+    const alone = problems(compileSegment(1, 1, 1));
+    const fresh = [...had].find(([k]) => !alone.has(k));
+    if (fresh) {
+      segments.push({ ...compileSegment(0, 1, 0) });
+      reason = fresh[1];
+    }
+  }
   while (first <= lastOp) {
     const step = segments.length;
     let best: CompiledSegment = { ...compileSegment(step, first, first), reason };
@@ -110,7 +120,12 @@ function cutChain(
   }
   if (segments.length < 2) return null;
   const after = new Set(segments.flatMap((s) => s.result.diagnostics.filter(isCutProblem).map(problemKey)));
-  const solved = new Set(one.diagnostics.filter(isCutProblem).map(problemKey).filter((k) => !after.has(k)));
+  const solved = new Set(
+    one.diagnostics
+      .filter(isCutProblem)
+      .map(problemKey)
+      .filter((k) => !after.has(k)),
+  );
   return { segments, solved };
 }
 
@@ -139,7 +154,8 @@ function assemble(one: CompileResult, cut: Cut): CompileResult {
     if (WHOLE_GRAPH_CODES.has(d.code) || d.nodeId === undefined || !used.has(d.nodeId)) push(d);
   }
   const steps: CompiledStep[] = cut.segments.map((s, i) => {
-    const startId = i > 0 ? s.seg.workflow.edges.find((e) => e.source === s.seg.standInId)?.target : undefined;
+    const startId =
+      i > 0 ? s.seg.workflow.edges.find((e) => e.source === s.seg.standInId)?.target : undefined;
     const prev = i > 0 ? cut.segments[i - 1]! : undefined;
     const prevLastId = prev ? lastOpOf(prev) : undefined;
     for (const d of s.result.diagnostics) {

@@ -82,10 +82,7 @@ export function cutReason(
       );
       break;
     case 'G-16':
-      why = t(
-        'Fooocus reads at most 3 Enhance Regions per request',
-        'Fooocus 每个请求最多读取 3 个区域增强',
-      );
+      why = t('Fooocus reads at most 3 Enhance Regions per request', 'Fooocus 每个请求最多读取 3 个区域增强');
       break;
     default:
       why = t(

@@ -49,7 +49,9 @@ export function planThroughSteps(steps: CompiledStep[], finalOnly: boolean): Pla
   const summary = t(
     `Runs as ${steps.length} requests, each step's result going into the next. ${steps
       .map((s, i) => `Step ${i + 1}: ${s.plan.summary.en}`)
-      .join(' ')} In all, expect ${range} image${count === 1 ? '' : 's'}${finalOnly ? ' (final images only)' : ''}.`,
+      .join(
+        ' ',
+      )} In all, expect ${range} image${count === 1 ? '' : 's'}${finalOnly ? ' (final images only)' : ''}.`,
     `分 ${steps.length} 个请求运行，每一步的结果作为下一步的输入。${steps
       .map((s, i) => `第 ${i + 1} 步：${s.plan.summary.zh}`)
       .join('')}总计预计 ${range} 张图${finalOnly ? '（仅最终图像）' : ''}。`,

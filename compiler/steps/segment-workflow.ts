@@ -92,9 +92,7 @@ export function segmentWorkflow(
   for (let i = 1; i < chainIds.length; i++) {
     const from = chainIds[i - 1]!;
     const to = chainIds[i]!;
-    const original = (g.incoming.get(to) ?? []).find(
-      (e) => e.targetHandle === 'image' && e.source === from,
-    );
+    const original = (g.incoming.get(to) ?? []).find((e) => e.targetHandle === 'image' && e.source === from);
     wire(
       original ?? {
         id: `step-${spec.step + 1}-wire-${i}`,
