@@ -119,10 +119,29 @@ export async function compileCommand(args: string[], io: CliIO): Promise<number>
   const wf = loaded.workflow;
   const r = await compilePrepared(wf, loaded.reader);
   if (loaded.warnings.length) io.stderr.write(formatFileWarnings(loaded.warnings) + '\n');
-  // The request as it would be sent; an image that is missing (reported above) stays a reference.
-  const request = await inlineRequestImages(r.request, loaded.reader).catch(() => r.request);
+  // The requests as they would be sent; an image that is missing (reported above) stays a reference.
+  const requests = await Promise.all(
+    r.steps.map((s) => inlineRequestImages(s.request, loaded.reader).catch(() => s.request)),
+  );
+  const request = requests[0]!;
   if (parsed.json) {
-    io.stdout.write(JSON.stringify({ request, diagnostics: r.diagnostics, plan: r.plan }, null, 2) + '\n');
+    const steps = r.steps.map((s, i) => ({
+      request: requests[i],
+      plan: s.plan,
+      ...(s.input ? { input: s.input } : {}),
+    }));
+    io.stdout.write(
+      JSON.stringify({ steps, request, diagnostics: r.diagnostics, plan: r.plan }, null, 2) + '\n',
+    );
+  } else if (requests.length > 1) {
+    // A graph one request cannot do: the step requests in run order; each later one takes the
+    // previous step's result image where it says "fooocus-flow:step-result:N".
+    io.stdout.write(JSON.stringify(requests, null, 2) + '\n');
+    io.stderr.write(
+      `note: this workflow runs as ${requests.length} requests (a JSON array, in order); each takes the previous one's result image in the field marked "fooocus-flow:step-result:N". \`fooocus-flow run\` chains them.\n`,
+    );
+    if (r.diagnostics.length) io.stderr.write(formatDiagnostics(r.diagnostics, wf) + '\n');
+    io.stderr.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics, loaded.warnings.length)}\n`);
   } else {
     io.stdout.write(JSON.stringify(request, null, 2) + '\n');
     if (r.diagnostics.length) io.stderr.write(formatDiagnostics(r.diagnostics, wf) + '\n');

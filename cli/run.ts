@@ -26,6 +26,8 @@ import { formatDiagnostics } from './format.ts';
 import { EXIT, type CliIO } from './io.ts';
 import { EXIT_CANCELLED, followRun, type FollowParams } from './run-follow.ts';
 import { readJournal } from './run-journal-file.ts';
+import { followSteps } from './run-steps-follow.ts';
+import { readStepsJournal } from './run-steps-journal.ts';
 import { checkOutDirFree, defaultOutDir } from './run-output.ts';
 
 export type RunIo = CliIO;
@@ -254,6 +256,28 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
     const request = await inlineRequestImages(compiled.request, opened.reader);
     // The journal lives in the output folder from the start, so a killed run can be resumed.
     await mkdir(out, { recursive: true });
+    if (compiled.steps.length > 1) {
+      // A graph one request cannot do: its steps run in order, each result going into the next.
+      const steps = await Promise.all(
+        compiled.steps.map(async (s) => ({
+          ...s,
+          request: await inlineRequestImages(s.request, opened.reader),
+        })),
+      );
+      io.stderr.write(`This workflow runs as ${steps.length} requests, one after the other.\n`);
+      return await followSteps({
+        out,
+        baseUrl,
+        apiKey: args.apiKey,
+        context: { workflow, plan: compiled.plan, diagnostics, api: args.api ?? null },
+        steps,
+        io,
+        stopSignal: extras.signal,
+        detachSignal: extras.detachSignal,
+        tuning: extras.tuning,
+        describeFailure: (e, step) => runFailure(e, compiled.steps[step]?.provenance),
+      });
+    }
     return await followRun({
       out,
       baseUrl,
@@ -273,6 +297,8 @@ async function runSteps(args: RunArgs, io: RunIo, extras: RunExtras): Promise<nu
 
 /** `--resume OUT`: the journal says which server, task and request; results are saved like a normal run. */
 async function resumeSteps(args: RunArgs, out: string, io: RunIo, extras: RunExtras): Promise<number> {
+  const pipeline = await readStepsJournal(out);
+  if (pipeline) return resumePipeline(args, out, pipeline, io, extras);
   const read = await readJournal(out);
   if (!read.ok) throw new Exit(EXIT.badInput, read.message);
   const { entry, context } = read;
@@ -301,6 +327,43 @@ async function resumeSteps(args: RunArgs, out: string, io: RunIo, extras: RunExt
     tuning: extras.tuning,
     // The recorded plan has no provenance: a 422 cannot happen on resume unless it is sent again.
     describeFailure: (e) => runFailure(e, undefined),
+  });
+}
+
+/** `--resume OUT` of a graph run as steps: finished steps are kept, the rest carried on. */
+async function resumePipeline(
+  args: RunArgs,
+  out: string,
+  read: NonNullable<Awaited<ReturnType<typeof readStepsJournal>>>,
+  io: RunIo,
+  extras: RunExtras,
+): Promise<number> {
+  if (!read.ok) throw new Exit(EXIT.badInput, read.message);
+  const { context, steps, runs } = read.data;
+  const baseUrl = args.api ?? context.api;
+  if (!baseUrl) {
+    throw new Exit(
+      EXIT.badInput,
+      `${out} was run on the built-in simulated engine, which ended with its process: there is nothing to resume. ` +
+        'Run the workflow again.',
+    );
+  }
+  const done = runs.filter((r) => r.state === 'finished').length;
+  io.stderr.write(
+    `Resuming the ${steps.length}-step run on ${baseUrl} (${done} request(s) already finished) ...\n`,
+  );
+  return followSteps({
+    out,
+    baseUrl,
+    apiKey: args.apiKey,
+    context,
+    steps,
+    resume: runs,
+    io,
+    stopSignal: extras.signal,
+    detachSignal: extras.detachSignal,
+    tuning: extras.tuning,
+    describeFailure: (e, step) => runFailure(e, steps[step]?.provenance),
   });
 }
 

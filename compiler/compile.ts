@@ -1,6 +1,7 @@
 /**
- * compile(workflow) → { request, diagnostics, provenance, plan }: flattens a graph into ONE
- * FooocusAPI v3 request (POST /v1/engine/generate/). Pure and synchronous; pixel work (mask size,
+ * compile(workflow) → { request, steps, diagnostics, provenance, plan }: flattens a graph into ONE
+ * FooocusAPI v3 request (POST /v1/engine/generate/), or, when one request cannot do it all and the
+ * workflow says so, into a short sequence of requests (compiler/steps). Pure and synchronous; pixel work (mask size,
  * inversion, image sizes) happens before, in `prepare`, whose results come in as `options.images`.
  *
  * The pipeline, step by step:
@@ -21,8 +22,14 @@ import { GRAPH_RULES } from './rules/index.ts';
 import { validatedParams } from './rules/params.ts';
 import { checkEdges } from './rules/wiring.ts';
 import type { CompileOptions, CompileResult } from './types.ts';
+import { compileSteps } from './steps/compile-steps.ts';
 
 export function compile(wf: Workflow, options: CompileOptions = {}): CompileResult {
+  return compileSteps(wf, options, compileOneRequest);
+}
+
+/** The graph as ONE request, as Fooocus would run it (today's compile; every rule applies). */
+export function compileOneRequest(wf: Workflow, options: CompileOptions = {}): CompileResult {
   const d = new DiagnosticList();
   // Null prototype: node ids are user data, and "__proto__" must not find Object.prototype.
   const images: PreparedImages = Object.assign(Object.create(null), options.images);
@@ -32,5 +39,6 @@ export function compile(wf: Workflow, options: CompileOptions = {}): CompileResu
   for (const rule of GRAPH_RULES) rule(ctx);
   const b = emitRequest(ctx, options.seed);
   const plan = buildPlan(ctx);
-  return { request: b.request, diagnostics: d.items, provenance: b.provenance, plan, ok: !d.hasErrors };
+  const step = { request: b.request, provenance: b.provenance, plan };
+  return { ...step, steps: [step], diagnostics: d.items, ok: !d.hasErrors };
 }

@@ -29,7 +29,8 @@ export function knownSizeOf(
   assets: Workflow['assets'],
 ): Size | null {
   const p = prepared[node.id];
-  if (p) return { width: p.width, height: p.height };
+  // 0×0: an image whose size nobody can know yet (a later step's input, compiler/steps).
+  if (p && p.width > 0 && p.height > 0) return { width: p.width, height: p.height };
   const hash = assetHashOf(node.params.image);
   const meta = hash ? assets[hash] : undefined;
   if (meta && meta.width > 0 && meta.height > 0) return { width: meta.width, height: meta.height };

@@ -26,6 +26,8 @@ export interface DiagnosticFix {
 
 export type GraphEdit =
   | { op: 'setParam'; nodeId: string; param: string; value: unknown }
+  /** A workflow setting ("When one request cannot do it all"). */
+  | { op: 'setOverflow'; value: 'steps' | 'one-request' }
   | { op: 'removeEdge'; edgeId: string }
   | { op: 'removeNode'; nodeId: string };
 
@@ -63,8 +65,37 @@ export interface Plan {
   summary: LocalText;
 }
 
-export interface CompileResult {
+/** The request fields that can take the previous step's result image (compiler/steps). */
+export type StepInputField = 'uov_input_image' | 'inpaint_input_image' | 'enhance_input_image';
+
+/**
+ * One request of a graph that runs as a sequence (compiler/steps). From the second step on, `input`
+ * says which field takes each result image of the step before (the request holds a placeholder
+ * there, `stepResultRef`) and why the graph is cut at this step's first node.
+ */
+export interface CompiledStep {
   request: FooocusRequest;
+  provenance: Provenance;
+  plan: Plan;
+  input?:
+    | {
+        fromStep: number;
+        field: StepInputField;
+        /** The node where this step starts. */
+        nodeId: string;
+        reason: LocalText;
+      }
+    | undefined;
+}
+
+export interface CompileResult {
+  /**
+   * The request to send: the only one for a graph that fits one request; the first step's otherwise
+   * (then `steps` has them all).
+   */
+  request: FooocusRequest;
+  /** One entry per request, in run order: `[{request, provenance, plan}]` for a one-request graph. */
+  steps: CompiledStep[];
   diagnostics: Diagnostic[];
   provenance: Provenance;
   plan: Plan;

@@ -42,7 +42,15 @@ export interface Workflow {
    * asset store, or embedded in a self-contained file (see `compiler/workflow-file`).
    */
   assets: Record<string, AssetMeta>;
+  /**
+   * "When one request cannot do it all": run the graph as a short sequence of requests ('steps'),
+   * or send one request as Fooocus would and warn about what it drops ('one-request'). Absent means
+   * 'one-request', so files from before the setting keep their meaning; new workflows say 'steps'.
+   */
+  overflow?: WorkflowOverflow | undefined;
 }
+
+export type WorkflowOverflow = 'steps' | 'one-request';
 
 export const WORKFLOW_FORMAT = 'fooocus-flow/workflow';
 /** 2: images are assets (`asset:<hash>` + the `assets` table) instead of inline data URLs. */
@@ -58,6 +66,7 @@ export function emptyWorkflow(name = 'Untitled workflow'): Workflow {
     edges: [],
     exposed: [],
     assets: {},
+    overflow: 'steps',
   };
 }
 

@@ -322,6 +322,8 @@ export function applyEdits(edits: GraphEdit[]): void {
         d.edges = d.edges.filter((x) => x.id !== e.edgeId);
       } else if (e.op === 'removeNode') {
         removeNodesDraft(d, new Set([e.nodeId]));
+      } else if (e.op === 'setOverflow') {
+        d.overflow = e.value;
       }
     }
   });

@@ -318,6 +318,7 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     edges: wf.edges,
     exposed: wf.exposed,
     assets,
+    ...(wf.overflow ? { overflow: wf.overflow } : {}),
   };
   const kept = warnings.slice(0, 50);
   return migrated.from < wf.version

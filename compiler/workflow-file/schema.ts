@@ -74,4 +74,6 @@ export const workflowFileSchema = z.object({
   edges: z.array(edgeSchema).max(20000),
   exposed: z.array(exposedSchema).max(200).default([]),
   assets: z.record(assetHashKey, assetEntrySchema).default({}),
+  /** "When one request cannot do it all" (absent: one request, as before the setting existed). */
+  overflow: z.enum(['steps', 'one-request']).optional(),
 });

@@ -36,10 +36,9 @@ function fileAssets(wf: Workflow, data?: Map<string, string>): Record<string, Fi
 }
 
 function toText(wf: Workflow, assets: Record<string, FileAsset>): string {
-  const { format, version, name, description, nodes, edges, exposed } = wf;
-  return (
-    JSON.stringify({ format, version, name, description, nodes, edges, exposed, assets }, null, 2) + '\n'
-  );
+  const { format, version, name, description, nodes, edges, exposed, overflow } = wf;
+  const doc = { format, version, name, description, nodes, edges, exposed, assets };
+  return JSON.stringify(overflow ? { ...doc, overflow } : doc, null, 2) + '\n';
 }
 
 /** The document as JSON text: references and metadata of the images it uses, no bytes. */

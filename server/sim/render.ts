@@ -131,8 +131,13 @@ export async function renderInpaint(
     .threshold(128)
     .raw()
     .toBuffer();
-  const paint = await sharp(await patternLayer(size, look, 'inpaint'))
+  // Two pipelines: within one, sharp applies removeAlpha after joinChannel, which would drop the
+  // area alpha just joined and repaint the whole image.
+  const rgb = await sharp(await patternLayer(size, look, 'inpaint'))
     .removeAlpha()
+    .raw()
+    .toBuffer();
+  const paint = await sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } })
     .joinChannel(area, { raw: { width: size.width, height: size.height, channels: 1 } })
     .png(FAST_PNG)
     .toBuffer();

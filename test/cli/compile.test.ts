@@ -94,12 +94,14 @@ describe('compile', () => {
     expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
 
-  it('--json prints {request, diagnostics, plan} on stdout', async () => {
+  it('--json prints {steps, request, diagnostics, plan} on stdout', async () => {
     const path = await file('warn2.json', serializeWorkflow(warningWorkflow()));
     const r = await run('compile', path, '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'plan', 'request']);
+    expect(Object.keys(out).sort()).toEqual(['diagnostics', 'plan', 'request', 'steps']);
+    // One request (a file without the "split into steps" setting): one step, the same request.
+    expect(out.steps).toEqual([{ request: out.request, plan: out.plan }]);
     expect(
       out.diagnostics.some(
         (d: { code: string; severity: string }) => d.code === 'G-3' && d.severity === 'warning',
