@@ -13,7 +13,7 @@ import { createPatientReader } from '../api/patient-reads.ts';
 import { memoryJournal } from '../api/run-journal.ts';
 import { runCompiledSteps, type StepsOutcome, type StepRun } from '../api/run-steps.ts';
 import type { TrackedRunOptions } from '../api/tracked-run.ts';
-import { nodeImageAdapter } from '../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from './node-image-adapter.ts';
 import type { CompiledStep } from '../compiler/types.ts';
 import { EXIT, type CliIO } from './io.ts';
 import { EXIT_CANCELLED, resumeCommand } from './run-follow.ts';

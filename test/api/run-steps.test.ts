@@ -10,7 +10,7 @@ import { memoryJournal } from '../../api/run-journal.ts';
 import { runCompiledSteps, type StepRun } from '../../api/run-steps.ts';
 import { compile } from '../../compiler/compile.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
-import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from '../../cli/node-image-adapter.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
