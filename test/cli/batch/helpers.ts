@@ -13,7 +13,7 @@ const ROOT = new URL('../../../', import.meta.url).pathname;
 /** Input Image → Vary (Strong) → Output, exposing `image` and `prompt`. */
 export async function writeVaryWorkflow(dir: string): Promise<string> {
   const b = new GraphBuilder();
-  const s = b.add('promptSettings', { prompt: 'a photo' });
+  const s = b.add('promptSettings', { prompt: 'a photo', performance_selection: 'Lightning' });
   const img = b.add('inputImage', {}, 'Photo');
   const vary = b.add('vary', { method: 'Vary (Strong)' });
   const out = b.add('output');
