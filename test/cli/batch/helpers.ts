@@ -11,7 +11,7 @@ import { GraphBuilder } from '../../../nodes/build.ts';
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
 /** Input Image → Vary (Strong) → Output, exposing `image` and `prompt`. */
-export async function writeVaryWorkflow(dir: string): Promise<string> {
+export async function writeVaryWorkflow(dir: string, opts: { exposeCount?: boolean } = {}): Promise<string> {
   const b = new GraphBuilder();
   const s = b.add('promptSettings', { prompt: 'a photo', performance_selection: 'Lightning' });
   const img = b.add('inputImage', {}, 'Photo');
@@ -22,6 +22,7 @@ export async function writeVaryWorkflow(dir: string): Promise<string> {
   wf.exposed = [
     { nodeId: img, param: 'image', name: 'image' },
     { nodeId: s, param: 'prompt', name: 'prompt' },
+    ...(opts.exposeCount ? [{ nodeId: s, param: 'image_number', name: 'count' }] : []),
   ];
   const path = join(dir, 'vary.json');
   await writeFile(path, serializeWorkflow(wf));
