@@ -167,19 +167,28 @@ export async function buildItems(wf: Workflow, sources: ItemSources): Promise<Ba
   for (let i = 0; i < count; i++) {
     const inputs: Record<string, string> = {};
     const set: Record<string, string> = { ...sources.set };
+    // A list that varies names the item best; a single file still does when nothing varies.
     const labels: string[] = [];
+    const fallbackLabels: string[] = [];
     for (const l of lists) {
       const row = l.rows.length === 1 ? l.rows[0]! : l.rows[i]!;
       Object.assign(inputs, row.inputs);
       Object.assign(set, row.set);
-      if (l.rows.length > 1 && row.label) labels.push(row.label);
+      if (row.label) (l.rows.length > 1 ? labels : fallbackLabels).push(row.label);
     }
     const id = itemId(inputs, set);
     const twin = seen.get(id);
     if (twin !== undefined)
       throw new ItemsError(`items ${twin + 1} and ${i + 1} bind exactly the same values; remove one`);
     seen.set(id, i);
-    items.push({ id, index: i, label: labels[0] ?? `item ${i + 1}`, inputs, set, seed: 0 });
+    items.push({
+      id,
+      index: i,
+      label: labels[0] ?? fallbackLabels[0] ?? `item ${i + 1}`,
+      inputs,
+      set,
+      seed: 0,
+    });
   }
   return items;
 }
