@@ -163,8 +163,8 @@ export function createBullQueue(opts: BullQueueOptions): ItemQueue {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    worker: (name, handler) => {
-      const w = bullWorker(connection, opts.lockMs, name, handler);
+    worker: (name, handler, slots) => {
+      const w = bullWorker(connection, opts.lockMs, name, handler, slots);
       workers.add(w);
       return w;
     },
@@ -180,19 +180,21 @@ export function createBullQueue(opts: BullQueueOptions): ItemQueue {
   };
 }
 
-/** A worker of every batch on the queue: one item at a time. */
+/** A worker of every batch on the queue: `slots` items at a time (see ItemQueue.worker). */
 export function bullWorker(
   connection: ReturnType<typeof connectionOf>,
   lockMs: number,
   name: string,
   handler: ItemHandler,
+  slots = 1,
 ): QueueWorker {
-  let current: AbortController | undefined;
+  const current = new Set<AbortController>();
   const worker = new Worker<JobData, ItemResult>(
     QUEUE_NAME,
     async (job: Job<JobData, ItemResult>) => {
       const data = { ...job.data };
-      current = new AbortController();
+      const controller = new AbortController();
+      current.add(controller);
       const report = (e: ItemEvent) => job.updateProgress(e as unknown as object);
       try {
         return await handler(
@@ -206,7 +208,7 @@ export function bullWorker(
             },
             report,
           },
-          current.signal,
+          controller.signal,
         );
       } catch (e) {
         const failure =
@@ -225,13 +227,13 @@ export function bullWorker(
         }).catch(() => undefined);
         throw new Error(failure.message, { cause: e });
       } finally {
-        current = undefined;
+        current.delete(controller);
       }
     },
     {
       connection,
       name,
-      concurrency: 1,
+      concurrency: slots,
       lockDuration: lockMs,
       stalledInterval: lockMs,
       // A job whose worker died is put back this many times before BullMQ gives up on it.
@@ -245,7 +247,7 @@ export function bullWorker(
     pause: () => void worker.pause(true),
     resume: () => worker.resume(),
     close: () => {
-      current?.abort();
+      for (const c of current) c.abort();
       closing ??= worker.close();
       return closing;
     },

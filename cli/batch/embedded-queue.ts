@@ -45,20 +45,35 @@ export function createEmbeddedQueue(opts: EmbeddedQueueOptions): ItemQueue {
   };
   const waitForWork = () => new Promise<void>((r) => wake.push(r));
 
-  function worker(name: string, handler: ItemHandler): QueueWorker {
+  /** Workers with no item at all: a prefetch must leave them something to take. */
+  let idleWorkers = 0;
+
+  function worker(_name: string, handler: ItemHandler, slots = 1): QueueWorker {
     let paused = false;
     let stopping = false;
-    let current: AbortController | undefined;
-    const loop = (async () => {
+    let busy = 0;
+    const current = new Set<AbortController>();
+    const slot = async (prefetch: boolean) => {
+      let idle = false;
+      const setIdle = (v: boolean) => {
+        if (!prefetch && v !== idle) idleWorkers += v ? 1 : -1;
+        idle = v;
+      };
       for (;;) {
-        if (stopping || closed) return;
-        if (paused || waiting.length === 0) {
+        if (stopping || closed) return setIdle(false);
+        const mayTake =
+          !paused && waiting.length > 0 && (!prefetch || (busy > 0 && waiting.length > idleWorkers));
+        if (!mayTake) {
+          setIdle(busy === 0);
           await waitForWork();
           continue;
         }
+        setIdle(false);
+        busy++;
         const w = waiting.shift()!;
         const itemId = w.spec.itemId;
-        current = new AbortController();
+        const controller = new AbortController();
+        current.add(controller);
         try {
           const job = await w.spec.build().catch((e: unknown) => {
             throw new ItemFailure('item', `cannot prepare the item: ${(e as Error).message}`);
@@ -74,7 +89,7 @@ export function createEmbeddedQueue(opts: EmbeddedQueueOptions): ItemQueue {
               },
               report: async (e) => emit(e),
             },
-            current.signal,
+            controller.signal,
           );
           ended.set(itemId, { state: 'completed', result });
           emit({ type: 'completed', itemId, result });
@@ -103,10 +118,13 @@ export function createEmbeddedQueue(opts: EmbeddedQueueOptions): ItemQueue {
             notify();
           }
         } finally {
-          current = undefined;
+          current.delete(controller);
+          busy--;
+          notify(); // a prefetch slot may now be the one to take the next item
         }
       }
-    })();
+    };
+    const loop = Promise.all(Array.from({ length: slots }, (_, i) => slot(i > 0)));
     return {
       pause: () => {
         paused = true;
@@ -117,7 +135,7 @@ export function createEmbeddedQueue(opts: EmbeddedQueueOptions): ItemQueue {
       },
       close: async () => {
         stopping = true;
-        current?.abort();
+        for (const c of current) c.abort();
         notify();
         await loop;
       },

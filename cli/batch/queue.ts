@@ -120,7 +120,12 @@ export interface ItemQueue {
   add(specs: JobSpec[]): Promise<void>;
   lookup(itemId: string): Promise<Lookup>;
   subscribe(listener: (event: ItemEvent) => void): () => void;
-  worker(name: string, handler: ItemHandler): QueueWorker;
+  /**
+   * A worker for one server. `slots` items at most at a time: 1 runs, the 2nd waits in the
+   * server's own queue so the GPU never idles between items. The embedded queue gives a worker
+   * its 2nd item only while more items wait than workers are idle (work stealing near the end).
+   */
+  worker(name: string, handler: ItemHandler, slots?: number): QueueWorker;
   close(): Promise<void>;
 }
 

@@ -23,6 +23,8 @@ const tuningSchema = z.strictObject({
   serverFailures: z.number().int().min(1).max(100).default(3),
   /** BullMQ: how long a worker's hold on an item lasts without renewal (a dead worker's item waits this long). */
   lockMs: z.number().int().min(200).max(600_000).default(30_000),
+  /** Items per server at a time: 1 running + 1 waiting in the server's queue. */
+  perServer: z.number().int().min(1).max(2).default(2),
   /** First pause of a failed read (poll, download). */
   readBackoffMs: z.number().int().min(1).max(60_000).default(250),
 });
