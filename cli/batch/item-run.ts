@@ -83,7 +83,16 @@ function isServerTrouble(e: FooocusApiError): boolean {
   );
 }
 
-const strip = ({ request: _request, ...rest }: RunJournalEntry): StoredEntry => rest;
+/**
+ * The entry kept with the item: without the request (the job has it) and without the final record's
+ * `req_params` (the server's copy of the request, images and all): a manifest or a Redis job stays
+ * small while still saying everything a resume needs.
+ */
+function strip({ request: _request, ...rest }: RunJournalEntry): StoredEntry {
+  if (!rest.final) return rest;
+  const { req_params: _params, ...final } = rest.final;
+  return { ...rest, final: final as typeof rest.final };
+}
 
 export async function runCompiledItem(p: RunItemParams): Promise<ItemResult> {
   const { lease } = p;
