@@ -14,6 +14,7 @@
  * Job ids are `<batchId>-<itemId>`: adding an item that is already there does nothing.
  */
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import {
   DEFAULT_ITEM_ATTEMPTS,
   ItemFailure,
@@ -66,6 +67,31 @@ export function parseRedisUrl(text: string): RedisTarget {
   };
 }
 
+/** One PING with a time limit: an unreachable Redis is said at once, not retried forever. */
+export async function checkRedis(target: RedisTarget, url: string, timeoutMs = 10_000): Promise<void> {
+  const client = new Redis({
+    ...target,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new Error(
+      `Cannot reach Redis at ${url} (${(e as Error).message.replace(/\.$/, '')}): is redis-server running there?`,
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
 function connectionOf(target: RedisTarget) {
   // Workers block on Redis; BullMQ needs ioredis to retry those commands forever.
   return { ...target, maxRetriesPerRequest: null };
@@ -83,6 +109,7 @@ export interface BullQueueOptions {
 export function createBullQueue(opts: BullQueueOptions): ItemQueue {
   const connection = connectionOf(opts.redis);
   const queue = new Queue<JobData, ItemResult>(QUEUE_NAME, { connection });
+  queue.on('error', () => undefined); // ioredis reconnects by itself; checkRedis said it is there
   const prefix = `${opts.batchId}-`;
   const jobId = (itemId: string) => `${prefix}${itemId}`;
   const listeners = new Set<(e: ItemEvent) => void>();
@@ -105,6 +132,7 @@ export function createBullQueue(opts: BullQueueOptions): ItemQueue {
   function listen(): void {
     if (events) return;
     events = new QueueEvents(QUEUE_NAME, { connection });
+    events.on('error', () => undefined);
     const ours = (id: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : undefined);
     events.on('progress', ({ jobId: id, data }) => {
       if (ours(id) && data && typeof data === 'object') emit(data as ItemEvent);

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EXIT, type CliIO } from '../io.ts';
 import type { TextSink } from '../run-output.ts';
-import { bullWorker, connectionOf, parseRedisUrl } from './bullmq-queue.ts';
+import { bullWorker, checkRedis, connectionOf, parseRedisUrl } from './bullmq-queue.ts';
 import { BatchExit, EXIT_CANCELLED, runBatch } from './coordinator.ts';
 import { DEFAULT_ITEM_ATTEMPTS, type ItemQueue } from './queue.ts';
 import { startServerWorker } from './server-worker.ts';
@@ -21,8 +21,8 @@ Items (lists are matched by position, files sorted by name; one file or value ap
                        parameters (image columns hold file paths, relative to the table)
   --set NAME=VALUE     a value for every item (repeatable)
 Where it runs:
-  --servers URL[,URL]  FooocusAPI servers, one item at a time each (default: FOOOCUS_API_URL, or a
-                       built-in simulated engine)
+  --servers URL[,URL]  FooocusAPI servers, each running one item with one more waiting (default:
+                       FOOOCUS_API_URL, or a built-in simulated engine)
   --api-key KEY        sent as X-API-KEY to every server
   --queue redis://HOST:PORT
                        put the items on a BullMQ queue in Redis; each server gets a worker:
@@ -39,7 +39,8 @@ submitted tasks are followed, never sent twice. Ctrl+C stops the running tasks o
 
 export const WORKER_USAGE = `Usage: fooocus-flow worker --queue redis://HOST:PORT --api URL [--api-key KEY] [--name NAME]
 
-Takes batch items from the Redis queue and runs them on one FooocusAPI server, one at a time.
+Takes batch items from the Redis queue and runs them on one FooocusAPI server: one running and
+at most one waiting in the server's own queue.
 Start one per server. Give --api as the address the batch's coordinator can reach too: it
 downloads the images from there. Ctrl+C stops the task in hand (confirmed) and gives the item back.
 `;
@@ -83,11 +84,9 @@ function signals() {
   };
 }
 
-function failWith(io: CliIO, e: unknown, usage: string): number {
+function failWith(io: CliIO, e: unknown): number {
   if (e instanceof BatchExit) {
-    io.stderr.write(
-      `${e.message}\n${e.code === EXIT.badInput && /needs|Give|Usage/.test(e.message) ? `\n${usage}` : ''}`,
-    );
+    io.stderr.write(`${e.message}\n`);
     return e.code;
   }
   io.stderr.write(`fooocus-flow: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -168,7 +167,7 @@ export async function batchCommand(argv: string[], io: CliIO & { stderr: TextSin
       env: process.env,
     });
   } catch (e) {
-    return failWith(io, e, BATCH_USAGE);
+    return failWith(io, e);
   } finally {
     sig.dispose();
   }
@@ -211,6 +210,7 @@ export async function workerCommand(argv: string[], io: CliIO): Promise<number> 
     const queue: Pick<ItemQueue, 'worker'> = {
       worker: (n, handler) => bullWorker(connectionOf(redis), tuning.lockMs, n, handler),
     };
+    await checkRedis(redis, values.queue);
     const worker = startServerWorker(queue, {
       name,
       server: api,
@@ -238,7 +238,7 @@ export async function workerCommand(argv: string[], io: CliIO): Promise<number> 
     }
     return EXIT_CANCELLED;
   } catch (e) {
-    return failWith(io, e, WORKER_USAGE);
+    return failWith(io, e);
   } finally {
     sig.dispose();
   }

@@ -17,7 +17,7 @@ import { formatFileError } from '../../compiler/workflow-file/index.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { checkOutDirFree } from '../run-output.ts';
 import type { TextSink } from '../run-output.ts';
-import { createBullQueue, parseRedisUrl } from './bullmq-queue.ts';
+import { checkRedis, createBullQueue, parseRedisUrl } from './bullmq-queue.ts';
 import { collectItem } from './collect.ts';
 import { createEmbeddedQueue } from './embedded-queue.ts';
 import { compileItem } from './item-run.ts';
@@ -107,7 +107,14 @@ export async function runBatch(o: BatchOptions): Promise<number> {
     throw new BatchExit(EXIT.badInput, (e as Error).message);
   }
   const queueName = o.queue ?? 'embedded';
-  if (o.queue) parseRedisUrl(o.queue); // a clear message before anything is written
+  if (o.queue) {
+    // A clear message before anything is written.
+    try {
+      await checkRedis(parseRedisUrl(o.queue), o.queue);
+    } catch (e) {
+      throw new BatchExit(EXIT.graphErrors, (e as Error).message);
+    }
+  }
 
   // The manifest: new, or the one an earlier run of this same command left.
   let manifest = await readManifest(out).catch((e: Error) => {
