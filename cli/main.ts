@@ -14,6 +14,9 @@ usage:
       --api URL  --api-key KEY  --out DIR  --input NAME=image.png  --set NAME=value  --seed N
       (records the run in OUT/run-journal.json first, then follows the task by polling /tasks/{id})
   fooocus-flow run --resume <out> [--api URL]     pick up an interrupted run and save its results
+  fooocus-flow batch <workflow.json> --out DIR [--input NAME=FOLDER] [--table items.csv] [--set NAME=V]
+      [--servers URL,URL] [--queue redis://HOST:PORT]   run it over many inputs (see batch --help)
+  fooocus-flow worker --queue redis://HOST:PORT --api URL   take batch items for one FooocusAPI server
   fooocus-flow sim [--port 7866] [--speed MS] [--api-key KEY]
                                                   run the simulated FooocusAPI engine alone
 
@@ -35,6 +38,14 @@ export async function main(argv: string[], rawIo: CliIO): Promise<number> {
     case 'run': {
       const { runCommand } = await import('./run.ts');
       return runCommand(args, io);
+    }
+    case 'batch': {
+      const { batchCommand } = await import('./batch/command.ts');
+      return batchCommand(args, io);
+    }
+    case 'worker': {
+      const { workerCommand } = await import('./batch/command.ts');
+      return workerCommand(args, io);
     }
     case 'sim': {
       const { runSimCli } = await import('../server/sim/main.ts');

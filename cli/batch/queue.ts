@@ -1,0 +1,133 @@
+/**
+ * The one scheduler interface of a batch, with two implementations: an embedded in-process queue
+ * (embedded-queue.ts, the default) and BullMQ on Redis (bullmq-queue.ts, `--queue redis://…`). Both
+ * give the same semantics:
+ *
+ * - a job is one item; it is added once (by item id) and handed to one worker at a time;
+ * - workers pull, so a free server takes the next item (work stealing across servers);
+ * - a handler that fails with `ItemFailure('item')` uses one of the item's attempts; at
+ *   `maxItemAttempts` the item is failed with its reason. `'server'` (the server failed, not the
+ *   item) and `'stopped'` (we stopped it) put the item back without using an attempt;
+ * - the item's tracked-run journal entry (api/run-journal.ts) travels with the job (`saveEntry`,
+ *   durable when it resolves), so whoever takes the item next follows the task already submitted
+ *   instead of sending it again;
+ * - events (running, retries, server state, completed, failed) reach the coordinator.
+ */
+import type { RunJournalEntry } from '../../api/run-journal.ts';
+import type { FooocusRequest } from '../../compiler/request/index.ts';
+
+/** One item, compiled: what a worker needs and nothing else (a worker may be on another machine). */
+export interface ItemJob {
+  itemId: string;
+  label: string;
+  /** The FooocusAPI request: images inlined, seed fixed (so a lost reply can be searched for). */
+  request: FooocusRequest;
+  expected: { count: number; min?: number | undefined };
+}
+
+/** The tracked run's journal entry without its request (the job carries it). */
+export type StoredEntry = Omit<RunJournalEntry, 'request'>;
+
+export interface JobSpec {
+  itemId: string;
+  /** Left by an earlier run of the batch (embedded mode): the task to follow before sending anything. */
+  entry?: StoredEntry | undefined;
+  itemFailures?: number | undefined;
+  /** Compiles the item; called once, when the job is added (BullMQ) or first taken (embedded). */
+  build(): Promise<ItemJob>;
+}
+
+/** What a worker hands back: where the results are. The coordinator downloads them (collect.ts). */
+export interface ItemResult {
+  taskId: string;
+  /** The server that ran the task, as the worker reached it. */
+  baseUrl: string;
+  /** Result URLs, re-based onto `baseUrl`. */
+  images: string[];
+  warnings: string[];
+  worker: string;
+}
+
+export type ServerState = 'ok' | 'backoff' | 'out';
+
+export type ItemEvent =
+  | {
+      type: 'running';
+      itemId: string;
+      worker: string;
+      server: string;
+      taskId?: string | undefined;
+      phase: string;
+      progress: number;
+    }
+  | { type: 'retry'; itemId: string; kind: FailureKind; reason: string; itemFailures: number }
+  | {
+      type: 'server';
+      itemId?: string | undefined;
+      worker: string;
+      server: string;
+      state: ServerState;
+      failures: number;
+      message: string;
+    }
+  | { type: 'completed'; itemId: string; result: ItemResult }
+  | { type: 'failed'; itemId: string; reason: string };
+
+export type Lookup =
+  | { state: 'absent' }
+  | { state: 'pending' }
+  | { state: 'completed'; result: ItemResult }
+  | { state: 'failed'; reason: string };
+
+export interface Lease {
+  job: ItemJob;
+  entry: StoredEntry | undefined;
+  itemFailures: number;
+  /** Durable when it resolves: the tracked run waits for it before it POSTs. */
+  saveEntry(entry: StoredEntry | undefined): Promise<void>;
+  report(event: ItemEvent): Promise<void>;
+}
+
+/** item: this item failed (uses an attempt); server: the server failed; stopped: we stopped it. */
+export type FailureKind = 'item' | 'server' | 'stopped';
+
+export class ItemFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ItemFailure';
+  }
+}
+
+/** Runs one item on one server. Aborting `signal` asks it to stop the task on the server. */
+export type ItemHandler = (lease: Lease, signal: AbortSignal) => Promise<ItemResult>;
+
+export interface QueueWorker {
+  /** Take no new item until `resume()` (the item in hand goes on). */
+  pause(): void;
+  resume(): void;
+  /** Stop the item in hand (its handler's signal) and take no more; resolves once it ended. */
+  close(): Promise<void>;
+}
+
+export interface ItemQueue {
+  readonly kind: 'embedded' | 'redis';
+  /** Resolves once events can be received (Redis connected). */
+  ready(): Promise<void>;
+  /** Adds the items not already there (by item id). */
+  add(specs: JobSpec[]): Promise<void>;
+  lookup(itemId: string): Promise<Lookup>;
+  subscribe(listener: (event: ItemEvent) => void): () => void;
+  /**
+   * A worker for one server. `slots` items at most at a time: 1 runs, the 2nd waits in the
+   * server's own queue so the GPU never idles between items. The embedded queue gives a worker
+   * its 2nd item only while more items wait than workers are idle (work stealing near the end).
+   */
+  worker(name: string, handler: ItemHandler, slots?: number): QueueWorker;
+  close(): Promise<void>;
+}
+
+/** How many times an item may fail on its own account before it is recorded as failed. */
+export const DEFAULT_ITEM_ATTEMPTS = 3;
