@@ -102,7 +102,9 @@ describe('workflow library REST API', () => {
       expect([404, 405, 422], bad).toContain(res.status);
     }
     for (const raw of ['/..%2F..%2Fetc%2Fpasswd', '/%2e%2e', '/a%2Fb/rename', '/x/y/z'])
-      expect([404, 422], raw).toContain((await api(raw, { method: 'PUT', body: textToImage('x') })).status);
+      expect([404, 405, 422], raw).toContain(
+        (await api(raw, { method: 'PUT', body: textToImage('x') })).status,
+      );
     const rename = await post('/my-portrait/rename', { to: '../../outside' });
     expect(rename.status).toBe(422);
     expect(((await rename.json()) as { detail: string }).detail).toMatch(
