@@ -135,6 +135,7 @@ export class LibraryStore {
 
   /** The copy under the new name is written (its inner name updated) before the old file goes. */
   async rename(from: string, to: string): Promise<LibraryEntry> {
+    this.pathOf(to);
     if (from === to) {
       const entry = (await this.list()).find((e) => e.name === from);
       if (!entry) throw new LibraryError(404, `no workflow named "${from}" in the library`);
@@ -146,6 +147,7 @@ export class LibraryStore {
   }
 
   async duplicate(from: string, to: string): Promise<LibraryEntry> {
+    this.pathOf(to); // both names are checked before anything is read
     const text = await this.read(from);
     const doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Record<string, unknown>;
     // The copy carries its own name inside too, so it opens under the name it is listed by.
