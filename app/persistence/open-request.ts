@@ -23,7 +23,11 @@ async function decompiledWorkflow(
   name: string,
 ): Promise<{ ok: true; workflow: Workflow; lines: string[] } | { ok: false; reason: string }> {
   const r = decompileText(text, name);
-  if (!r.ok) return { ok: false, reason: r.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
+  if (!r.ok)
+    return {
+      ok: false,
+      reason: r.errors.map((e) => (e.path === '(file)' ? e.message : `${e.path}: ${e.message}`)).join('; '),
+    };
   const lang = useEditor.getState().lang;
   const lines = r.notes.map((n) => (lang === 'zh' ? n.zh : n.en));
   const interned = await internInlineImages(r.workflow);
