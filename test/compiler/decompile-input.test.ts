@@ -98,9 +98,14 @@ params = {
   });
 
   it('refuses nesting deeper than a request ever goes (no stack overflow)', () => {
-    const r = readRequestText(`x = {'a': ${'['.repeat(100000)}${']'.repeat(100000)}}`);
+    const r = readRequestText(`x = {'a': ${'['.repeat(20000)}${']'.repeat(20000)}}`);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/nested deeper than 32 levels/);
+  });
+
+  it('refuses a text of millions of tiny tokens before parsing it', () => {
+    const r = readRequestText(`x = {${Array.from({ length: 60000 }, (_, i) => `'k${i}': ${i}`).join(',')}}`);
+    expect(r.ok || r.message).toMatch(/more than 100000 words and symbols: too long for a request/);
   });
 
   it('keeps the exact digits of a 63-bit seed written in Python', () => {
