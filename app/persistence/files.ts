@@ -5,7 +5,7 @@ import { fitView } from '../canvas/viewport.ts';
 import { requestAsSent } from '../run/request-as-sent.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
 import { storeOpenedAssets } from './open-assets.ts';
-import { looksLikeWorkflowText, openRequestText } from './open-request.ts';
+import { looksLikeWorkflowText, tryOpenRequestText } from './open-request.ts';
 import { markClean } from '../library/unsaved.ts';
 
 /**
@@ -16,7 +16,17 @@ import { markClean } from '../library/unsaved.ts';
  */
 export async function openWorkflowText(text: string, name: string): Promise<boolean> {
   // A FooocusAPI request (JSON, Python, curl, task record) opens as a decompiled graph.
-  if (!looksLikeWorkflowText(text)) return openRequestText(text, name.replace(/\.[a-z]+$/i, ''), 'new');
+  if (!looksLikeWorkflowText(text)) {
+    const r = await tryOpenRequestText(text, name.replace(/\.[a-z]+$/i, ''), 'new');
+    if (r.outcome !== 'not-request') return r.outcome === 'opened';
+    // JSON that is no request is reported as a broken workflow file (with its JSON path) below.
+    if (!/^\s*[[{]/.test(text.replace(/^\ufeff/, ''))) {
+      update((s) => {
+        s.importFailure = { name, errors: [{ path: '(file)', message: r.reason }] };
+      });
+      return false;
+    }
+  }
   const res = await openFile(text, name);
   const lang = useEditor.getState().lang;
   if (!res.ok) {

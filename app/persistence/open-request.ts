@@ -42,19 +42,35 @@ async function decompiledWorkflow(
  * the text is no request, or the user kept the open workflow.
  */
 export async function openRequestText(text: string, name: string, mode: 'new' | 'insert'): Promise<boolean> {
+  const r = await tryOpenRequestText(text, name, mode);
+  if (r.outcome !== 'not-request') return r.outcome === 'opened';
+  toast(
+    'error',
+    translate(useEditor.getState().lang, 'import.notRequest', { reason: r.reason.slice(0, 400) }),
+  );
+  return false;
+}
+
+export type RequestOpenOutcome =
+  | { outcome: 'opened' | 'kept' }
+  /** The text is no request; nothing was changed or shown, the caller reports it. */
+  | { outcome: 'not-request'; reason: string };
+
+export async function tryOpenRequestText(
+  text: string,
+  name: string,
+  mode: 'new' | 'insert',
+): Promise<RequestOpenOutcome> {
   const lang = useEditor.getState().lang;
   const res = await decompiledWorkflow(text, name);
-  if (!res.ok) {
-    toast('error', translate(lang, 'import.notRequest', { reason: res.reason.slice(0, 400) }));
-    return false;
-  }
+  if (!res.ok) return { outcome: 'not-request', reason: res.reason };
   if (mode === 'insert') {
     const wf = res.workflow;
     const ids = insertFragment(wf.nodes, wf.edges, viewCentre(), Object.values(wf.assets));
     showImportNotice({ title: translate(lang, 'import.titleInserted', { n: ids.length }), lines: res.lines });
-    return ids.length > 0;
+    return { outcome: ids.length > 0 ? 'opened' : 'kept' };
   }
-  if (!confirmReplace()) return false;
+  if (!confirmReplace()) return { outcome: 'kept' };
   const group = `request:${++openSeq}`;
   replaceDocument(res.workflow, { group });
   update((s) => {
@@ -66,7 +82,7 @@ export async function openRequestText(text: string, name: string, mode: 'new' | 
   // Laid out again with the nodes' measured sizes, as one undo step with the open.
   const { whenMeasured, layout } = await import('../commands.ts');
   whenMeasured(() => layout(group, sealHistory));
-  return true;
+  return { outcome: 'opened' };
 }
 
 /** A workflow file announces itself; anything else is read as a request. */
