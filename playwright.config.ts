@@ -1,8 +1,12 @@
 import { defineConfig } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 /** The app server with the simulated engine, for the run tests (test/e2e/run*.spec.ts). */
 export const RUN_PORT = Number(process.env.E2E_RUN_PORT ?? 4183);
+/** The run server's workflow library (tests empty it first; the CLI reads it for `run <name>`). */
+export const E2E_LIBRARY_DIR = join(tmpdir(), `fooocus-flow-e2e-library-${RUN_PORT}`);
 const RUN_SIM_PORT = Number(process.env.E2E_RUN_SIM_PORT ?? 4184);
 /** ms per simulated step: small, yet slow enough that progress, Stop and a reload mid-run are observable. */
 const RUN_SIM_SPEED = Number(process.env.E2E_RUN_SIM_SPEED ?? 12);
@@ -56,6 +60,7 @@ export default defineConfig({
         SKIP_BUILD: '1',
         // Browser tests hold runs and inject faults through /api/__sim/* (server/sim/test-control.ts).
         SIM_TEST_CONTROL: '1',
+        FOOOCUS_FLOW_WORKFLOWS: E2E_LIBRARY_DIR,
       },
       reuseExistingServer: false,
       timeout: 60_000,

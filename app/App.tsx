@@ -18,6 +18,7 @@ import { SearchDialog } from './panels/SearchDialog.tsx';
 import { ShortcutsHelp } from './panels/ShortcutsHelp.tsx';
 import { Toasts } from './panels/Toasts.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
+import { LibraryMount } from './library/LibraryMount.tsx';
 import { useEditor } from './store/editor-store.ts';
 
 // Not needed for the first paint: each is loaded the first time it opens.
@@ -71,6 +72,7 @@ export function App() {
         <ShortcutsHelp />
         <ImportFailureDialog />
         <OnDemand />
+        <LibraryMount />
         <Toasts />
         <datalist id="known-models">
           {models.map((m) => (

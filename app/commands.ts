@@ -1,10 +1,13 @@
 import { withLayout } from './lib/layout.ts';
-import { emptyWorkflow } from '../nodes/graph.ts';
+import { emptyWorkflow, type Workflow } from '../nodes/graph.ts';
+import { withSampleImages } from './samples/fill-samples.ts';
+import { markClean } from './library/unsaved.ts';
 import type { Template } from '../compiler/authoring/templates.ts';
 import type { MessageKey } from './i18n/catalog.ts';
 import { translate } from './i18n/i18n.ts';
 import { fitView, viewCentre } from './canvas/viewport.ts';
 import { pickWorkflowFile, saveWorkflowFile } from './persistence/files.ts';
+import { openRequestText } from './persistence/open-request.ts';
 import { referencedAssets } from '../compiler/workflow-file/index.ts';
 import { storedAssets } from './assets/asset-db.ts';
 import { replaceDocument, redo, sealHistory, toast, undo, update, useEditor } from './store/editor-store.ts';
@@ -87,6 +90,9 @@ export function copyText(): string | null {
  */
 export async function pasteText(text: string): Promise<boolean> {
   const res = fromClipboardText(text);
+  // Not nodes: perhaps a FooocusAPI request (JSON, Python dict, curl, task record) to insert.
+  if (!res.ok && res.reason.startsWith('not Fooocus Flow nodes'))
+    return openRequestText(text, 'Pasted request', 'insert');
   if (!res.ok) {
     toast('error', translate(lang(), 'toast.pasteFailed', { reason: res.reason }));
     return false;
@@ -108,11 +114,17 @@ export function newWorkflow(): void {
 /** Opens a template (or a blank canvas) as one undo step, laid out with the nodes' real sizes. */
 export function openTemplate(t: Template | null): void {
   const group = `template:${++templateSeq}`;
-  replaceDocument(t ? t.build() : emptyWorkflow(), { group });
-  update((s) => {
-    s.dialog = null;
-  });
-  whenMeasured(() => layout(group, sealHistory));
+  const show = (wf: Workflow) => {
+    replaceDocument(wf, { group });
+    update((s) => {
+      s.dialog = null;
+    });
+    markClean(null);
+    whenMeasured(() => layout(group, sealHistory));
+  };
+  if (!t) return show(emptyWorkflow());
+  // A seed template comes with the project's drawn sample images, so Run works at once.
+  void withSampleImages(t.build()).then(({ workflow }) => show(workflow));
 }
 
 export const COMMANDS: Command[] = [

@@ -6,6 +6,10 @@ export {};
 
 const parts: { name: string; load: () => Promise<() => Promise<Record<string, string | number>>> }[] = [
   { name: 'compiler', load: async () => (await import('./compile.ts')).benchCompile },
+  {
+    name: 'documents in (request text forms)',
+    load: async () => (await import('./decompile-input.ts')).benchDecompileInput,
+  },
   { name: 'API client and simulated engine', load: async () => (await import('./client.ts')).benchClient },
   { name: 'batch on simulated engines', load: async () => (await import('./batch.ts')).benchBatch },
   { name: 'editor (Chromium)', load: async () => (await import('./editor.ts')).benchEditor },

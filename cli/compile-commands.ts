@@ -36,9 +36,11 @@ export const VALIDATE_USAGE = `usage: fooocus-flow validate <workflow.json>... [
   Exit code: the worst of all files (0 ok, 1 graph errors, 2 a file is unreadable or invalid).
 `;
 export const DECOMPILE_USAGE = `usage: fooocus-flow decompile <request.json>
-  Turns a FooocusAPI request (or a task record from /tasks, or its req_params) into a workflow on
-  stdout (format version 2, its images embedded); notes about what the server would ignore go to
-  stderr. One file at a time ("-" reads stdin).
+  Turns a FooocusAPI request into a workflow on stdout (format version 2, its images embedded).
+  The request may be JSON, a task record from /tasks (or its req_params), the Python dict of the
+  FooocusAPI documents (params = {...}, or the whole script), or a curl command (-d/--data/--data-raw).
+  Notes on what was recognised, ignored, or would be ignored by the server go to stderr.
+  One file at a time ("-" reads stdin).
 `;
 
 type Parsed =
@@ -182,7 +184,10 @@ export async function decompileCommand(args: string[], io: CliIO): Promise<numbe
     io.stderr.write(`${input.message}\n`);
     return EXIT.badInput;
   }
-  const name = file === '-' ? 'Decompiled request' : file.replace(/^.*[/\\]/, '').replace(/\.json$/, '');
+  const name =
+    file === '-'
+      ? 'Decompiled request'
+      : file.replace(/^.*[/\\]/, '').replace(/\.(json|py|txt|sh|curl)$/, '');
   const r = decompileText(input.text, name);
   if (!r.ok) {
     const oneLine = r.errors.length === 1 && ['format', '(file)'].includes(r.errors[0]!.path);

@@ -28,6 +28,7 @@ import { EXIT_CANCELLED, followRun, type FollowParams } from './run-follow.ts';
 import { readJournal } from './run-journal-file.ts';
 import { followSteps } from './run-steps-follow.ts';
 import { readStepsJournal } from './run-steps-journal.ts';
+import { resolveWorkflowArg } from './library-file.ts';
 import { checkOutDirFree, defaultOutDir } from './run-output.ts';
 
 export type RunIo = CliIO;
@@ -48,7 +49,7 @@ export interface RunExtras {
   cwd?: string | undefined;
 }
 
-export const RUN_USAGE = `Usage: fooocus-flow run <workflow.json> [options]
+export const RUN_USAGE = `Usage: fooocus-flow run <workflow.json | library name> [options]
        fooocus-flow run --resume <out> [--api URL] [--api-key KEY]
 
 Options:
@@ -373,9 +374,13 @@ async function loadWorkflow(
 ): Promise<OpenedWorkflow> {
   if (args.file === undefined)
     throw new Exit(EXIT.badInput, `Give exactly one workflow file.\n\n${RUN_USAGE}`);
+  // A name from the workflow library (`run my-portrait`) when no such file is here.
+  const resolved = await resolveWorkflowArg(args.file);
+  if (!resolved.ok) throw new Exit(EXIT.badInput, resolved.message);
+  if (resolved.fromLibrary) io.stderr.write(`Workflow "${args.file}" from the library: ${resolved.path}\n`);
   let text: string;
   try {
-    text = await readFile(args.file, 'utf8');
+    text = await readFile(resolved.path, 'utf8');
   } catch (e) {
     throw new Exit(EXIT.badInput, `Cannot read ${args.file}: ${(e as Error).message}`);
   }

@@ -12,9 +12,8 @@
 import type { z } from 'zod';
 import type { LocalText } from '../nodes/types.ts';
 import { laxRequestSchema } from '../contract/schema.ts';
-import { jsonErrorLocation } from './workflow-file/json-error.ts';
+import { readRequestText } from './decompile-input/index.ts';
 import { tooLongLists } from './list-limits.ts';
-import { megabytes, utf8ByteLength } from './text-size.ts';
 import { friendlyIssue } from './workflow-file/parse.ts';
 import { build } from './decompile/build.ts';
 import { DecompileFailure, fail, issueErrors } from './decompile/errors.ts';
@@ -30,31 +29,19 @@ import type { DecompileOptions, DecompileResult } from './decompile/types.ts';
 
 export type { DecompileError, DecompileOptions, DecompileResult } from './decompile/types.ts';
 
-/**
- * From the text of a file: a UTF-8 BOM is dropped, and a seed too big for a JS number keeps its
- * exact digits for the note (JSON.parse would round 8441793560237457123 to …7000).
- */
 /** A FooocusAPI request with four image prompts, an inpaint image and mask of 12 MP photos fits with room. */
-export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+export { MAX_REQUEST_TEXT_BYTES as MAX_REQUEST_BYTES } from './decompile-input/index.ts';
 
+/**
+ * From the text of a file or the clipboard: a UTF-8 BOM is dropped, and a seed too big for a JS
+ * number keeps its exact digits for the note (JSON.parse would round 8441793560237457123 to …7000).
+ */
 export function decompileText(text: string, name = 'Decompiled request'): DecompileResult {
-  const bytes = utf8ByteLength(text);
-  if (bytes > MAX_REQUEST_BYTES)
-    return fail(
-      '(file)',
-      `the file is ${megabytes(bytes)}; a request to decompile is at most ${megabytes(MAX_REQUEST_BYTES)}`,
-    );
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') return fail('(file)', 'the file is empty (no JSON in it)');
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    // The engine's message quotes the offending bytes; the position is what the user needs.
-    return fail('(file)', `not valid JSON${jsonErrorLocation(body)}`);
-  }
-  const digits = [...body.matchAll(/"image_seed"\s*:\s*"?(-?\d+)(?![\d.eE])/g)].map((m) => m[1]!);
-  return decompile(json, name, { seedDigits: digits.length === 1 ? digits[0] : undefined });
+  // JSON, a task record, the documents' Python dict or a curl command (compiler/decompile-input/).
+  const read = readRequestText(text);
+  if (!read.ok) return fail('(file)', read.message);
+  const r = decompile(read.json, name, { seedDigits: read.seedDigits });
+  return r.ok ? { ...r, notes: [...read.notes, ...r.notes] } : r;
 }
 
 export function decompile(

@@ -11,6 +11,8 @@ import { createGuard, type Guard } from './app/guard.ts';
 import { forward, MAX_PROXY_BODY_BYTES, type ProxyTarget } from './app/proxy.ts';
 import { applySecurityHeaders, securityHeaders } from './app/security-headers.ts';
 import { serveStatic } from './app/static.ts';
+import { handleLibrary, LIBRARY_PATH } from './library/library-routes.ts';
+import { LibraryStore } from './library/library-store.ts';
 
 export const API_PREFIX = '/api';
 export const CONFIG_PATH = '/app/config';
@@ -51,6 +53,8 @@ const optionsSchema = z.object({
   headersTimeoutMs: z.number().int().positive().default(15_000),
   requestTimeoutMs: z.number().int().positive().default(120_000),
   keepAliveTimeoutMs: z.number().int().positive().default(5_000),
+  /** The workflow library's folder (server/library/); without it /app/workflows answers 404. */
+  libraryDir: z.string().min(1).optional(),
   /** Largest /api request body forwarded (413 beyond). */
   maxBodyBytes: z.number().int().positive().default(MAX_PROXY_BODY_BYTES),
 });
@@ -106,6 +110,7 @@ export async function startAppServer(
     maxBodyBytes: opts.maxBodyBytes,
   };
   const headers = securityHeaders(`${target.origin}`);
+  const library = opts.libraryDir ? new LibraryStore(opts.libraryDir) : null;
   const config = (): AppConfig => ({
     apiBase: API_PREFIX,
     apiOrigin: `${target.origin}${target.basePath}`,
@@ -145,6 +150,18 @@ export async function startAppServer(
         simulator.setSpeed(parsed.data.ms);
         sendJson(res, 200, config());
       });
+      return;
+    }
+    if (
+      rawUrl === LIBRARY_PATH ||
+      rawUrl.startsWith(`${LIBRARY_PATH}/`) ||
+      rawUrl.startsWith(`${LIBRARY_PATH}?`)
+    ) {
+      // Same rules as /api: only the editor's own pages may read or change the library.
+      const allowed = guardFor(server).check(req, { path: LIBRARY_PATH, query: '' });
+      if (!allowed.ok) return refuse(res, allowed.status, allowed.reason);
+      if (!library) return sendJson(res, 404, { detail: 'This app server keeps no workflow library.' });
+      void handleLibrary(req, res, library, sendJson);
       return;
     }
     if (rawUrl === API_PREFIX || rawUrl.startsWith(`${API_PREFIX}/`) || rawUrl.startsWith(`${API_PREFIX}?`)) {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { buildEditor, editorBuildState } from './build-editor.ts';
+import { defaultLibraryDir } from './library/library-dir.ts';
 import { startSimEngine, type SimEngine } from './sim/index.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -161,6 +162,8 @@ export async function launch(
         distDir,
         trustedOrigins: env.TRUSTED_ORIGINS ?? [],
         forwardTestControl: sim !== null && env.SIM_TEST_CONTROL === '1',
+        // The workflow library (FOOOCUS_FLOW_WORKFLOWS or the user's data dir), shared with the CLI.
+        libraryDir: defaultLibraryDir(rawEnv),
       },
       simControl(sim, env.SIM_SPEED),
     );
@@ -179,6 +182,7 @@ export async function launch(
       ? `FooocusAPI: ${sim.url} (simulated engine, ${env.SIM_SPEED} ms per step)`
       : `FooocusAPI: ${apiUrl}${env.FOOOCUS_API_KEY ? ' (API key added by the server)' : ''}`,
   );
+  log(`Workflow library: ${defaultLibraryDir(rawEnv)} (FOOOCUS_FLOW_WORKFLOWS to change)`);
   return {
     app,
     sim,

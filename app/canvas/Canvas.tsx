@@ -207,7 +207,8 @@ export function Canvas() {
   const onDragOver = useCallback((e: React.DragEvent) => {
     if (
       e.dataTransfer.types.includes('application/x-fooocus-kind') ||
-      e.dataTransfer.types.includes('Files')
+      e.dataTransfer.types.includes('Files') ||
+      e.dataTransfer.types.includes('text/plain') // a request's text, dragged from a page
     ) {
       e.preventDefault();
       e.dataTransfer.dropEffect = e.dataTransfer.types.includes('Files') ? 'copy' : 'move';

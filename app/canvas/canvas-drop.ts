@@ -4,6 +4,8 @@ import { isImageFile, isJsonFile } from '../lib/images.ts';
 import { importImage, type ImportedImage } from '../assets/import-image.ts';
 import { openWorkflowText } from '../persistence/files.ts';
 
+const isRequestTextFile = (f: File) => f.type === 'text/plain' || /\.(py|txt|sh|curl)$/i.test(f.name);
+
 export const KIND_MIME = 'application/x-fooocus-kind';
 
 /** A drop on the canvas: a palette entry adds that node, an image file an Input Image node, a .json file opens it. */
@@ -14,9 +16,15 @@ export async function handleCanvasDrop(dt: DataTransfer, position: XY): Promise<
     return;
   }
   const files = [...dt.files];
-  const json = files.find(isJsonFile);
+  // A workflow, or a FooocusAPI request as JSON, Python or curl (openWorkflowText tells them apart).
+  const json = files.find((f) => isJsonFile(f) || isRequestTextFile(f));
   if (json) {
     await openWorkflowText(await json.text(), json.name);
+    return;
+  }
+  const text = files.length === 0 ? dt.getData('text/plain') : '';
+  if (text.trim()) {
+    await openWorkflowText(text, 'Dropped request');
     return;
   }
   update((s) => {

@@ -2,6 +2,8 @@
  * UI chrome texts in both languages. Node kinds, fields and diagnostics carry their own `{en, zh}`
  * texts in the domain; this catalogue covers everything the editor itself says.
  */
+import { EN_DOCS_IN, ZH_DOCS_IN } from './catalog-docs-in.ts';
+
 export const EN = {
   appName: 'Fooocus Flow',
   'menu.new': 'New',
@@ -275,6 +277,7 @@ export const EN = {
   'menu.saveWithoutImages': 'Save without images',
   'menu.saveWithoutImagesHint': 'A reusable template: images are left out of the file',
   'toast.savedWithoutImages': 'Saved “{name}” without its images.',
+  ...EN_DOCS_IN,
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -541,4 +544,5 @@ export const ZH: Record<MessageKey, string> = {
   'menu.saveWithoutImages': '不含图像保存',
   'menu.saveWithoutImagesHint': '可重复使用的模板：文件中不包含图像',
   'toast.savedWithoutImages': '已保存“{name}”（不含图像）。',
+  ...ZH_DOCS_IN,
 };

@@ -3,6 +3,7 @@ import { useI18n } from '../i18n/i18n.ts';
 import { update, useEditor } from '../store/editor-store.ts';
 import { openTemplate } from '../commands.ts';
 import { pickWorkflowFile } from '../persistence/files.ts';
+import { RecentWorkflows } from '../library/RecentWorkflows.tsx';
 
 /** First screen (and "New"): a blank canvas, a template per seed scenario, or a file. */
 export function StartScreen() {
@@ -45,6 +46,7 @@ export function StartScreen() {
             </li>
           ))}
         </ul>
+        <RecentWorkflows />
         <div className="dialog-actions">
           <button type="button" onClick={pickWorkflowFile}>
             {t('start.open')}

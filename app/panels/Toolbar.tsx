@@ -7,6 +7,7 @@ import { setWorkflowMeta } from '../store/graph-actions.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { useSettings } from '../run/settings.ts';
 import { openSettings } from './settings-dialog-state.ts';
+import { openLibraryDialog } from '../library/library-state.ts';
 
 export function Toolbar() {
   const { t, lang } = useI18n();
@@ -58,6 +59,12 @@ export function Toolbar() {
         </button>
         <button type="button" onClick={() => void exportRequestFile()}>
           {t('menu.exportRequest')}
+        </button>
+        <button type="button" onClick={() => openLibraryDialog('library')} data-testid="open-library">
+          {t('menu.library')}
+        </button>
+        <button type="button" onClick={() => openLibraryDialog('history')} data-testid="open-history">
+          {t('menu.history')}
         </button>
       </div>
       <div className="toolbar-group">

@@ -5,6 +5,8 @@ import { fitView } from '../canvas/viewport.ts';
 import { requestAsSent } from '../run/request-as-sent.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
 import { storeOpenedAssets } from './open-assets.ts';
+import { looksLikeWorkflowText, tryOpenRequestText } from './open-request.ts';
+import { markClean } from '../library/unsaved.ts';
 
 /**
  * Opens a workflow file's text (version 2 with embedded images, or version 1 with inline ones,
@@ -13,6 +15,18 @@ import { storeOpenedAssets } from './open-assets.ts';
  * are reported, and marked on their nodes.
  */
 export async function openWorkflowText(text: string, name: string): Promise<boolean> {
+  // A FooocusAPI request (JSON, Python, curl, task record) opens as a decompiled graph.
+  if (!looksLikeWorkflowText(text)) {
+    const r = await tryOpenRequestText(text, name.replace(/\.[a-z]+$/i, ''), 'new');
+    if (r.outcome !== 'not-request') return r.outcome === 'opened';
+    // JSON that is no request is reported as a broken workflow file (with its JSON path) below.
+    if (!/^\s*[[{]/.test(text.replace(/^\ufeff/, ''))) {
+      update((s) => {
+        s.importFailure = { name, errors: [{ path: '(file)', message: r.reason }] };
+      });
+      return false;
+    }
+  }
   const res = await openFile(text, name);
   const lang = useEditor.getState().lang;
   if (!res.ok) {
@@ -23,6 +37,7 @@ export async function openWorkflowText(text: string, name: string): Promise<bool
   }
   const missing = await storeOpenedAssets(res.workflow, res.assets);
   replaceDocument(res.workflow);
+  markClean(null);
   update((s) => {
     s.dialog = null;
     s.importFailure = null;
@@ -84,7 +99,8 @@ export async function exportRequestFile(): Promise<void> {
 export function pickWorkflowFile(): void {
   const input = document.createElement('input');
   input.type = 'file';
-  input.accept = '.json,application/json';
+  // Workflows, and FooocusAPI requests as JSON, Python or a curl command.
+  input.accept = '.json,application/json,.py,.txt,.sh,.curl,text/plain';
   input.onchange = async () => {
     const f = input.files?.[0];
     if (f) await openWorkflowText(await f.text(), f.name);

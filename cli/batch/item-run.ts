@@ -20,7 +20,7 @@ import { MemoryAssetStore, firstOf } from '../../compiler/assets/memory-store.ts
 import { compile } from '../../compiler/compile.ts';
 import { applyExposed } from '../../compiler/exposed.ts';
 import { prepareImages, withPrepareDiagnostics } from '../../compiler/prepare/index.ts';
-import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
+import { nodeImageAdapter } from '../node-image-adapter.ts';
 import { assetRef, type AssetMeta } from '../../nodes/assets.ts';
 import { inputFileAsset, type OpenedWorkflow } from '../assets.ts';
 import type { BatchItem } from './items.ts';

@@ -14,7 +14,7 @@
  * - events (running, retries, server state, completed, failed) reach the coordinator.
  */
 import type { RunJournalEntry } from '../../api/run-journal.ts';
-import type { FooocusRequest } from '../../compiler/request/index.ts';
+import type { FooocusRequest } from '../../contract/index.ts';
 
 /** One item, compiled: what a worker needs and nothing else (a worker may be on another machine). */
 export interface ItemJob {

@@ -122,7 +122,14 @@ test('run: a reload mid-run follows the task again and stores its results', asyn
 
 test('run: Run is off with the list of reasons while the graph has errors', async ({ page }) => {
   await openTemplateOnRunServer(page, 'vary-image-prompt');
-  // No images yet: the Vary has no input image.
+  // The template comes with drawn sample images (app/samples/): clear the one the Vary works on.
+  const doc = await docOf(page);
+  const vary = doc.nodes.find((n) => n.kind === 'vary')!;
+  const edges = doc.edges as { source: string; target: string }[];
+  const img = doc.nodes.find(
+    (n) => n.kind === 'inputImage' && edges.some((e) => e.source === n.id && e.target === vary.id),
+  )!;
+  await page.locator(`.react-flow__node[data-id="${img.id}"]`).getByRole('button', { name: 'Clear' }).click();
   await expect(page.getByTestId('run')).toBeDisabled();
   const reasons = page.getByTestId('run-reasons');
   await expect(reasons).toBeVisible();

@@ -1,0 +1,39 @@
+/**
+ * "Would replacing the canvas lose work?" The canvas is unsaved when it has nodes and its content
+ * differs from what was last opened or saved (library, file or template). Node positions are left
+ * out of the comparison: an auto-layout or a nudge is not work worth a question.
+ */
+import type { Workflow } from '../../nodes/graph.ts';
+import { translate } from '../i18n/i18n.ts';
+import { useEditor } from '../store/editor-store.ts';
+import { useLibrary } from './library-state.ts';
+
+function content(doc: Workflow): string {
+  return JSON.stringify({
+    nodes: doc.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label, params: n.params })),
+    edges: doc.edges,
+    exposed: doc.exposed,
+    name: doc.name,
+    description: doc.description,
+  });
+}
+
+/** Records the canvas as saved/opened as it is now (optionally under a library name). */
+export function markClean(current?: string | null): void {
+  useLibrary.setState((s) => ({
+    baseline: content(useEditor.getState().doc),
+    current: current === undefined ? s.current : current,
+  }));
+}
+
+export function hasUnsavedWork(): boolean {
+  const doc = useEditor.getState().doc;
+  if (doc.nodes.length === 0) return false;
+  return useLibrary.getState().baseline !== content(doc);
+}
+
+/** True when the canvas may be replaced: nothing unsaved, or the user says so. */
+export function confirmReplace(): boolean {
+  if (!hasUnsavedWork()) return true;
+  return window.confirm(translate(useEditor.getState().lang, 'unsaved.confirm'));
+}
