@@ -108,7 +108,15 @@ export function newWorkflow(): void {
 /** Opens a template (or a blank canvas) as one undo step, laid out with the nodes' real sizes. */
 export function openTemplate(t: Template | null): void {
   const group = `template:${++templateSeq}`;
-  replaceDocument(t ? t.build() : emptyWorkflow(), { group });
+  // New workflows split what one request cannot do into steps; "Everything mixed" reproduces the
+  // documents' one request exactly (its Vary is discarded by the Inpaint, as they describe).
+  const doc = t
+    ? {
+        ...t.build(),
+        overflow: t.id === 'vary-inpaint-image-prompt' ? ('one-request' as const) : ('steps' as const),
+      }
+    : emptyWorkflow();
+  replaceDocument(doc, { group });
   update((s) => {
     s.dialog = null;
   });
