@@ -7,6 +7,7 @@ export {};
 const parts: { name: string; load: () => Promise<() => Promise<Record<string, string | number>>> }[] = [
   { name: 'compiler', load: async () => (await import('./compile.ts')).benchCompile },
   { name: 'API client and simulated engine', load: async () => (await import('./client.ts')).benchClient },
+  { name: 'pipelines (steps)', load: async () => (await import('./pipeline.ts')).benchPipeline },
   { name: 'editor (Chromium)', load: async () => (await import('./editor.ts')).benchEditor },
   {
     name: 'editor with real photos (Chromium)',
