@@ -123,8 +123,11 @@ export function openTemplate(t: Template | null): void {
     whenMeasured(() => layout(group, sealHistory));
   };
   if (!t) return show(emptyWorkflow());
+  // New workflows split what one request cannot do into steps; "Everything mixed" reproduces the
+  // documents' one request exactly (its Vary is discarded by the Inpaint, as they describe).
+  const overflow = t.id === 'vary-inpaint-image-prompt' ? ('one-request' as const) : ('steps' as const);
   // A seed template comes with the project's drawn sample images, so Run works at once.
-  void withSampleImages(t.build()).then(({ workflow }) => show(workflow));
+  void withSampleImages({ ...t.build(), overflow }).then(({ workflow }) => show(workflow));
 }
 
 export const COMMANDS: Command[] = [

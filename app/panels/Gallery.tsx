@@ -112,7 +112,10 @@ export function Gallery() {
                     }
                   >
                     <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} loading="lazy" />
-                    <span className="image-size">{`${img.width} × ${img.height}`}</span>
+                    <span className="image-size">
+                      {img.step ? `${lang === 'zh' ? `第 ${img.step} 步` : `Step ${img.step}`} · ` : ''}
+                      {`${img.width} × ${img.height}`}
+                    </span>
                   </button>
                 ))}
               </div>

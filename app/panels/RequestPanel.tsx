@@ -25,12 +25,15 @@ export function snippetBaseUrl(): string {
 /** The request exactly as a run would send it, as JSON or as code. */
 export async function snippetFor(lang: SnippetLanguage, withKey: boolean): Promise<string> {
   const res = await requestAsSent(useEditor.getState().doc);
-  const { toSnippet } = await import('../../compiler/authoring/snippets.ts');
   const key = useSettings.getState().apiKey;
-  return toSnippet(lang, res.request, {
-    baseUrl: snippetBaseUrl(),
-    apiKey: withKey && key ? key : undefined,
-  });
+  const o = { baseUrl: snippetBaseUrl(), apiKey: withKey && key ? key : undefined };
+  if (res.steps.length > 1) {
+    // A script that chains the steps, each taking the previous result image.
+    const { toStepsSnippet } = await import('../../compiler/steps/snippets.ts');
+    return toStepsSnippet(lang, res.steps, o);
+  }
+  const { toSnippet } = await import('../../compiler/authoring/snippets.ts');
+  return toSnippet(lang, res.request, o);
 }
 
 /** The compiled request as it will be sent, with the plan in plain words and where each field came from. */
@@ -44,10 +47,14 @@ export function RequestPanel() {
   const hasKey = useSettings((s) => !!s.apiKey && !s.config?.serverHoldsKey);
   const [withKey, setWithKey] = useState(false);
   const [copied, setCopied] = useState<SnippetLanguage | null>(null);
-  const lines = useMemo(() => (compiled ? requestLines(compiled.request, assets) : []), [compiled, assets]);
+  // A graph run as steps: one tab per step's request.
+  const [tab, setTab] = useState(0);
+  const steps = compiled?.steps ?? [];
+  const shown = steps[Math.min(tab, steps.length - 1)];
+  const lines = useMemo(() => (shown ? requestLines(shown.request, assets) : []), [shown, assets]);
   const highlighted = useMemo(
-    () => (compiled ? pathsOf(Object.keys(selected), compiled.provenance) : new Set<string>()),
-    [compiled, selected],
+    () => (shown ? pathsOf(Object.keys(selected), shown.provenance) : new Set<string>()),
+    [shown, selected],
   );
   const view = useRef<HTMLDivElement>(null);
   // A new selection brings its first field into view (not every recompile: typing must not scroll).
@@ -134,10 +141,34 @@ export function RequestPanel() {
           )}
         </div>
       )}
+      {steps.length > 1 && (
+        <div className="step-tabs" role="tablist" aria-label={l({ en: 'Steps', zh: '步骤' })}>
+          {steps.map((_, i) => (
+            <button
+              key={i}
+              type="button"
+              role="tab"
+              className="small"
+              aria-selected={shown === steps[i]}
+              data-testid={`step-tab-${i + 1}`}
+              onClick={() => setTab(i)}
+            >
+              {l({ en: `Step ${i + 1}`, zh: `第 ${i + 1} 步` })}
+            </button>
+          ))}
+        </div>
+      )}
+      {shown?.input && (
+        <p className="step-reason status" data-testid="step-reason">
+          <button type="button" className="link" onClick={() => focusNode(shown.input!.nodeId)}>
+            {l(shown.input.reason)}
+          </button>
+        </p>
+      )}
       <div className="request-json" data-testid="request-json" tabIndex={0} role="list" ref={view}>
         {lines.map((line, i) => {
           const hit = !line.closing && isCovered(line.path, highlighted);
-          const owners = compiled && line.path ? ownersOf(line.path, compiled.provenance) : [];
+          const owners = shown && line.path ? ownersOf(line.path, shown.provenance) : [];
           const body = (
             <>
               {line.key !== undefined && <span className="json-key">{JSON.stringify(line.key)}: </span>}

@@ -131,6 +131,14 @@ export function RunPanel() {
               <span className="pct">{pct}%</span>
             </div>
             <p className="run-message" data-testid="run-message" aria-live="polite">
+              {run.step && run.step.of > 1 && (
+                <span className="run-step" data-testid="run-step">
+                  {l({
+                    en: `Step ${run.step.index + 1} of ${run.step.of}: `,
+                    zh: `第 ${run.step.index + 1} 步（共 ${run.step.of} 步）：`,
+                  })}
+                </span>
+              )}
               {run.wait ? waitText(run.wait) : run.message}
             </p>
             {runningLabels.length > 0 && busy && (

@@ -1,7 +1,13 @@
 import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { sealHistory, useEditor } from '../store/editor-store.ts';
-import { renameExposed, selectOnly, setWorkflowMeta, toggleExposed } from '../store/graph-actions.ts';
+import {
+  renameExposed,
+  selectOnly,
+  setOverflow,
+  setWorkflowMeta,
+  toggleExposed,
+} from '../store/graph-actions.ts';
 import { selectNodeNames } from '../store/selectors.ts';
 
 /** Shown when nothing is selected: the workflow's name, description and exposed parameters. */
@@ -10,6 +16,7 @@ export function WorkflowPanel() {
   const name = useEditor((s) => s.doc.name);
   const description = useEditor((s) => s.doc.description);
   const exposed = useEditor((s) => s.doc.exposed);
+  const overflow = useEditor((s) => s.doc.overflow ?? 'one-request');
   const names = useEditor(selectNodeNames);
   return (
     <div className="workflow-panel">
@@ -39,6 +46,37 @@ export function WorkflowPanel() {
           onBlur={sealHistory}
         />
       </div>
+      <fieldset className="field overflow-setting" data-testid="overflow-setting">
+        <legend className="field-label">
+          {l({ en: 'When one request cannot do it all', zh: '一个请求无法完成全部时' })}
+        </legend>
+        {(
+          [
+            [
+              'steps',
+              { en: 'Split into steps (one request after another)', zh: '拆分为多个步骤（依次发送请求）' },
+            ],
+            [
+              'one-request',
+              {
+                en: 'One request, as Fooocus would (warns what it drops)',
+                zh: '一个请求，与 Fooocus 相同（提示被丢弃的部分）',
+              },
+            ],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} className="check">
+            <input
+              type="radio"
+              name="wf-overflow"
+              value={value}
+              checked={overflow === value}
+              onChange={() => setOverflow(value)}
+            />
+            <span>{l(label)}</span>
+          </label>
+        ))}
+      </fieldset>
       <h3>{t('inspector.exposedList')}</h3>
       {exposed.length === 0 && <p className="hint">{t('inspector.noneExposed')}</p>}
       <ul className="exposed-list">

@@ -91,8 +91,11 @@ export async function saveWorkflowFile(images: 'embed' | 'omit' = 'embed'): Prom
 /** Downloads the request as a run would send it (prepared images, not the live view's last state). */
 export async function exportRequestFile(): Promise<void> {
   const { doc } = useEditor.getState();
-  const { request } = await requestAsSent(doc);
-  download(`${safeFileName(doc.name)}.request.json`, JSON.stringify(request, null, 2));
+  const { request, steps } = await requestAsSent(doc);
+  // A graph run as steps: every step's request, in run order (each later one takes the previous
+  // result where it says "fooocus-flow:step-result:N").
+  const body = steps.length > 1 ? steps.map((s) => s.request) : request;
+  download(`${safeFileName(doc.name)}.request.json`, JSON.stringify(body, null, 2));
 }
 
 /** Opens the OS file picker for a workflow. */

@@ -11,6 +11,8 @@ export interface StoredImage {
   height: number;
   /** The server's URL at the time (it may be gone later: the blob is what the gallery shows). */
   url: string;
+  /** The step (1-based) that made it, for a graph run as several requests. */
+  step?: number | undefined;
 }
 
 export interface StoredRun {
@@ -27,6 +29,8 @@ export interface StoredRun {
   stopped: boolean;
   /** The editor run that made it (its journal row is deleted once the run is kept). */
   runId?: string | undefined;
+  /** A graph run as several requests: each step's request (JSON text), task ids and why it starts there. */
+  steps?: { step: number; requestJson: string; taskIds: string[]; reason?: string | undefined }[] | undefined;
   bytes: number;
 }
 
@@ -67,6 +71,7 @@ export function runBytes(run: Omit<StoredRun, 'bytes'>): number {
   return (
     run.images.reduce((n, i) => n + i.blob.size, 0) +
     run.requestJson.length +
+    (run.steps ?? []).reduce((n, x) => n + x.requestJson.length, 0) +
     JSON.stringify(run.workflow).length
   );
 }

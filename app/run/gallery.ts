@@ -124,15 +124,17 @@ export async function storeResults(
   urls: string[],
   /** The gallery id; one per editor run, so a run filed twice (two tabs, a retry) is one entry. */
   id = `run-${meta.at}-${Math.random().toString(36).slice(2, 7)}`,
+  /** The step (1-based) of each image, for a graph run as several requests. */
+  steps?: number[],
 ): Promise<GalleryRun | null> {
   const images: StoredImage[] = [];
-  for (const url of urls) {
+  for (const [i, url] of urls.entries()) {
     try {
       const res = await fetch(url);
       if (!res.ok) continue;
       const blob = await res.blob();
       const bmp = await createImageBitmap(blob);
-      images.push({ blob, width: bmp.width, height: bmp.height, url });
+      images.push({ blob, width: bmp.width, height: bmp.height, url, ...(steps ? { step: steps[i] } : {}) });
       bmp.close();
     } catch {
       // an image the server lists but cannot serve: the others are still kept

@@ -16,5 +16,11 @@ export async function requestAsSent(doc: Workflow): Promise<CompileResult> {
   const prep = await prepareImages(doc, assetImageAdapter, browserAssetStore).catch(() => ({ images: {} }));
   const res = compile(doc, { images: prep.images, catalog: serverCatalog() });
   // Copy, Export and snippets carry the images themselves (base64), made from the stored bytes now.
-  return { ...res, request: await requestWithImages(res.request).catch(() => res.request) };
+  const steps = await Promise.all(
+    res.steps.map(async (s) => ({
+      ...s,
+      request: await requestWithImages(s.request).catch(() => s.request),
+    })),
+  );
+  return { ...res, steps, request: steps[0]!.request };
 }

@@ -41,6 +41,8 @@ export interface RunState {
   looseErrors: { field: string; message: string }[];
   /** Ids of the gallery runs this run produced. */
   resultRunId: string | null;
+  /** A graph run as several requests: which step runs now (0-based) and how many there are. */
+  step: { index: number; of: number } | null;
 }
 
 export const initialRunState = (): RunState => ({
@@ -61,6 +63,7 @@ export const initialRunState = (): RunState => ({
   serverDiags: {},
   looseErrors: [],
   resultRunId: null,
+  step: null,
 });
 
 export const useRun = create<RunState>()(() => initialRunState());

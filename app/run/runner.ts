@@ -35,6 +35,7 @@ import {
 import { initialRunState, isBusy, useRun, type RunState } from './run-store.ts';
 import { getClient } from './settings.ts';
 import { nextStage } from './stage-map.ts';
+import { runStepsInEditor } from './steps-runner.ts';
 
 /**
  * One run from the editor, through the shared tracked run (api/tracked-run.ts): prepare the
@@ -47,7 +48,7 @@ import { nextStage } from './stage-map.ts';
  */
 
 interface Following {
-  run: TrackedRun;
+  run: Pick<TrackedRun, 'stop'>;
   abort: AbortController;
 }
 
@@ -163,6 +164,18 @@ export async function startRun(): Promise<void> {
   }
   if (!res.ok) {
     set({ phase: 'failed', error: t('The graph has errors.', '图中有错误。') });
+    return;
+  }
+  if (res.steps.length > 1) {
+    // A graph one request cannot do: its steps, in order, through the shared runCompiledSteps.
+    await runStepsInEditor(res, workflow, newRunId(), {
+      onProgress,
+      describe,
+      follow: (run) => {
+        following = { run, abort: new AbortController() };
+        return () => (following = null);
+      },
+    });
     return;
   }
   let wire: FooocusRequest;

@@ -277,6 +277,13 @@ export function setWorkflowMeta(key: 'name' | 'description', value: string): voi
   );
 }
 
+/** "When one request cannot do it all": split into steps, or one request as Fooocus would. */
+export function setOverflow(value: 'steps' | 'one-request'): void {
+  commit((d) => {
+    d.overflow = value;
+  });
+}
+
 /** Writes final positions (a drag's end, arrow-key moves) as one step. */
 export function moveNodes(positions: Record<string, XY>): void {
   commit((d) => {

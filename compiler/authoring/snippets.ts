@@ -42,7 +42,7 @@ export function toCurl(request: FooocusRequest, o: SnippetOptions): string {
 }
 
 /** JSON → Python literal (true/false/null → True/False/None); strings stay JSON-escaped, which Python reads. */
-function pythonLiteral(value: unknown, indent = ''): string {
+export function pythonLiteral(value: unknown, indent = ''): string {
   if (value === null) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
