@@ -60,7 +60,9 @@ const HEAD_BYTES = 256 * 1024;
 async function asStored(blob: Blob, head?: Uint8Array): Promise<Blob> {
   const h = head ?? new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
   const fixed = withStoredOrientation(h);
-  return fixed ? new Blob([fixed as Uint8Array<ArrayBuffer>, blob.slice(h.length)], { type: blob.type }) : blob;
+  return fixed
+    ? new Blob([fixed as Uint8Array<ArrayBuffer>, blob.slice(h.length)], { type: blob.type })
+    : blob;
 }
 
 async function analyse(blob: Blob) {

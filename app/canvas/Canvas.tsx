@@ -249,48 +249,48 @@ export function Canvas() {
   return (
     <div className="canvas" onDoubleClick={onDoubleClick} data-testid="canvas">
       <CompactContext value={compact}>
-      <ReactFlow<FlowNode>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectStart={onConnectStart}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onReconnect={onReconnect}
-        onReconnectStart={onReconnectStart}
-        onReconnectEnd={onReconnectEnd}
-        edgesReconnectable
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        connectionLineComponent={WireLine}
-        colorMode={theme}
-        snapToGrid
-        snapGrid={SNAP}
-        deleteKeyCode={null}
-        panActivationKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta']}
-        zoomOnDoubleClick={false}
-        fitView
-        fitViewOptions={FIT_OPTIONS}
-        minZoom={0.1}
-        maxZoom={2.5}
-        proOptions={PRO}
-        aria-label={t('a11y.canvas')}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
-        <MiniMap
-          pannable
-          zoomable
-          ariaLabel={t('a11y.minimap')}
-          nodeColor={minimapColor}
-          style={MINIMAP_STYLE}
-        />
-        <Controls position="bottom-left" />
-      </ReactFlow>
+        <ReactFlow<FlowNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectStart={onConnectStart}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onReconnect={onReconnect}
+          onReconnectStart={onReconnectStart}
+          onReconnectEnd={onReconnectEnd}
+          edgesReconnectable
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          connectionLineComponent={WireLine}
+          colorMode={theme}
+          snapToGrid
+          snapGrid={SNAP}
+          deleteKeyCode={null}
+          panActivationKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Control', 'Meta']}
+          zoomOnDoubleClick={false}
+          fitView
+          fitViewOptions={FIT_OPTIONS}
+          minZoom={0.1}
+          maxZoom={2.5}
+          proOptions={PRO}
+          aria-label={t('a11y.canvas')}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel={t('a11y.minimap')}
+            nodeColor={minimapColor}
+            style={MINIMAP_STYLE}
+          />
+          <Controls position="bottom-left" />
+        </ReactFlow>
       </CompactContext>
     </div>
   );

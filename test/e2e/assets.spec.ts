@@ -316,8 +316,7 @@ test('a JPEG with EXIF orientation 6 shows its thumbnail as stored, as Fooocus r
   // Stored 1600×1200: left half red, right half blue. Orientation 6 tells a viewer to turn it a
   // quarter clockwise (1200×1600, red on top); FooocusAPI ignores the tag and reads it as stored.
   const raw = Buffer.alloc(W * H * 3);
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++) raw[(y * W + x) * 3 + (x < W / 2 ? 0 : 2)] = 255;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) raw[(y * W + x) * 3 + (x < W / 2 ? 0 : 2)] = 255;
   const photo = await sharp(raw, { raw: { width: W, height: H, channels: 3 } })
     .jpeg({ quality: 95 })
     .withMetadata({ orientation: 6 })
@@ -336,7 +335,11 @@ test('a JPEG with EXIF orientation 6 shows its thumbnail as stored, as Fooocus r
     ctx.drawImage(el, 0, 0);
     const at = (x: number, y: number) => {
       const d = ctx.getImageData(x, y, 1, 1).data;
-      return d[0]! > 200 && d[2]! < 60 ? 'red' : d[2]! > 200 && d[0]! < 60 ? 'blue' : `rgb(${d[0]},${d[1]},${d[2]})`;
+      return d[0]! > 200 && d[2]! < 60
+        ? 'red'
+        : d[2]! > 200 && d[0]! < 60
+          ? 'blue'
+          : `rgb(${d[0]},${d[1]},${d[2]})`;
     };
     // Stored: red on the left, blue on the right, from top to bottom. Turned: red above blue.
     return [at(20, 20), at(300, 20), at(20, 220), at(300, 220)];
