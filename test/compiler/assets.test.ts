@@ -16,7 +16,7 @@ import { assetMetaOf } from '../../compiler/assets/meta.ts';
 import { MemoryAssetStore } from '../../compiler/assets/memory-store.ts';
 import { compile } from '../../compiler/compile.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
-import { readImageHeader } from '../../compiler/prepare/image-header.ts';
+import { readImageHeader, withStoredOrientation } from '../../compiler/prepare/image-header.ts';
 import { nodeImageAdapter } from '../../compiler/prepare/node-adapter.ts';
 import { seedText, stableSeed } from '../../compiler/seed.ts';
 import { TEMPLATES, getTemplate } from '../../compiler/templates.ts';
@@ -355,6 +355,25 @@ describe('prepare and send with asset bytes', () => {
 });
 
 describe('EXIF orientation (FooocusAPI reads pixels as stored)', () => {
+  it('a copy of a JPEG head with its orientation set to "as stored" changes only the tag', async () => {
+    for (const o of [3, 6, 8]) {
+      const bytes = new Uint8Array(await jpeg(120, 80, o));
+      const fixed = withStoredOrientation(bytes)!;
+      expect(readImageHeader(fixed), String(o)).toEqual({
+        type: 'image/jpeg',
+        width: 120,
+        height: 80,
+        orientation: 1,
+      });
+      expect(fixed.length).toBe(bytes.length);
+      const changed = [...bytes.keys()].filter((k) => bytes[k] !== fixed[k]);
+      expect(changed.length, String(o)).toBe(1); // the low byte of the SHORT
+      expect(readImageHeader(bytes)?.orientation).toBe(o); // the original is untouched
+    }
+    expect(withStoredOrientation(new Uint8Array(await jpeg(120, 80, 1)))).toBeNull();
+    expect(withStoredOrientation(new Uint8Array(await png(5, 7)))).toBeNull();
+  });
+
   it('reads the orientation tag of a real JPEG, and the size as stored', async () => {
     for (const o of [1, 3, 6, 8]) {
       const h = readImageHeader(new Uint8Array(await jpeg(120, 80, o)));
