@@ -110,7 +110,10 @@ async function loadGraph(page: Page, wf: Workflow): Promise<void> {
 async function mainThreadCpuMs(page: Page, work: () => Promise<void>): Promise<number> {
   const browser = page.context().browser()!;
   const path = join(mkdtempSync(join(tmpdir(), 'fooocus-flow-trace-')), 'trace.json');
-  await browser.startTracing(page, { path, categories: ['devtools.timeline'] });
+  await browser.startTracing(page, {
+    path,
+    categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'],
+  });
   await work();
   await browser.stopTracing();
   const events = (JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
