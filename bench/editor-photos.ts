@@ -5,7 +5,8 @@
  *   template without photos: the photos must not make typing slower;
  * - file chosen → thumbnail on the node, for new photos and for photos already stored;
  * - JavaScript heap (after GC) with two photos loaded, and after 50 edits + 50 undos: an undo step
- *   must not cost anything like an image's size.
+ *   must not cost anything like an image's size;
+ * - ten photos dropped at once while typing (`photo-drop.ts`): typing latency and long tasks.
  * The photos are generated here (noise over gradients, so JPEG cannot shrink them) and deleted after.
  */
 import { createHash } from 'node:crypto';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium, ms, pct, startPreview } from './editor.ts';
+import { benchPhotoDrop } from './photo-drop.ts';
 
 const W = 4000;
 const H = 3000;
@@ -108,6 +110,14 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
     files.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
   }
   out['photos'] = `${files.length} × ${W}×${H} JPEG, ${files.map((f) => mb(f.bytes)).join(', ')}`;
+  // Six more for the drop of ten at once.
+  const dropped = [...files];
+  for (let i = 4; i < 10; i++) {
+    const jpg = await photo(1000 + i * 7919);
+    const path = join(dir, `photo-${i}.jpg`);
+    writeFileSync(path, jpg);
+    dropped.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
+  }
 
   const preview = await startPreview();
   const browser = await launchChromium();
@@ -208,6 +218,8 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
     out['JS heap growth per edit+undo step'] =
       `${((heapAfter - heapBefore) / 100 / 1024).toFixed(1)} KB (a photo: ${mb(files[0]!.bytes)})`;
     await ctx.close();
+
+    Object.assign(out, await benchPhotoDrop(browser, preview.url, dropped));
   } finally {
     await browser.close();
     preview.stop();

@@ -3,7 +3,7 @@
  * The image work that would freeze the editor on the main thread — reading a 7 MB file, hashing it,
  * decoding 12 megapixels, scaling a thumbnail, handing back raw pixels — runs here.
  */
-import { readImageHeader } from '../../compiler/prepare/image-header.ts';
+import { readImageHeader, withStoredOrientation } from '../../compiler/prepare/image-header.ts';
 import { thumbSize, toHex } from './thumb-size.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
@@ -52,11 +52,25 @@ async function drawThumb(blob: Blob, type: string, width: number, height: number
 /** Where a photo's header (with its EXIF block, up to 64 KB) ends in practice. */
 const HEAD_BYTES = 256 * 1024;
 
+/**
+ * The image as Fooocus will read it: a JPEG whose EXIF orientation is not "as stored" gets a copy
+ * of its head with the tag set to 1, so the browser's decoders (which turn photos by the tag) draw
+ * the stored pixels, the same width and height as the asset's size and what is sent.
+ */
+async function asStored(blob: Blob, head?: Uint8Array): Promise<Blob> {
+  const h = head ?? new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
+  const fixed = withStoredOrientation(h);
+  return fixed
+    ? new Blob([fixed as Uint8Array<ArrayBuffer>, blob.slice(h.length)], { type: blob.type })
+    : blob;
+}
+
 async function analyse(blob: Blob) {
   // Type and pixel size from the header (the file name or MIME type may lie). EXIF rotation is
   // ignored, as Fooocus ignores it: the size is the image as stored. The head is read first, so
   // the thumbnail decode starts while the whole file is still being read and hashed.
-  const head = readImageHeader(new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer()));
+  const headBytes = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
+  const head = readImageHeader(headBytes);
   const whole = blob.arrayBuffer();
   const digest = whole.then((buf) => crypto.subtle.digest('SHA-256', buf));
   const header = head && head.width > 0 ? head : readImageHeader(new Uint8Array(await whole));
@@ -64,13 +78,13 @@ async function analyse(blob: Blob) {
   let { width, height } = header;
   if (!(width > 0 && height > 0)) {
     // A header this reader does not size: measure by decoding once (an error if it cannot be).
-    const full = await createImageBitmap(blob, { imageOrientation: 'none' });
+    const full = await createImageBitmap(await asStored(blob, headBytes), { imageOrientation: 'none' });
     ({ width, height } = full);
     full.close();
   }
   // An image this browser cannot decode (a damaged file) is still kept, without a thumbnail: the
   // pixel check then reports it on its node, and the server may still read it.
-  const thumb = await drawThumb(blob, header.type, width, height)
+  const thumb = await drawThumb(await asStored(blob, headBytes), header.type, width, height)
     .then((canvas) => canvas.convertToBlob({ type: 'image/webp', quality: 0.85 }))
     .catch(() => null);
   const bytes = (await whole).byteLength;
@@ -78,7 +92,7 @@ async function analyse(blob: Blob) {
 }
 
 async function decode(blob: Blob) {
-  const bitmap = await createImageBitmap(blob, {
+  const bitmap = await createImageBitmap(await asStored(blob), {
     imageOrientation: 'none',
     premultiplyAlpha: 'none',
     colorSpaceConversion: 'none',

@@ -4,34 +4,67 @@ import type { Analysed, WorkerReply } from './worker-protocol.ts';
 /**
  * The main thread's side of `asset-worker.ts`: two workers (the machine this runs on may have two
  * cores; dropping ten photos should not queue them all behind one), each request answered by id.
+ * Each worker gets one job at a time and the rest wait here, in order: ten 12-megapixel photos
+ * posted at once would otherwise all be read and decoded together (ten 48 MB bitmaps at a time,
+ * the first thumbnail as late as the last), and the main thread, sharing the cores, would stall.
  */
 const POOL = 2;
-const workers: Worker[] = [];
-const waiting = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
+interface Job {
+  id: number;
+  op: 'analyse' | 'decode';
+  blob: Blob;
+  resolve: (v: never) => void;
+  reject: (e: Error) => void;
+}
+const workers: { w: Worker; job: Job | null }[] = [];
+const queue: Job[] = [];
 let seq = 0;
 
-function worker(): Worker {
-  if (workers.length < POOL) {
-    const w = new Worker(new URL('./asset-worker.ts', import.meta.url), { type: 'module' });
-    w.onmessage = (e: MessageEvent<WorkerReply>) => {
-      const p = waiting.get(e.data.id);
-      if (!p) return;
-      waiting.delete(e.data.id);
-      if (e.data.ok) p.resolve(e.data.result as never);
-      else p.reject(new Error(e.data.error));
-    };
-    workers.push(w);
-    return w;
+function spawn(): { w: Worker; job: Job | null } {
+  const slot: { w: Worker; job: Job | null } = {
+    w: new Worker(new URL('./asset-worker.ts', import.meta.url), { type: 'module' }),
+    job: null,
+  };
+  slot.w.onmessage = (e: MessageEvent<WorkerReply>) => {
+    const job = slot.job;
+    if (!job || job.id !== e.data.id) return;
+    slot.job = null;
+    if (e.data.ok) job.resolve(e.data.result as never);
+    else job.reject(new Error(e.data.error));
+    pump();
+  };
+  // A worker that failed to load or crashed: its job fails with the reason, the queue moves on.
+  slot.w.onerror = (e: ErrorEvent) => {
+    const job = slot.job;
+    slot.job = null;
+    job?.reject(new Error(e.message || 'the image worker failed'));
+    pump();
+  };
+  workers.push(slot);
+  return slot;
+}
+
+/** Hands waiting jobs to idle workers (starting workers up to the pool size). */
+function pump(): void {
+  while (queue.length) {
+    const slot = workers.find((x) => !x.job) ?? (workers.length < POOL ? spawn() : null);
+    if (!slot) return;
+    const job = queue.shift()!;
+    slot.job = job;
+    slot.w.postMessage({ id: job.id, op: job.op, blob: job.blob });
   }
-  return workers[seq % POOL]!;
 }
 
 function ask<T>(op: 'analyse' | 'decode', blob: Blob): Promise<T> {
-  const id = ++seq;
   return new Promise<T>((resolve, reject) => {
-    waiting.set(id, { resolve: resolve as (v: never) => void, reject });
-    worker().postMessage({ id, op, blob });
+    queue.push({ id: ++seq, op, blob, resolve: resolve as (v: never) => void, reject });
+    pump();
   });
+}
+
+/** Jobs waiting for a worker and jobs running (tests). */
+export function assetJobs(): { waiting: number; running: number } {
+  return { waiting: queue.length, running: workers.filter((x) => x.job).length };
 }
 
 /**
@@ -39,7 +72,7 @@ function ask<T>(op: 'analyse' | 'decode', blob: Blob): Promise<T> {
  * editor is idle after start-up.
  */
 export function warmAssetWorkers(): void {
-  while (workers.length < POOL) worker();
+  while (workers.length < POOL) spawn();
 }
 
 /** Hash, type, pixel size and thumbnail of an image file, computed off the main thread. */

@@ -6,6 +6,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -25,8 +26,16 @@ import { FlowNodeView } from './FlowNodeView.tsx';
 import { WireLine } from './WireLine.tsx';
 import { handleCanvasDrop } from './canvas-drop.ts';
 import { registerViewport } from './viewport.ts';
+import { setDragPositions, useDrag } from './drag-store.ts';
+import { CompactContext, zoomedOut } from './lod.ts';
 
 const nodeTypes = { fooocus: FlowNodeView };
+
+/** The drag's end: every dragged node's last position goes into the document as one step. */
+function endDrag(finals: Record<string, XY>): void {
+  moveNodes({ ...useDrag.getState().positions, ...finals });
+  setDragPositions(null);
+}
 const SNAP: [number, number] = [16, 16];
 const FIT_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
 const PRO = { hideAttribution: true };
@@ -39,10 +48,13 @@ export function Canvas() {
   const edgeAdapter = useMemo(() => createEdgeAdapter(), []);
   // The adapters return the previous array when nothing React Flow shows changed, so a param edit
   // (a keystroke) neither re-renders the canvas nor makes React Flow re-adopt its nodes and edges.
-  const nodes = useEditor(nodeAdapter);
+  // A drag frame writes only the drag store, which only the canvas reads (see drag-store.ts).
+  const dragPositions = useDrag((s) => s.positions);
+  const nodes = useEditor(useCallback((s) => nodeAdapter(s, dragPositions), [nodeAdapter, dragPositions]));
   const edges = useEditor(edgeAdapter);
   const theme = useEditor((s) => s.theme);
   const focusRequest = useEditor((s) => s.focusRequest);
+  const compact = useStore(zoomedOut);
   const reconnecting = useRef(false);
   const reconnectingEdge = useRef<string | null>(null);
 
@@ -64,17 +76,23 @@ export function Canvas() {
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     const finals: Record<string, XY> = {};
     let hasFinal = false;
+    let dragged: Record<string, XY> | null = null;
+    for (const c of changes)
+      if (c.type === 'position' && c.position) {
+        if (c.dragging) (dragged ??= { ...useDrag.getState().positions })[c.id] = c.position;
+        else {
+          finals[c.id] = c.position;
+          hasFinal = true;
+        }
+      }
+    if (dragged) setDragPositions(dragged);
+    if (!changes.some((c) => c.type === 'select' || c.type === 'dimensions')) {
+      if (hasFinal) endDrag(finals);
+      return;
+    }
     update((s) => {
       for (const c of changes) {
-        if (c.type === 'position' && c.position) {
-          if (c.dragging) {
-            s.dragPositions ??= {};
-            s.dragPositions[c.id] = c.position;
-          } else {
-            finals[c.id] = c.position;
-            hasFinal = true;
-          }
-        } else if (c.type === 'select') {
+        if (c.type === 'select') {
           if (c.selected) s.selectedNodes[c.id] = true;
           else delete s.selectedNodes[c.id];
         } else if (c.type === 'dimensions' && c.dimensions) {
@@ -84,13 +102,7 @@ export function Canvas() {
         }
       }
     });
-    if (hasFinal) {
-      const dragged = useEditor.getState().dragPositions ?? {};
-      moveNodes({ ...dragged, ...finals });
-      update((s) => {
-        s.dragPositions = null;
-      });
-    }
+    if (hasFinal) endDrag(finals);
   }, []);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
@@ -237,48 +249,50 @@ export function Canvas() {
 
   return (
     <div className="canvas" onDoubleClick={onDoubleClick} data-testid="canvas">
-      <ReactFlow<FlowNode>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectStart={onConnectStart}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onReconnect={onReconnect}
-        onReconnectStart={onReconnectStart}
-        onReconnectEnd={onReconnectEnd}
-        edgesReconnectable
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        connectionLineComponent={WireLine}
-        colorMode={theme}
-        snapToGrid
-        snapGrid={SNAP}
-        deleteKeyCode={null}
-        panActivationKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta']}
-        zoomOnDoubleClick={false}
-        fitView
-        fitViewOptions={FIT_OPTIONS}
-        minZoom={0.1}
-        maxZoom={2.5}
-        proOptions={PRO}
-        aria-label={t('a11y.canvas')}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
-        <MiniMap
-          pannable
-          zoomable
-          ariaLabel={t('a11y.minimap')}
-          nodeColor={minimapColor}
-          style={MINIMAP_STYLE}
-        />
-        <Controls position="bottom-left" />
-      </ReactFlow>
+      <CompactContext value={compact}>
+        <ReactFlow<FlowNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectStart={onConnectStart}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onReconnect={onReconnect}
+          onReconnectStart={onReconnectStart}
+          onReconnectEnd={onReconnectEnd}
+          edgesReconnectable
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          connectionLineComponent={WireLine}
+          colorMode={theme}
+          snapToGrid
+          snapGrid={SNAP}
+          deleteKeyCode={null}
+          panActivationKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Control', 'Meta']}
+          zoomOnDoubleClick={false}
+          fitView
+          fitViewOptions={FIT_OPTIONS}
+          minZoom={0.1}
+          maxZoom={2.5}
+          proOptions={PRO}
+          aria-label={t('a11y.canvas')}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel={t('a11y.minimap')}
+            nodeColor={minimapColor}
+            style={MINIMAP_STYLE}
+          />
+          <Controls position="bottom-left" />
+        </ReactFlow>
+      </CompactContext>
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { memo, useMemo } from 'react';
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { memo, useContext, useMemo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { checkConnection } from '../../nodes/connection.ts';
 import { getKind } from '../../nodes/registry.ts';
 import type { NodeKind, PortSpec } from '../../nodes/types.ts';
@@ -13,6 +13,7 @@ import type { FlowNode } from './rf-adapter.ts';
 import { useRun } from '../run/run-store.ts';
 import { openPainter } from '../panels/painter-state.ts';
 import { summarizeField } from './field-summary.ts';
+import { CompactContext } from './lod.ts';
 
 const TYPE_LABEL = {
   image: { en: 'image', zh: '图像' },
@@ -21,22 +22,13 @@ const TYPE_LABEL = {
 };
 
 /**
- * Level of detail: below this canvas zoom a node shows its inline fields as read-only text instead
- * of live form controls. Hundreds of inputs, selects and sliders on a zoomed-out canvas make
- * Chromium's compositing (layerize) dominate every frame of a drag or a keystroke; at this scale
- * they are too small to use anyway.
- */
-export const LOD_ZOOM = 0.4;
-const zoomedOut = (s: ReactFlowState) => s.transform[2] < LOD_ZOOM;
-
-/**
  * One node on the canvas. React Flow re-renders this on every frame of a drag of this node (its
  * position props change); the body below depends only on the id, the selection and whether the
- * zoom is below {@link LOD_ZOOM} (a boolean: zooming re-renders nodes only when it crosses it), so
+ * zoom is below `LOD_ZOOM` (lod.ts; a boolean: zooming re-renders nodes only when it crosses it), so
  * a drag frame renders nothing else.
  */
 export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
-  const compact = useStore(zoomedOut);
+  const compact = useContext(CompactContext);
   return <FlowNodeBody id={id} fallbackKind={data.kind} selected={!!selected} compact={compact} />;
 });
 

@@ -1,11 +1,11 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { WorkflowEdge } from '../../nodes/graph.ts';
 import { getKind } from '../../nodes/registry.ts';
-import type { EditorState } from '../store/editor-store.ts';
+import type { EditorState, XY } from '../store/editor-store.ts';
 
 /**
  * React Flow is a view: its nodes and edges are derived from the workflow document plus transient
- * state (selection, drag positions, measured sizes). A React Flow node carries only what React Flow
+ * state (selection, measured sizes, and the drag positions of `drag-store.ts`). A React Flow node carries only what React Flow
  * itself needs (position, selection, size, kind and label for the class and aria label); the node
  * view reads its params from the store by id. So an edit of a param keeps every React Flow node —
  * and the array itself — identical, and React Flow does no work at all; a drag frame replaces one
@@ -35,11 +35,14 @@ function sameItems<T>(prev: T[], next: T[]): boolean {
 export function createNodeAdapter() {
   let cache = new Map<string, NodeCacheEntry>();
   let last: FlowNode[] = [];
-  return (s: Pick<EditorState, 'doc' | 'selectedNodes' | 'dragPositions' | 'measured'>): FlowNode[] => {
+  return (
+    s: Pick<EditorState, 'doc' | 'selectedNodes' | 'measured'>,
+    dragPositions: Record<string, XY> | null = null,
+  ): FlowNode[] => {
     const next = new Map<string, NodeCacheEntry>();
     const out: FlowNode[] = [];
     for (const n of s.doc.nodes) {
-      const pos = s.dragPositions?.[n.id] ?? n.position;
+      const pos = dragPositions?.[n.id] ?? n.position;
       const selected = !!s.selectedNodes[n.id];
       const m = s.measured[n.id];
       const prev = cache.get(n.id);

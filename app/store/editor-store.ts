@@ -51,8 +51,6 @@ export interface EditorState {
   // ---- transient: never in history ----
   selectedNodes: Record<string, true>;
   selectedEdges: Record<string, true>;
-  /** Positions of nodes being dragged; written to the document once, when the drag ends. */
-  dragPositions: Record<string, XY> | null;
   measured: Record<string, { width: number; height: number }>;
   lang: Lang;
   theme: Theme;
@@ -92,7 +90,6 @@ export const initialEditorState = (): EditorState => ({
   history: emptyHistory(),
   selectedNodes: {},
   selectedEdges: {},
-  dragPositions: null,
   measured: {},
   lang: initialLang(),
   theme: initialTheme(),

@@ -33,7 +33,7 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
     let orientation = 1;
     const sof = walkJpegSegments(at, (s) => {
       if (s.marker === 0xe1)
-        orientation = exifOrientation(at, s.start + 4, s.start + 2 + s.length) ?? orientation;
+        orientation = exifOrientationTag(at, s.start + 4, s.start + 2 + s.length)?.value ?? orientation;
     });
     return {
       type: 'image/jpeg',
@@ -72,7 +72,11 @@ function webpSize(at: ByteAt): { width: number; height: number } {
  * then a TIFF header (byte order, 42, offset of IFD0). Null when the segment is not EXIF or the
  * tag is absent or out of range.
  */
-function exifOrientation(at: ByteAt, from: number, end: number): number | null {
+function exifOrientationTag(
+  at: ByteAt,
+  from: number,
+  end: number,
+): { value: number; offset: number; little: boolean } | null {
   if (!ascii(at, from, 'Exif\0\0')) return null;
   const tiff = from + 6;
   const little = ascii(at, tiff, 'II');
@@ -87,9 +91,30 @@ function exifOrientation(at: ByteAt, from: number, end: number): number | null {
     const entry = ifd + 2 + e * 12;
     if (u16(entry) !== 0x0112) continue;
     const value = u16(entry + 8); // a SHORT sits in the first two bytes of the value field
-    return value >= 1 && value <= 8 ? value : null;
+    return value >= 1 && value <= 8 ? { value, offset: entry + 8, little } : null;
   }
   return null;
+}
+
+/**
+ * A copy of a JPEG's first bytes with its EXIF orientation set to 1 ("as stored"), or null when
+ * there is nothing to change. Browsers turn a photo by its EXIF tag whatever they are asked
+ * (Chromium's `createImageBitmap` does with `imageOrientation: 'none'` too, and so does its
+ * `ImageDecoder`); FooocusAPI does not: decoding these bytes shows the pixels as Fooocus reads them.
+ */
+export function withStoredOrientation(head: Uint8Array): Uint8Array | null {
+  const at: ByteAt = (k) => head[k];
+  if (at(0) !== 0xff || at(1) !== 0xd8) return null;
+  let tag: { value: number; offset: number; little: boolean } | null = null;
+  walkJpegSegments(at, (s) => {
+    if (s.marker === 0xe1) tag = exifOrientationTag(at, s.start + 4, s.start + 2 + s.length) ?? tag;
+  });
+  const found = tag as { value: number; offset: number; little: boolean } | null;
+  if (!found || found.value === 1 || found.offset + 2 > head.length) return null;
+  const out = head.slice();
+  out[found.offset] = found.little ? 1 : 0;
+  out[found.offset + 1] = found.little ? 0 : 1;
+  return out;
 }
 
 /** Orientations 5–8 turn the picture a quarter: a viewer shows it with width and height swapped. */

@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import { emptyWorkflow } from '../../nodes/graph.ts';
+import { setDragPositions } from '../../app/canvas/drag-store.ts';
 import {
   commit,
   initialEditorState,
@@ -77,8 +78,8 @@ describe('undo history built on immer patches', () => {
     const start = past();
     selectOnly([]);
     selectOnly([a]);
+    setDragPositions({ [a]: { x: 10, y: 10 } });
     update((s) => {
-      s.dragPositions = { [a]: { x: 10, y: 10 } };
       s.measured[a] = { width: 260, height: 120 };
       s.theme = 'light';
     });

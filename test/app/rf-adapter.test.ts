@@ -35,8 +35,7 @@ describe('React Flow adapters keep identity where nothing React Flow shows chang
     expect(n1[1]!.ariaLabel).toBe('Mine');
     expect(selectNodeNames(s()).get(b)?.label).toBe('Mine');
 
-    useEditor.setState({ dragPositions: { [a]: { x: 40, y: 40 } } });
-    const n2 = nodes(s());
+    const n2 = nodes(s(), { [a]: { x: 40, y: 40 } });
     expect(n2[0]!.position).toEqual({ x: 40, y: 40 });
     expect(n2[1]).toBe(n1[1]);
     expect(edges(s())).toBe(e0);

@@ -16,7 +16,7 @@ import { assetMetaOf } from '../../compiler/assets/meta.ts';
 import { MemoryAssetStore } from '../../compiler/assets/memory-store.ts';
 import { compile } from '../../compiler/compile.ts';
 import { prepareImages } from '../../compiler/prepare/index.ts';
-import { readImageHeader } from '../../compiler/prepare/image-header.ts';
+import { readImageHeader, withStoredOrientation } from '../../compiler/prepare/image-header.ts';
 import { nodeImageAdapter } from '../../cli/node-image-adapter.ts';
 import { seedText, stableSeed } from '../../compiler/seed.ts';
 import { TEMPLATES, getTemplate } from '../../compiler/authoring/templates.ts';
@@ -139,6 +139,26 @@ describe('version 1 → 2: every fixture opens, inline images become assets', ()
     const r = await openWorkflowText(JSON.stringify({ ...wf, version: 1 }));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toMatchObject({ path: `nodes[${i}].params.image`, message: /not base64/ });
+  });
+
+  it('a version-2 file with an inline image is refused at its path; the same as version 1 opens', async () => {
+    const photo = dataUrl(await png(40, 30), 'image/png');
+    const wf = getTemplate('vary-image-prompt')!.build();
+    const i = wf.nodes.findIndex((n) => n.kind === 'inputImage');
+    wf.nodes[i]!.params.image = photo;
+    const v2 = await openWorkflowText(JSON.stringify({ ...wf, version: 2 }));
+    expect(v2.ok).toBe(false);
+    if (!v2.ok)
+      expect(v2.errors).toEqual([
+        expect.objectContaining({
+          path: `nodes[${i}].params.image`,
+          node: expect.stringContaining(wf.nodes[i]!.id),
+          message: expect.stringMatching(/inline image \(data: URL\).*version-2.*"assets"/),
+        }),
+      ]);
+    const v1 = await openWorkflowText(JSON.stringify({ ...wf, version: 1, assets: undefined }));
+    if (!v1.ok) throw new Error(JSON.stringify(v1.errors));
+    expect(assetHashOf(v1.workflow.nodes[i]!.params.image)).not.toBeNull();
   });
 });
 
@@ -335,6 +355,25 @@ describe('prepare and send with asset bytes', () => {
 });
 
 describe('EXIF orientation (FooocusAPI reads pixels as stored)', () => {
+  it('a copy of a JPEG head with its orientation set to "as stored" changes only the tag', async () => {
+    for (const o of [3, 6, 8]) {
+      const bytes = new Uint8Array(await jpeg(120, 80, o));
+      const fixed = withStoredOrientation(bytes)!;
+      expect(readImageHeader(fixed), String(o)).toEqual({
+        type: 'image/jpeg',
+        width: 120,
+        height: 80,
+        orientation: 1,
+      });
+      expect(fixed.length).toBe(bytes.length);
+      const changed = [...bytes.keys()].filter((k) => bytes[k] !== fixed[k]);
+      expect(changed.length, String(o)).toBe(1); // the low byte of the SHORT
+      expect(readImageHeader(bytes)?.orientation).toBe(o); // the original is untouched
+    }
+    expect(withStoredOrientation(new Uint8Array(await jpeg(120, 80, 1)))).toBeNull();
+    expect(withStoredOrientation(new Uint8Array(await png(5, 7)))).toBeNull();
+  });
+
   it('reads the orientation tag of a real JPEG, and the size as stored', async () => {
     for (const o of [1, 3, 6, 8]) {
       const h = readImageHeader(new Uint8Array(await jpeg(120, 80, o)));

@@ -312,3 +312,42 @@ test('photos dropped on the canvas together each become an Input Image node with
   expect(images.sort()).toEqual(hashes.map((h) => `asset:${h}`).sort());
   expect(Object.keys(doc.assets).sort()).toEqual([...hashes].sort());
 });
+
+test('a JPEG with EXIF orientation 6 shows its thumbnail as stored, as Fooocus reads it (not turned as a photo viewer would)', async ({
+  page,
+}) => {
+  // Stored 1600×1200: left half red, right half blue. Orientation 6 tells a viewer to turn it a
+  // quarter clockwise (1200×1600, red on top); FooocusAPI ignores the tag and reads it as stored.
+  const raw = Buffer.alloc(W * H * 3);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) raw[(y * W + x) * 3 + (x < W / 2 ? 0 : 2)] = 255;
+  const photo = await sharp(raw, { raw: { width: W, height: H, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+  expect((await sharp(photo).metadata()).orientation).toBe(6);
+  const hash = sha256(photo);
+  const img = await openVary(page);
+  await upload(page, img, photo);
+  // 320×240: the stored aspect, not the viewer's 240×320.
+  await expectThumb(page, img, hash);
+  const colours = await thumbOf(page, img).evaluate((el: HTMLImageElement) => {
+    const c = document.createElement('canvas');
+    c.width = el.naturalWidth;
+    c.height = el.naturalHeight;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(el, 0, 0);
+    const at = (x: number, y: number) => {
+      const d = ctx.getImageData(x, y, 1, 1).data;
+      return d[0]! > 200 && d[2]! < 60
+        ? 'red'
+        : d[2]! > 200 && d[0]! < 60
+          ? 'blue'
+          : `rgb(${d[0]},${d[1]},${d[2]})`;
+    };
+    // Stored: red on the left, blue on the right, from top to bottom. Turned: red above blue.
+    return [at(20, 20), at(300, 20), at(20, 220), at(300, 220)];
+  });
+  expect(colours).toEqual(['red', 'blue', 'red', 'blue']);
+  // The node says what a photo viewer would show instead.
+  await expect(page.locator(`.react-flow__node[data-id="${img}"]`)).toContainText(/EXIF|rotat|turn/i);
+});
