@@ -4,6 +4,8 @@
  * cycles, branches, missing inputs, nodes that would be silently left out (the words are in rules/).
  */
 import { indexGraph, inputsOf, type GraphIndex, type Workflow, type WorkflowNode } from '../nodes/graph.ts';
+import { isKind, type NodeOf } from '../nodes/params.ts';
+import type { KindName } from '../nodes/registry.ts';
 import type { DiagnosticList } from './diagnostics.ts';
 import { branch, missingImageInput, noOutput, offChain, secondOutput } from './rules/chain-shape.ts';
 import { secondSettingsNode } from './rules/shared-fields.ts';
@@ -16,13 +18,13 @@ export interface Chain {
   g: GraphIndex;
   /** Source first, Output last. Empty when no complete chain exists. */
   nodes: WorkflowNode[];
-  output?: WorkflowNode | undefined;
-  settings?: WorkflowNode | undefined;
+  output?: NodeOf<'output'> | undefined;
+  settings?: NodeOf<'promptSettings'> | undefined;
 }
 
 export function findChain(wf: Workflow, d: DiagnosticList): Chain {
   const g = indexGraph(wf);
-  const byKind = (kind: string) => wf.nodes.filter((n) => n.kind === kind);
+  const byKind = <K extends KindName>(kind: K) => wf.nodes.filter((n): n is NodeOf<K> => isKind(n, kind));
 
   const settingsNodes = byKind('promptSettings');
   for (const extra of settingsNodes.slice(1)) {

@@ -5,6 +5,7 @@
  * Its own file so that those steps depend on this shape, not on `compile.ts` (no import cycle).
  */
 import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
+import type { KindParams, NodeOf } from '../nodes/params.ts';
 import type { Chain } from './chain.ts';
 import type { DiagnosticList } from './diagnostics.ts';
 import type { PreparedImages } from './images.ts';
@@ -15,8 +16,9 @@ export interface CompileContext {
   wf: Workflow;
   chain: Chain;
   stages: Stages | null;
-  settings: Record<string, unknown>;
-  imagePrompts: WorkflowNode[];
+  /** The Prompt & Settings params (its schema's defaults when the graph has no such node). */
+  settings: KindParams['promptSettings'];
+  imagePrompts: NodeOf<'imagePrompt'>[];
   /** The node each image prompt is wired into. */
   imagePromptTargets: Map<string, WorkflowNode>;
   /** The reference image of each image prompt that has one wired in (the others are not sent). */
