@@ -10,27 +10,10 @@ import { directReturnBeforeSteps, directReturnMovedToEnhance } from './rules/dir
 import { badSource, extraEnhanceUov, inpaintPosition, uovBetweenRegions } from './rules/stage-order.ts';
 import { upscaleSize, workerUpscaleMethod } from '../contract/sizes.ts';
 import type { Size } from './types.ts';
+import type { Region, Stages, Uov } from './context.ts';
 
-export type MainMode = 'text-to-image' | 'uov' | 'inpaint' | 'pass-through';
+export type { MainMode, Stages } from './context.ts';
 
-export interface Stages {
-  mode: MainMode;
-  source: NodeOf<'inputImage' | 'promptSettings'>;
-  /** Main-pass image operations (uov and/or inpaint; both = G-3). */
-  main: MainStep[];
-  /** Stage-B uov step and where it runs. */
-  enhanceUov?: { node: Uov; order: 'Before First Enhancement' | 'After Last Enhancement' } | undefined;
-  /** Enabled Enhance Region nodes, in chain order. */
-  regions: Region[];
-  /** Disabled regions on the chain (left out of the request). */
-  disabledRegions: Region[];
-  /** The main-pass upscale returns its image without diffusion (Fast 2x or > 2800 px): no prompts, N = 1. */
-  mainDirectReturn: boolean;
-}
-
-export type Uov = NodeOf<'vary' | 'upscale'>;
-type MainStep = NodeOf<'vary' | 'upscale' | 'inpaint'>;
-type Region = NodeOf<'enhanceRegion'>;
 const isUov = (n: WorkflowNode): n is Uov => isKind(n, 'vary', 'upscale');
 
 /** The main pass's Inpaint step, if any. */

@@ -1,5 +1,5 @@
 /** A Vary/Upscale step → uov_method (main pass) or enhance_uov_method (enhance stage) and its overrides. */
-import type { Uov } from '../stages.ts';
+import type { Uov } from '../context.ts';
 import type { RequestBuilder } from './builder.ts';
 
 export function emitUov(n: Uov, b: RequestBuilder, stage: 'main' | 'enhance'): void {

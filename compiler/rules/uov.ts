@@ -2,7 +2,7 @@
  * Vary/Upscale quirks: an upscale other than Fast 2x uses the prompt (G-10); Upscale (Custom)
  * factors Fooocus misreads or ignores (S-custom-factor).
  */
-import { type Uov } from '../stages.ts';
+import type { Uov } from '../context.ts';
 import { t } from '../../nodes/field.ts';
 import type { NodeOf } from '../../nodes/params.ts';
 import type { CompileContext } from '../context.ts';
