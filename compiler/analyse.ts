@@ -3,6 +3,7 @@
  * where they are wired, and the chain mapped onto FooocusAPI's two stages.
  */
 import { inputNode, type Workflow, type WorkflowNode } from '../nodes/graph.ts';
+import { isKind, type NodeOf } from '../nodes/params.ts';
 import { promptSettings } from '../nodes/kinds/prompt-settings.ts';
 import { findChain, type Chain } from './chain.ts';
 import type { CompileContext } from './context.ts';
@@ -18,7 +19,7 @@ export function analyse(
   d: DiagnosticList,
 ): CompileContext {
   const chain = findChain(graph, d);
-  const settings = (chain.settings?.params ?? promptSettings.params.parse({})) as Record<string, unknown>;
+  const settings = chain.settings?.params ?? promptSettings.params.parse({});
   const { imagePrompts, targets, refs } = collectImagePrompts(chain);
   const stages = chain.nodes.length
     ? assignStages(
@@ -49,7 +50,7 @@ export function analyse(
 }
 
 function collectImagePrompts(chain: Chain) {
-  const imagePrompts: WorkflowNode[] = [];
+  const imagePrompts: NodeOf<'imagePrompt'>[] = [];
   const targets = new Map<string, WorkflowNode>();
   const refs = new Map<string, WorkflowNode>();
   const candidates = [
@@ -60,7 +61,7 @@ function collectImagePrompts(chain: Chain) {
     for (const e of chain.g.incoming.get(n.id) ?? []) {
       if (e.targetHandle !== 'imagePrompts') continue;
       const ip = chain.g.node.get(e.source);
-      if (ip?.kind !== 'imagePrompt' || targets.has(ip.id)) continue;
+      if (!ip || !isKind(ip, 'imagePrompt') || targets.has(ip.id)) continue;
       imagePrompts.push(ip);
       targets.set(ip.id, n);
       const ref = inputNode(chain.g, ip.id, 'image');

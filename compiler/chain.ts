@@ -3,7 +3,10 @@
  * (Prompt & Settings or Input Image) through image operations to Output. Reports what does not fit:
  * cycles, branches, missing inputs, nodes that would be silently left out (the words are in rules/).
  */
-import { indexGraph, inputsOf, type GraphIndex, type Workflow, type WorkflowNode } from '../nodes/graph.ts';
+import { indexGraph, inputsOf, type Workflow, type WorkflowNode } from '../nodes/graph.ts';
+import { isKind, type NodeOf } from '../nodes/params.ts';
+import type { KindName } from '../nodes/registry.ts';
+import type { Chain } from './context.ts';
 import type { DiagnosticList } from './diagnostics.ts';
 import { branch, missingImageInput, noOutput, offChain, secondOutput } from './rules/chain-shape.ts';
 import { secondSettingsNode } from './rules/shared-fields.ts';
@@ -12,17 +15,11 @@ import { reportCycles } from './rules/wiring.ts';
 /** Kinds that take the current image in and pass an image on. */
 export const FLOW_KINDS = new Set(['vary', 'upscale', 'inpaint', 'enhanceRegion', 'output']);
 
-export interface Chain {
-  g: GraphIndex;
-  /** Source first, Output last. Empty when no complete chain exists. */
-  nodes: WorkflowNode[];
-  output?: WorkflowNode | undefined;
-  settings?: WorkflowNode | undefined;
-}
+export type { Chain } from './context.ts';
 
 export function findChain(wf: Workflow, d: DiagnosticList): Chain {
   const g = indexGraph(wf);
-  const byKind = (kind: string) => wf.nodes.filter((n) => n.kind === kind);
+  const byKind = <K extends KindName>(kind: K) => wf.nodes.filter((n): n is NodeOf<K> => isKind(n, kind));
 
   const settingsNodes = byKind('promptSettings');
   for (const extra of settingsNodes.slice(1)) {

@@ -7,6 +7,7 @@ import { didYouMean } from './workflow-file/suggest.ts';
 import type { AssetMeta } from '../nodes/assets.ts';
 import type { Workflow } from '../nodes/graph.ts';
 import { getKind } from '../nodes/registry.ts';
+import { setParam } from '../nodes/set-param.ts';
 
 export interface ExposedValues {
   /** name → text value (parsed to the param's type: number, boolean, JSON for lists) */
@@ -58,7 +59,8 @@ export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: W
       errors.push(`${name} (${node.id}.${x.param}): ${parsed.error.issues[0]?.message ?? 'invalid value'}`);
       continue;
     }
-    node.params[x.param] = parsed.data;
+    // Through the coupled-field rules, as in the editor: a Method preset brings its four fields.
+    node.params = setParam(node.kind, node.params, x.param, parsed.data);
     if (isImage) {
       // A new image has a new size; prepare measures it again.
       node.params.width = null;

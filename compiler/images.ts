@@ -1,6 +1,6 @@
 import { assetHashOf } from '../nodes/assets.ts';
 import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
-import type { Size } from './types.ts';
+import type { Size } from '../contract/sizes.ts';
 
 /**
  * An image after `prepare`, with its pixel size: an asset reference when its bytes are sent as they

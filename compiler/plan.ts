@@ -15,6 +15,7 @@ import {
   workerUpscaleMethod,
 } from '../contract/sizes.ts';
 import { predictsDirectReturn } from './stages.ts';
+import { isKind, type NodeOf } from '../nodes/params.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
 import type { Plan, PlanStage, ServerMode, Size } from './types.ts';
 
@@ -49,19 +50,17 @@ export function buildPlan(ctx: CompileContext): Plan {
   let mainDirectReturn = false;
   for (const n of ctx.chain.nodes.slice(1)) {
     if (n.kind === 'vary') current = current && varySize(current);
-    else if (n.kind === 'upscale') {
+    else if (isKind(n, 'upscale')) {
       if (mainIds.has(n.id) && predictsDirectReturn(n, current)) mainDirectReturn = true;
       current =
         current &&
         upscaleSize(
           current,
           // Only the main pass rewrites Custom to its factor; in the enhance stage it acts as 1.0x (§3.1).
-          s.enhanceUov?.node === n
-            ? String(n.params.method)
-            : workerUpscaleMethod(String(n.params.method), Number(n.params.factor)),
+          s.enhanceUov?.node === n ? n.params.method : workerUpscaleMethod(n.params.method, n.params.factor),
         );
       if (current) current = { width: current.width, height: current.height };
-    } else if (n.kind === 'inpaint') {
+    } else if (isKind(n, 'inpaint')) {
       // G-3, §1.6: after a main-pass Vary/Upscale the Inpaint overwrites latent and size, and the
       // worker pastes its crop back into the INPAINT image: the size is that image's, not the uov
       // result's (unless the upscale returned early, when the inpaint never runs).
@@ -73,9 +72,7 @@ export function buildPlan(ctx: CompileContext): Plan {
       const base = overwrites
         ? knownSizeOf(inpaintImageNode(ctx.chain.g, s, n), ctx.images, ctx.wf.assets)
         : current;
-      current =
-        base &&
-        outpaintSize(base, n.params.outpaint_selections as string[], n.params.outpaint_distance as number[]);
+      current = base && outpaintSize(base, n.params.outpaint_selections, n.params.outpaint_distance);
     }
     sizes[n.id] = current;
   }
@@ -151,8 +148,8 @@ export function buildPlan(ctx: CompileContext): Plan {
   };
 }
 
-function inpaintLabel(n: WorkflowNode): LocalText {
-  const dirs = n.params.outpaint_selections as string[];
+function inpaintLabel(n: NodeOf<'inpaint'>): LocalText {
+  const dirs = n.params.outpaint_selections;
   return dirs.length ? t(`Outpaint ${dirs.join(', ')}`, `扩图 ${dirs.join('、')}`) : t('Inpaint', '重绘');
 }
 

@@ -4,31 +4,22 @@
  * (enhance: [uov before] → regions → [uov after]).
  */
 import type { WorkflowNode } from '../nodes/graph.ts';
+import { isKind, type NodeOf } from '../nodes/params.ts';
 import type { DiagnosticList } from './diagnostics.ts';
 import { directReturnBeforeSteps, directReturnMovedToEnhance } from './rules/direct-return.ts';
 import { badSource, extraEnhanceUov, inpaintPosition, uovBetweenRegions } from './rules/stage-order.ts';
 import { upscaleSize, workerUpscaleMethod } from '../contract/sizes.ts';
 import type { Size } from './types.ts';
+import type { Region, Stages, Uov } from './context.ts';
 
-export type MainMode = 'text-to-image' | 'uov' | 'inpaint' | 'pass-through';
+export type { MainMode, Stages } from './context.ts';
 
-export interface Stages {
-  mode: MainMode;
-  source: WorkflowNode;
-  /** Main-pass image operations (uov and/or inpaint; both = G-3). */
-  main: WorkflowNode[];
-  /** Stage-B uov step and where it runs. */
-  enhanceUov?:
-    { node: WorkflowNode; order: 'Before First Enhancement' | 'After Last Enhancement' } | undefined;
-  /** Enabled Enhance Region nodes, in chain order. */
-  regions: WorkflowNode[];
-  /** Disabled regions on the chain (left out of the request). */
-  disabledRegions: WorkflowNode[];
-  /** The main-pass upscale returns its image without diffusion (Fast 2x or > 2800 px): no prompts, N = 1. */
-  mainDirectReturn: boolean;
-}
+const isUov = (n: WorkflowNode): n is Uov => isKind(n, 'vary', 'upscale');
 
-const isUov = (n: WorkflowNode) => n.kind === 'vary' || n.kind === 'upscale';
+/** The main pass's Inpaint step, if any. */
+export const mainInpaint = (s: Stages) => s.main.find((n): n is NodeOf<'inpaint'> => n.kind === 'inpaint');
+/** The main pass's Vary/Upscale step, if any. */
+export const mainUov = (s: Stages) => s.main.find((n): n is Uov => n.kind !== 'inpaint');
 
 export interface StageInputs {
   chain: WorkflowNode[];
@@ -44,7 +35,7 @@ export function assignStages(
 ): Stages | null {
   const source = chain[0];
   if (!source) return null;
-  if (source.kind !== 'inputImage' && source.kind !== 'promptSettings') {
+  if (!isKind(source, 'inputImage', 'promptSettings')) {
     badSource(d, source);
     return null;
   }
@@ -63,7 +54,7 @@ export function assignStages(
     const first = ops[0];
     if (!first || first.kind === 'enhanceRegion') {
       stages.mode = 'pass-through';
-    } else if (first.kind === 'inpaint') {
+    } else if (isKind(first, 'inpaint')) {
       stages.mode = 'inpaint';
       stages.main.push(first);
       rest = ops.slice(1);
@@ -80,11 +71,12 @@ export function assignStages(
       } else {
         stages.mode = 'uov';
         stages.main.push(first);
-        stages.mainDirectReturn = first.kind === 'upscale' && predictsDirectReturn(first, sizeOf(source.id));
+        stages.mainDirectReturn = predictsDirectReturn(first, sizeOf(source.id));
         rest = ops.slice(1);
         // G-3: a main-pass inpaint right after the main-pass uov (the "hodgepodge" example).
-        if (rest[0]?.kind === 'inpaint') {
-          stages.main.push(rest[0]);
+        const next = rest[0];
+        if (next && isKind(next, 'inpaint')) {
+          stages.main.push(next);
           rest = rest.slice(1);
         }
       }
@@ -103,7 +95,7 @@ export function assignStages(
       extraEnhanceUov(d, n);
     }
   }
-  const regionsAll = rest.filter((n) => n.kind === 'enhanceRegion');
+  const regionsAll = rest.filter((n): n is Region => isKind(n, 'enhanceRegion'));
   const uov = uovs[0];
   if (uov) {
     const idx = rest.indexOf(uov);
@@ -130,13 +122,13 @@ export function assignStages(
  * has steps after it (G-9: the main pass would return before them).
  */
 function uovRunsInEnhanceStage(
-  uov: WorkflowNode,
+  uov: Uov,
   after: WorkflowNode[],
   ctx: { imageNumber: number; hasImagePrompts: boolean; sizeOf: Size | null },
   d: DiagnosticList,
 ): boolean {
   const runIn = uov.params.runIn;
-  const directReturn = uov.kind === 'upscale' && predictsDirectReturn(uov, ctx.sizeOf);
+  const directReturn = predictsDirectReturn(uov, ctx.sizeOf);
   if (directReturn && after.length > 0) {
     if (runIn === 'main') {
       directReturnBeforeSteps(d, uov);
@@ -158,9 +150,10 @@ function uovRunsInEnhanceStage(
   );
 }
 
-export function predictsDirectReturn(uov: WorkflowNode, input: Size | null): boolean {
-  const method = String(uov.params.method);
+export function predictsDirectReturn(uov: Uov, input: Size | null): boolean {
+  if (uov.kind !== 'upscale') return false;
+  const { method, factor } = uov.params;
   if (method === 'Upscale (Fast 2x)') return true;
   if (!input) return false;
-  return upscaleSize(input, workerUpscaleMethod(method, Number(uov.params.factor ?? 1))).directReturn;
+  return upscaleSize(input, workerUpscaleMethod(method, factor)).directReturn;
 }

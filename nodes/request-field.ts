@@ -12,6 +12,7 @@ export function requestParam<K extends keyof typeof REQUEST_FIELDS>(
   name: K,
   meta: FieldMeta,
 ): z.ZodType<SpecValue<(typeof REQUEST_FIELDS)[K]>> {
+  // The schema is built from the runtime field table; its static type is the spec value type. One cast, here.
   return field(requestFieldSchema(REQUEST_FIELDS[name], name), meta) as never;
 }
 

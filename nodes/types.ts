@@ -49,5 +49,3 @@ export interface NodeKind<S extends z.ZodObject = z.ZodObject> {
   /** Params one node of this kind may exist at most once per workflow. */
   singleton?: boolean;
 }
-
-export type ParamsOf<K extends NodeKind> = z.infer<K['params']>;

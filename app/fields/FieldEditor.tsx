@@ -8,6 +8,7 @@ import { NumberInput } from './NumberInput.tsx';
 import { ImageField } from './ImageField.tsx';
 import { StylesField } from './StylesField.tsx';
 import { LorasField } from './LorasField.tsx';
+import type { LoraValue } from './lora-value.ts';
 import { useFieldDiagnostics } from './use-field-diagnostics.ts';
 
 export interface FieldEditorProps {
@@ -206,10 +207,4 @@ function sameField(a: FieldEditorProps, b: FieldEditorProps): boolean {
   if (a.info.widget === 'image')
     return a.node.params.width === b.node.params.width && a.node.params.height === b.node.params.height;
   return true;
-}
-
-export interface LoraValue {
-  enabled: boolean;
-  model_name: string;
-  weight: number;
 }

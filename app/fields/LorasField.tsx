@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { sealHistory } from '../store/editor-store.ts';
-import type { LoraValue } from './FieldEditor.tsx';
+import type { LoraValue } from './lora-value.ts';
 
 interface Props {
   id: string;

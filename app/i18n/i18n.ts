@@ -5,16 +5,6 @@ import { EN, ZH, type MessageKey } from './catalog.ts';
 import type { Lang } from '../store/editor-store.ts';
 export type { Lang };
 
-/** The browser's preferred language, mapped to one we have (any Chinese variant → zh). */
-export function detectLang(languages: readonly string[] = navigator.languages ?? [navigator.language]): Lang {
-  for (const l of languages) {
-    const lc = l.toLowerCase();
-    if (lc.startsWith('zh')) return 'zh';
-    if (lc.startsWith('en')) return 'en';
-  }
-  return 'en';
-}
-
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
   let s: string = (lang === 'zh' ? ZH : EN)[key];
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { indexGraph, type Workflow, type WorkflowNode } from '../../nodes/graph.ts';
+import { maskImageNode } from '../../nodes/mask-image.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isImageFile } from '../lib/images.ts';
 import { commit, useEditor } from '../store/editor-store.ts';
@@ -7,21 +8,10 @@ import { openPainter, usePainter } from './painter-state.ts';
 import { importImage, loadableUrl } from '../assets/import-image.ts';
 import { useFullImageUrl } from '../assets/use-full-image.ts';
 
-/** The image a mask is painted over: its own `image` wire, else the image at the head of the Inpaint it feeds. */
+/** The image a mask is painted over: the one answer of `nodes/mask-image.ts`, among Input Images that have an image. */
 export function paintTarget(doc: Workflow, maskId: string): WorkflowNode | null {
-  const g = indexGraph(doc);
-  const has = (n: WorkflowNode | undefined) => !!n && n.kind === 'inputImage' && !!n.params.image;
-  const own = (g.incoming.get(maskId) ?? []).find((e) => e.targetHandle === 'image');
-  if (own && has(g.node.get(own.source))) return g.node.get(own.source)!;
-  for (const e of g.outgoing.get(maskId) ?? []) {
-    let id: string | undefined = e.target;
-    for (let guard = 0; id && guard < 1000; guard++) {
-      const n = g.node.get(id);
-      if (has(n)) return n!;
-      id = (g.incoming.get(id) ?? []).find((x) => x.targetHandle === 'image')?.source;
-    }
-  }
-  return null;
+  const usable = (n: WorkflowNode) => n.kind === 'inputImage' && !!n.params.image;
+  return maskImageNode(indexGraph(doc), maskId, usable) ?? null;
 }
 
 function loadImage(src: string): Promise<HTMLImageElement> {

@@ -6,7 +6,7 @@ import { getKind } from '../../nodes/registry.ts';
 import type { GraphEdit } from '../../compiler/types.ts';
 import { translate } from '../i18n/i18n.ts';
 import { commit, localText, toast, update, useEditor, type XY } from './editor-store.ts';
-import { nextParams } from './param-rules.ts';
+import { setParam as paramsWith } from '../../nodes/set-param.ts';
 
 const state = () => useEditor.getState();
 
@@ -252,7 +252,7 @@ export function setParam(nodeId: string, key: string, value: unknown, opts: { bu
     (d) => {
       const n = d.nodes.find((x) => x.id === nodeId);
       if (!n) return;
-      n.params = nextParams(n.kind, n.params as Record<string, unknown>, key, value);
+      n.params = paramsWith(n.kind, n.params, key, value);
     },
     { group: opts.burst ? `param:${nodeId}:${key}` : undefined },
   );
@@ -324,7 +324,7 @@ export function applyEdits(edits: GraphEdit[]): void {
     for (const e of edits) {
       if (e.op === 'setParam') {
         const n = d.nodes.find((x) => x.id === e.nodeId);
-        if (n) n.params = nextParams(n.kind, n.params as Record<string, unknown>, e.param, e.value);
+        if (n) n.params = paramsWith(n.kind, n.params, e.param, e.value);
       } else if (e.op === 'removeEdge') {
         d.edges = d.edges.filter((x) => x.id !== e.edgeId);
       } else if (e.op === 'removeNode') {

@@ -1,8 +1,8 @@
 /** Step 3: the graph — one node per step the server would really run, wired as a chain. */
+import { setParam } from '../../nodes/set-param.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { t } from '../../nodes/field.ts';
 import type { Workflow } from '../../nodes/graph.ts';
-import { enhanceMethodOf } from '../../nodes/kinds/enhance-region.ts';
 import { PROMPT_SETTINGS_FIELDS } from '../../nodes/kinds/prompt-settings.ts';
 import type { LocalText } from '../../nodes/types.ts';
 import { CN_TYPE_DEFAULTS, CONTROLNET_SLOTS, ENHANCE_TABS } from '../../contract/enums.ts';
@@ -149,8 +149,14 @@ export function build(r: CommonRequest, name: string, notes: LocalText[]): Workf
     if (hasUov && before) head = addUov(b, add, r, r.enhance_uov_method, 'enhance', head);
     r.enhance_ctrls.slice(0, ENHANCE_TABS).forEach((c, i) => {
       if (!c.enhance_enabled) return;
-      const params = { enabled: true, ...c, method: enhanceMethodOf(c as never) };
-      delete (params as Record<string, unknown>).enhance_enabled;
+      const { enhance_enabled: _enabled, ...fields } = c;
+      // The Method follows the four preset fields, through the same coupled-field rules as the editor.
+      const params = setParam(
+        'enhanceRegion',
+        { enabled: true, ...fields },
+        'enhance_inpaint_engine',
+        c.enhance_inpaint_engine,
+      );
       const region = add('enhanceRegion', params, (p) =>
         p === 'method'
           ? `enhance_ctrls[${i}].enhance_inpaint_engine`

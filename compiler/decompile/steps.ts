@@ -1,6 +1,6 @@
 /** Step 3, per node: a Vary/Upscale step and an Inpaint's params from the request. */
+import { setParam } from '../../nodes/set-param.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
-import { inpaintMethodOf } from '../../nodes/kinds/inpaint.ts';
 import type { CommonRequest } from '../../contract/fields.ts';
 import type { adder } from './adder.ts';
 export function addUov(
@@ -59,5 +59,6 @@ export function inpaintParams(r: CommonRequest): Record<string, unknown> {
         ? r.outpaint_distance.slice(0, 4).map((x) => Math.max(0, x))
         : [0, 0, 0, 0],
   };
-  return { ...p, method: inpaintMethodOf(p as never) };
+  // The Method follows the four preset fields, through the same coupled-field rules as the editor.
+  return setParam('inpaint', p, 'inpaint_engine', p.inpaint_engine);
 }

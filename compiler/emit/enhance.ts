@@ -37,7 +37,7 @@ export function emitEnhance(ctx: CompileContext, s: Stages, b: RequestBuilder): 
     const n = s.enhanceUov.node;
     emitUov(n, b, 'enhance');
     b.set('enhance_uov_processing_order', s.enhanceUov.order, { nodeId: n.id, param: 'runIn' });
-    b.set('enhance_uov_prompt_type', n.params.promptType as string, { nodeId: n.id, param: 'promptType' });
+    b.set('enhance_uov_prompt_type', n.params.promptType, { nodeId: n.id, param: 'promptType' });
   }
   const ctrls: EnhanceCtrlItem[] = [];
   s.regions.slice(0, ENHANCE_TABS).forEach((r, i) => {

@@ -3,8 +3,9 @@
  * from slot 0 (G-1) and the two mixing flags exactly when image prompts meet a main-pass step (G-2);
  * then the enhance stage when it has work.
  */
-import { inputNode, type WorkflowNode } from '../../nodes/graph.ts';
-import type { CN_TYPE_DEFAULTS } from '../../contract/enums.ts';
+import { mainInpaint, mainUov } from '../stages.ts';
+import { inputNode } from '../../nodes/graph.ts';
+import type { NodeOf } from '../../nodes/params.ts';
 import type { ImagePromptItem } from '../../contract/fields.ts';
 import type { CompileContext } from '../context.ts';
 import { imageOf } from '../images.ts';
@@ -35,12 +36,11 @@ export function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): v
     const items: ImagePromptItem[] = [];
     withImage.slice(0, 4).forEach((ip, slot) => {
       const ref = ctx.imagePromptRefs.get(ip.id);
-      const type = ip.params.cn_type as keyof typeof CN_TYPE_DEFAULTS;
       items.push({
         cn_img: ref ? imageOf(ref, ctx.images) : '',
-        cn_stop: Number(ip.params.cn_stop),
-        cn_weight: Number(ip.params.cn_weight),
-        cn_type: type,
+        cn_stop: ip.params.cn_stop,
+        cn_weight: ip.params.cn_weight,
+        cn_type: ip.params.cn_type,
       });
       b.trace(`controlnet_image.${slot}`, { nodeId: ip.id });
       b.trace(
@@ -56,8 +56,8 @@ export function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): v
       withImage.slice(0, 4).map((ip) => ({ nodeId: ip.id })),
     );
     // G-2: the mixing flags exactly when image prompts meet a main-pass uov / inpaint.
-    const uov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
-    const inp = s.main.find((n) => n.kind === 'inpaint');
+    const uov = mainUov(s);
+    const inp = mainInpaint(s);
     if (uov)
       b.set('mixing_image_prompt_and_vary_upscale', true, [
         { nodeId: uov.id },
@@ -73,7 +73,7 @@ export function emitStages(ctx: CompileContext, s: Stages, b: RequestBuilder): v
   if (s.enhanceUov || s.regions.length) emitEnhance(ctx, s, b);
 }
 
-function emitInpaint(ctx: CompileContext, n: WorkflowNode, b: RequestBuilder): void {
+function emitInpaint(ctx: CompileContext, n: NodeOf<'inpaint'>, b: RequestBuilder): void {
   const p = n.params;
   const from = (param: string) => ({ nodeId: n.id, param });
   const maskNode = inputNode(ctx.chain.g, n.id, 'mask');
@@ -82,30 +82,26 @@ function emitInpaint(ctx: CompileContext, n: WorkflowNode, b: RequestBuilder): v
       nodeId: maskNode.id,
       param: 'image',
     });
-  const directions = p.outpaint_selections as string[];
+  const directions = p.outpaint_selections;
   const outpaint = directions.length > 0;
-  b.set('inpaint_engine', p.inpaint_engine as string, from('inpaint_engine'));
+  b.set('inpaint_engine', p.inpaint_engine, from('inpaint_engine'));
   // G-8: Fooocus 2.5 no longer forces 1.0/1.0 for outpaint; send it ourselves.
-  b.set('inpaint_strength', outpaint ? 1 : Number(p.inpaint_strength), from('inpaint_strength'));
+  b.set('inpaint_strength', outpaint ? 1 : p.inpaint_strength, from('inpaint_strength'));
   b.set(
     'inpaint_respective_field',
-    outpaint ? 1 : Number(p.inpaint_respective_field),
+    outpaint ? 1 : p.inpaint_respective_field,
     from('inpaint_respective_field'),
   );
   b.set(
     'inpaint_disable_initial_latent',
-    Boolean(p.inpaint_disable_initial_latent),
+    p.inpaint_disable_initial_latent,
     from('inpaint_disable_initial_latent'),
   );
-  b.set('inpaint_erode_or_dilate', Number(p.inpaint_erode_or_dilate), from('inpaint_erode_or_dilate'));
+  b.set('inpaint_erode_or_dilate', p.inpaint_erode_or_dilate, from('inpaint_erode_or_dilate'));
   if (p.inpaint_additional_prompt)
-    b.set(
-      'inpaint_additional_prompt',
-      String(p.inpaint_additional_prompt),
-      from('inpaint_additional_prompt'),
-    );
+    b.set('inpaint_additional_prompt', p.inpaint_additional_prompt, from('inpaint_additional_prompt'));
   if (outpaint) {
-    b.set('outpaint_selections', [...directions] as never, from('outpaint_selections'));
-    b.set('outpaint_distance', [...(p.outpaint_distance as number[])], from('outpaint_distance'));
+    b.set('outpaint_selections', [...directions], from('outpaint_selections'));
+    b.set('outpaint_distance', [...p.outpaint_distance], from('outpaint_distance'));
   }
 }

@@ -11,6 +11,8 @@ export function emitSettings(ctx: CompileContext, b: RequestBuilder, seedOption:
   const from = (param: string) => (ctx.chain.settings ? { nodeId: ctx.chain.settings.id, param } : []);
   for (const [key, value] of Object.entries(ctx.settings)) {
     if (key === 'image_seed') continue;
+    // Every Prompt & Settings param is the request field of the same name (nodes/request-field.ts),
+    // but TypeScript cannot pair a key and its value across Object.entries: one cast, here.
     b.set(key as never, structuredClone(value) as never, from(key));
   }
   const seedParam = Number(ctx.settings.image_seed);

@@ -26,7 +26,7 @@ export function checkCatalogNames(ctx: CompileContext): void {
 /** Names the server does not have make its worker fail: "finished" with no images (G-19, contract §3.1). */
 function checkCatalog(ctx: CompileContext, settingsId: string): void {
   const styles = ctx.catalog.styles ?? STOCK_STYLES;
-  const unknownStyles = (ctx.settings.style_selections as string[]).filter((x) => !styles.includes(x));
+  const unknownStyles = ctx.settings.style_selections.filter((x) => !styles.includes(x));
   if (unknownStyles.length) {
     ctx.d.error(
       'G-19',
@@ -57,7 +57,7 @@ function checkCatalog(ctx: CompileContext, settingsId: string): void {
   }
   const loras = ctx.catalog.loras;
   if (loras) {
-    for (const l of ctx.settings.loras as { enabled: boolean; model_name: string }[]) {
+    for (const l of ctx.settings.loras) {
       if (l.enabled && l.model_name !== 'None' && !loras.includes(l.model_name)) {
         ctx.d.warn(
           'G-19',

@@ -3,6 +3,7 @@
  * (S-too-many-image-prompts), a stop that comes before the diffusion starts (G-11), control maps
  * squeezed into the inpaint crop (G-12), FaceSwap without a face (G-13).
  */
+import { mainInpaint, mainUov } from '../stages.ts';
 import { t } from '../../nodes/field.ts';
 import type { WorkflowNode } from '../../nodes/graph.ts';
 import type { CompileContext } from '../context.ts';
@@ -44,8 +45,8 @@ export function checkImagePrompts(ctx: CompileContext): void {
       );
     }
     const stop = Number(ip.params.cn_stop);
-    const uov = s.main.find((n) => n.kind === 'vary' || n.kind === 'upscale');
-    const inpaint = s.main.find((n) => n.kind === 'inpaint');
+    const uov = mainUov(s);
+    const inpaint = mainInpaint(s);
     // Inpaint wins the main pass when both are there (G-3), so its denoise is the one that counts.
     const step = inpaint ?? uov;
     const denoise = step && !s.mainDirectReturn ? mainDenoise(step) : null;

@@ -3,6 +3,7 @@
  * (S-mask-image), a mask of another size is fitted (G-6, also raised by `prepareImages` once the
  * pixels are known), FooocusAPI ignores invert (G-7), the additional prompt leaks (G-23).
  */
+import { mainInpaint } from '../stages.ts';
 import { t } from '../../nodes/field.ts';
 import { inputNode, type WorkflowNode } from '../../nodes/graph.ts';
 import type { CompileContext } from '../context.ts';
@@ -11,10 +12,10 @@ import type { Diagnostic, Size } from '../types.ts';
 
 export function checkInpaint(ctx: CompileContext): void {
   const s = ctx.stages;
-  const n = s?.main.find((x) => x.kind === 'inpaint');
+  const n = s && mainInpaint(s);
   if (!s || !n) return;
   const mask = inputNode(ctx.chain.g, n.id, 'mask');
-  const directions = n.params.outpaint_selections as string[];
+  const directions = n.params.outpaint_selections;
   if (
     directions.length > 0 &&
     (Number(n.params.inpaint_strength) !== 1 || Number(n.params.inpaint_respective_field) !== 1)

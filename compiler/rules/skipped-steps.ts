@@ -2,6 +2,7 @@
  * Steps Fooocus would skip without a word (G-5): a Vary/Upscale set to Disabled, an Inpaint with no
  * mask and no outpaint direction, a mask with no white pixel (found by `prepareImages`).
  */
+import { mainInpaint } from '../stages.ts';
 import { t } from '../../nodes/field.ts';
 import { inputNode, type WorkflowNode } from '../../nodes/graph.ts';
 import type { CompileContext } from '../context.ts';
@@ -24,10 +25,10 @@ export function checkSkippedSteps(ctx: CompileContext): void {
     }
   }
   const s = ctx.stages;
-  const n = s?.main.find((x) => x.kind === 'inpaint');
+  const n = s && mainInpaint(s);
   if (!s || !n) return;
   const mask = inputNode(ctx.chain.g, n.id, 'mask');
-  const directions = n.params.outpaint_selections as string[];
+  const directions = n.params.outpaint_selections;
   if (!mask && directions.length === 0) {
     ctx.d.error(
       'G-5',

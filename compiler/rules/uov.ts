@@ -2,7 +2,9 @@
  * Vary/Upscale quirks: an upscale other than Fast 2x uses the prompt (G-10); Upscale (Custom)
  * factors Fooocus misreads or ignores (S-custom-factor).
  */
+import type { Uov } from '../context.ts';
 import { t } from '../../nodes/field.ts';
+import type { NodeOf } from '../../nodes/params.ts';
 import type { CompileContext } from '../context.ts';
 
 /** The Vary/Upscale steps of the request: the main pass's and the enhance stage's. */
@@ -10,7 +12,7 @@ export function uovSteps(ctx: CompileContext) {
   const s = ctx.stages;
   if (!s) return [];
   return [
-    ...s.main.filter((n) => n.kind === 'vary' || n.kind === 'upscale'),
+    ...s.main.filter((n): n is Uov => n.kind !== 'inpaint'),
     ...(s.enhanceUov ? [s.enhanceUov.node] : []),
   ];
 }
@@ -49,7 +51,9 @@ export function checkUov(ctx: CompileContext): void {
 function checkCustomFactor(ctx: CompileContext): void {
   const s = ctx.stages;
   if (!s) return;
-  const main = s.main.find((n) => n.kind === 'upscale' && n.params.method === 'Upscale (Custom)');
+  const main = s.main.find(
+    (n): n is NodeOf<'upscale'> => n.kind === 'upscale' && n.params.method === 'Upscale (Custom)',
+  );
   if (main) {
     const f = Number(main.params.factor);
     const text = Number.isInteger(f) ? `${f}.0` : String(f);
