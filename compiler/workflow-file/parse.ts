@@ -257,16 +257,6 @@ export function parseWorkflowJson(json: unknown): ParseResult {
       ),
     );
     for (const [param, value] of Object.entries(params.data as Record<string, unknown>)) {
-      // Since version 2 every way in stores an image as an asset; only version-1 files still
-      // carry inline images, which opening turns into assets (internInlineImages).
-      if (migrated.from >= 2 && typeof value === 'string' && value.startsWith('data:')) {
-        errors.push({
-          path: `nodes[${i}].params.${param}`,
-          message: `holds an inline image (data: URL), which a version-${migrated.from} workflow may not: images are assets listed in "assets" (export the workflow from Fooocus Flow with images to embed them), or give an http(s) URL`,
-          node,
-        });
-        continue;
-      }
       const hash = assetHashOf(value);
       if (hash && !wf.assets[hash])
         errors.push({

@@ -7,10 +7,9 @@ import type { NodeKind } from '../types.ts';
  * An uploaded image as an asset reference (`asset:<sha256>`, its bytes in an asset store), or an
  * http(s) URL the FooocusAPI server can fetch itself (G-27).
  *
- * An inline `data:image/...` URL still passes this schema so that a version-1 file can be parsed
- * before opening turns its inline images into assets (`internInlineImages`); a version-2 file
- * holding one is refused by `parseWorkflowJson` with the param's path (every way into the editor
- * stores an asset, so only a hand-made or foreign file can have one).
+ * An inline `data:image/...` URL is still read, for documents made before version 2 that have not
+ * gone through `openWorkflow*` yet (e.g. an editor draft): files turn them into assets on open
+ * (`internInlineImages`) and never store them. Remove once no producer writes data URLs.
  */
 export const imageRef = z
   .string()

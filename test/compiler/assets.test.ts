@@ -140,26 +140,6 @@ describe('version 1 → 2: every fixture opens, inline images become assets', ()
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toMatchObject({ path: `nodes[${i}].params.image`, message: /not base64/ });
   });
-
-  it('a version-2 file with an inline image is refused at its path; the same as version 1 opens', async () => {
-    const photo = dataUrl(await png(40, 30), 'image/png');
-    const wf = getTemplate('vary-image-prompt')!.build();
-    const i = wf.nodes.findIndex((n) => n.kind === 'inputImage');
-    wf.nodes[i]!.params.image = photo;
-    const v2 = await openWorkflowText(JSON.stringify({ ...wf, version: 2 }));
-    expect(v2.ok).toBe(false);
-    if (!v2.ok)
-      expect(v2.errors).toEqual([
-        expect.objectContaining({
-          path: `nodes[${i}].params.image`,
-          node: expect.stringContaining(wf.nodes[i]!.id),
-          message: expect.stringMatching(/inline image \(data: URL\).*version-2.*"assets"/),
-        }),
-      ]);
-    const v1 = await openWorkflowText(JSON.stringify({ ...wf, version: 1, assets: undefined }));
-    if (!v1.ok) throw new Error(JSON.stringify(v1.errors));
-    expect(assetHashOf(v1.workflow.nodes[i]!.params.image)).not.toBeNull();
-  });
 });
 
 describe('export with images → open', () => {
