@@ -18,6 +18,8 @@ import {
   readImageHeader,
   type ImageHeader,
 } from './image-header.ts';
+import { ImageTooLargeError, isOverBudget, overBudgetText, withPixelBudget } from './pixel-budget.ts';
+import { RemoteImageNotFetchedError, remoteImageText } from './remote-image.ts';
 import { binarizeMask, resizeNearest, whiteShare, type ImageAdapter, type RasterImage } from './raster.ts';
 
 export interface PrepareResult {
@@ -35,9 +37,11 @@ const NO_ASSETS: AssetReader = { get: async () => null };
  */
 export async function prepareImages(
   wf: Workflow,
-  adapter: ImageAdapter,
+  platformAdapter: ImageAdapter,
   assets: AssetReader = NO_ASSETS,
 ): Promise<PrepareResult> {
+  // No image is decoded before its header's size is checked against the pixel budget.
+  const adapter = withPixelBudget(platformAdapter);
   const g = indexGraph(wf);
   const images: PreparedImages = Object.create(null);
   const diagnostics: Diagnostic[] = [];
@@ -53,16 +57,35 @@ export async function prepareImages(
     return rasters.get(key)!;
   };
 
-  const badImage = (n: WorkflowNode, err: unknown) =>
+  const tooLarge = (n: WorkflowNode, size: { width: number; height: number }) =>
     diagnostics.push({
       severity: 'error',
-      code: 'S-bad-image',
+      code: 'S-image-too-large',
       nodeId: n.id,
       field: 'image',
-      message: t(
-        `This image cannot be decoded: its data looks truncated or corrupt (${(err as Error).message.trim()}). Load the file again; use an 8-bit PNG or JPEG.`,
-        `无法解码此图像：数据似乎被截断或已损坏（${(err as Error).message.trim()}）。请重新载入文件，并使用 8 位 PNG 或 JPEG。`,
-      ),
+      message: overBudgetText(size.width, size.height),
+    });
+  const badImage = (n: WorkflowNode, err: unknown) =>
+    err instanceof ImageTooLargeError
+      ? tooLarge(n, err)
+      : diagnostics.push({
+          severity: 'error',
+          code: 'S-bad-image',
+          nodeId: n.id,
+          field: 'image',
+          message: t(
+            `This image cannot be decoded: its data looks truncated or corrupt (${(err as Error).message.trim()}). Load the file again; use an 8-bit PNG or JPEG.`,
+            `无法解码此图像：数据似乎被截断或已损坏（${(err as Error).message.trim()}）。请重新载入文件，并使用 8 位 PNG 或 JPEG。`,
+          ),
+        });
+
+  const remoteFailed = (n: WorkflowNode, err: unknown) =>
+    diagnostics.push({
+      severity: 'warning',
+      code: 'S-remote-image',
+      nodeId: n.id,
+      field: 'image',
+      message: remoteImageText((err as Error).message.trim()),
     });
 
   /** The asset's bytes, or null after reporting it missing on the node. */
@@ -84,8 +107,11 @@ export async function prepareImages(
       }
       return await decodeOnce(src, () => adapter.decode(src));
     } catch (err) {
-      if (!/^https?:/.test(src)) badImage(n, err);
-      return null; // a URL the server may still reach: left as is, size unknown
+      // A URL not fetched (not asked to), or one that failed, is left as is: the server may reach it.
+      if (err instanceof RemoteImageNotFetchedError) return null;
+      if (/^https?:/i.test(src) && !(err instanceof ImageTooLargeError)) remoteFailed(n, err);
+      else badImage(n, err);
+      return null;
     }
   };
 
@@ -113,6 +139,10 @@ export async function prepareImages(
     const header = readImageHeader(bytes);
     if (!header) {
       badImage(n, new Error('the file is not a PNG, JPEG or WebP image'));
+      return null;
+    }
+    if (isOverBudget(header)) {
+      tooLarge(n, header);
       return null;
     }
     if (header.orientation !== 1) diagnostics.push(orientationNote(n, header));
