@@ -32,6 +32,7 @@ import { tooLongLists } from './list-limits.ts';
 import { megabytes, utf8ByteLength } from './text-size.ts';
 import { friendlyIssue } from './workflow-file/parse.ts';
 import { closestName } from './workflow-file/suggest.ts';
+import { capProblems } from './error-cap.ts';
 
 export interface DecompileError {
   /** Path into the request (or the file, for a record): `loras[0].enabled`, `(top level)`. */
@@ -93,7 +94,8 @@ export function decompile(
   const unwrapped = recognise(input, notes);
   if ('errors' in unwrapped) return { ok: false, errors: unwrapped.errors };
   const tooLong = tooLongLists(unwrapped.request);
-  if (tooLong.length) return { ok: false, errors: tooLong.map((e) => ({ path: e.key, message: e.message })) };
+  if (tooLong.length)
+    return { ok: false, errors: capProblems(tooLong.map((e) => ({ path: e.key, message: e.message }))) };
   const raw = { ...unwrapped.request };
   normaliseRewritten(raw, notes);
   normaliseSeed(raw, notes, options.seedDigits);
@@ -104,7 +106,13 @@ export function decompile(
   if (!parsed.success) errors.push(...issueErrors((parsed.error as z.ZodError).issues));
   if (!parsed.success || errors.length) {
     const seen = new Set<string>();
-    return { ok: false, errors: errors.filter((e) => !seen.has(e.path) && seen.add(e.path)).slice(0, 20) };
+    return {
+      ok: false,
+      errors: capProblems(
+        errors.filter((e) => !seen.has(e.path) && seen.add(e.path)),
+        20,
+      ),
+    };
   }
   try {
     return { ok: true, workflow: build(parsed.data, name, notes), notes };
