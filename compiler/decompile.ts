@@ -33,6 +33,7 @@ import { megabytes, utf8ByteLength } from './text-size.ts';
 import { friendlyIssue } from './workflow-file/parse.ts';
 import { closestName } from './workflow-file/suggest.ts';
 import { capProblems } from './error-cap.ts';
+import { looksLikeBase64 } from './assets/base64-shape.ts';
 
 export interface DecompileError {
   /** Path into the request (or the file, for a record): `loras[0].enabled`, `(top level)`. */
@@ -327,7 +328,7 @@ function normaliseImages(r: Record<string, unknown>, notes: LocalText[]): Decomp
         path: slot.path,
         message: `"${v.slice(0, 60)}" is a path on the server, which it would not read back as an image; put the server's address in front (http://HOST:PORT${v.slice(0, 60)})`,
       });
-    } else if (/^[A-Za-z0-9+/]{8,}={0,2}$/.test(b64)) {
+    } else if (looksLikeBase64(b64)) {
       slot.set(
         `data:image/${b64.startsWith('/9j/') ? 'jpeg' : b64.startsWith('UklGR') ? 'webp' : 'png'};base64,${b64}`,
       );
