@@ -135,8 +135,7 @@ function issueErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): Decompil
           .replace(/^\./, prefix ? '.' : '') || '(top level)';
     if (seen.has(path)) continue;
     seen.add(path);
-    out.push({ path, message: i.message });
-    if (out.length >= 20) break;
+    out.push({ path, message: i.message }); // all kept: the caller lists 20 and counts the rest
   }
   return out;
 }
