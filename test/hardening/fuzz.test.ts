@@ -27,8 +27,9 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('seeded fuzzing of every untrusted parser', () => {
-  for (const index of [0, 1, 2, 3, 4, 5]) {
-    it(`parser ${index}: no crash, every refusal names a path or node`, async () => {
+  const names = ['workflow file', 'decompile', 'server replies', 'SSE', 'clipboard paste', 'image header'];
+  for (const [index, name] of names.entries()) {
+    it(`${name}: no crash, every refusal names a path or node`, async () => {
       const target = targets[index]!;
       const stats = await fuzzTarget(target, { count: PER_PARSER, seed: SEED + index, hangMs: Infinity });
       expect(stats.tried).toBe(PER_PARSER);
