@@ -43,7 +43,7 @@ const NASTY_NUMBERS = [
   2 ** 53,
   2 ** 63,
   1e-320,
-  8441793560237457123,
+  Number.MAX_SAFE_INTEGER + 2,
 ];
 
 export function randomJson(rng: Rng, depth = 0): unknown {
