@@ -4,7 +4,8 @@
  * own process for an honest peak memory. Prints one table; exits 1 on any crash, hang, CLI exit
  * code other than 0/1/2, control character on a terminal, or refusal without a path or node.
  *
- * HARDENING_COUNT=N changes the inputs per parser (default 100000); HARDENING_SEED the seed.
+ * HARDENING_COUNT=N changes the inputs per parser (default 100000); HARDENING_SEED the seed;
+ * HARDENING_ONLY=0,3 runs only those parsers (by their row number), e.g. one process per parser.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { loadTargets } from './fuzz/targets.ts';
 const exec = promisify(execFile);
 const COUNT = Number(process.env.HARDENING_COUNT ?? 100_000);
 const SEED = Number(process.env.HARDENING_SEED ?? 20261202);
+const ONLY = process.env.HARDENING_ONLY?.split(',').map(Number);
 const HANG_MS = 2000;
 const CLI_SAMPLE = 8;
 const SIZES = [1, 10, 50];
@@ -68,6 +70,7 @@ async function main() {
   const rows: Row[] = [];
   try {
     for (const [index, target] of targets.entries()) {
+      if (ONLY && !ONLY.includes(index)) continue;
       process.stderr.write(`fuzzing ${target.name}: ${COUNT} inputs…\n`);
       const stats = await fuzzTarget(target, { count: COUNT, seed: SEED + index, hangMs: HANG_MS });
       const row: Row = { stats, cliRuns: 0, badExits: [], controlLeaks: 0, scale: [] };
