@@ -2,6 +2,13 @@
  * The one place that calls `fetch`: fixed headers, time limits, and HTTP failures turned into
  * `FooocusApiError`s (contract §1.3–1.7, §5.7).
  */
+import {
+  MAX_REPLY_BYTES,
+  readBodyText,
+  readErrorText,
+  ReplyTooLargeError,
+  replyTooLarge,
+} from './bounded-body.ts';
 import { deadline, type Deadline } from './deadline.ts';
 import { FooocusApiError, messages, type ValidationDetail } from './errors.ts';
 import { validationBodySchema } from './schemas.ts';
@@ -63,8 +70,9 @@ export async function requestJson(ctx: HttpContext, call: HttpCall): Promise<unk
     const response = await send(ctx, call, limit);
     let text: string;
     try {
-      text = await response.text();
+      text = await readBodyText(response, MAX_REPLY_BYTES);
     } catch (e) {
+      if (e instanceof ReplyTooLargeError) throw replyTooLarge(call.what, MAX_REPLY_BYTES);
       throw abortOrNetwork(ctx, call, limit, e);
     }
     try {
@@ -103,7 +111,7 @@ export function abortOrNetwork(
 }
 
 async function statusError(response: Response): Promise<FooocusApiError> {
-  const text = await response.text().catch(() => '');
+  const text = await readErrorText(response);
   const status = response.status;
   if (status === 403) return new FooocusApiError({ kind: 'forbidden', status, ...messages.forbidden() });
   if (status === 422) {

@@ -9,6 +9,15 @@
  * a multi-byte UTF-8 character.
  */
 
+import { FooocusApiError, messages } from './errors.ts';
+
+/**
+ * The most one event (its lines together) may hold. FooocusAPI's events are progress updates of a
+ * few hundred bytes and a final one with the results (URLs, or base64 images of a few MB); a server
+ * that never ends its line would otherwise grow one string until the tab runs out of memory.
+ */
+export const MAX_SSE_EVENT_CHARS = 64 * 1024 * 1024;
+
 export interface SseEvent {
   event: string;
   data: string;
@@ -21,28 +30,56 @@ export class SseParser {
   /** The previous chunk ended in CR: an LF at the start of the next one belongs to that break. */
   private afterCr = false;
   private data: string[] = [];
+  /** Characters held for the event being read (its data lines and the current line). */
+  private held = 0;
   private eventName = '';
   private lastId: string | undefined;
 
-  /** Feed bytes (or already decoded text); returns the events completed by this chunk. */
+  constructor(private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {}
+
+  /**
+   * Feed bytes (or already decoded text); returns the events completed by this chunk. Throws a
+   * `bad-reply` FooocusApiError when one event grows past the limit.
+   */
   push(chunk: Uint8Array | string): SseEvent[] {
     const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const out: SseEvent[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i]!;
-      if (this.afterCr) {
-        this.afterCr = false;
-        if (ch === '\n') continue;
+    let i = 0;
+    if (this.afterCr && text.length > 0) {
+      this.afterCr = false;
+      if (text[0] === '\n') i = 1;
+    }
+    // Whole runs of text between line breaks are sliced at once: linear in the chunk's length.
+    while (i < text.length) {
+      let end = i;
+      while (end < text.length && text.charCodeAt(end) !== 13 && text.charCodeAt(end) !== 10) end++;
+      this.line += text.slice(i, end);
+      this.guard(this.line.length);
+      if (end === text.length) break;
+      const cr = text.charCodeAt(end) === 13;
+      i = end + 1;
+      if (cr) {
+        if (i === text.length) this.afterCr = true;
+        else if (text.charCodeAt(i) === 10) i++;
       }
-      if (ch === '\r' || ch === '\n') {
-        this.afterCr = ch === '\r';
-        const ev = this.takeLine();
-        if (ev) out.push(ev);
-      } else {
-        this.line += ch;
-      }
+      const ev = this.takeLine();
+      if (ev) out.push(ev);
     }
     return out;
+  }
+
+  private guard(extra: number): void {
+    if (this.held + extra <= this.maxEventChars) return;
+    this.line = '';
+    this.data = [];
+    this.held = 0;
+    throw new FooocusApiError({
+      kind: 'bad-reply',
+      ...messages.badReply(
+        'the event stream',
+        `an event longer than ${Math.round(this.maxEventChars / 1048576)} MB (it never ended)`,
+      ),
+    });
   }
 
   /** End of input: per the SSE rules, an event without its closing blank line is discarded. */
@@ -50,6 +87,7 @@ export class SseParser {
     this.decoder.decode();
     this.line = '';
     this.data = [];
+    this.held = 0;
     return [];
   }
 
@@ -62,8 +100,10 @@ export class SseParser {
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.eventName = value;
+    if (field === 'data') {
+      this.data.push(value);
+      this.held += value.length + 1;
+    } else if (field === 'event') this.eventName = value;
     else if (field === 'id' && !value.includes('\0')) this.lastId = value;
     return undefined;
   }
@@ -75,6 +115,7 @@ export class SseParser {
     }
     const ev: SseEvent = { event: this.eventName || 'message', data: this.data.join('\n'), id: this.lastId };
     this.data = [];
+    this.held = 0;
     this.eventName = '';
     return ev;
   }

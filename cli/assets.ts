@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { assetMetaOf } from '../compiler/assets/meta.ts';
 import { MemoryAssetStore, firstOf } from '../compiler/assets/memory-store.ts';
 import { readImageHeader } from '../compiler/prepare/image-header.ts';
+import { isOverBudget, overBudgetText } from '../compiler/prepare/pixel-budget.ts';
 import { openWorkflowText, type FileError } from '../compiler/workflow-file/index.ts';
 import type { AssetMeta, AssetReader } from '../nodes/assets.ts';
 import type { Workflow } from '../nodes/graph.ts';
@@ -50,9 +51,12 @@ export async function inputFileAsset(
   } catch (e) {
     throw new Error(`--input ${name}: cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
-  const type = readImageHeader(bytes)?.type;
+  const header = readImageHeader(bytes);
+  const type = header?.type;
   if (type !== 'image/png' && type !== 'image/jpeg' && type !== 'image/webp')
     throw new Error(`--input ${name}: ${path} is not a PNG, JPEG or WebP file`);
+  if (isOverBudget(header!))
+    throw new Error(`--input ${name}: ${path}: ${overBudgetText(header!.width, header!.height).en}`);
   const meta = await assetMetaOf(bytes);
   store.add(meta.hash, bytes);
   return meta;

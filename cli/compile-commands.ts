@@ -7,7 +7,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { compile } from '../compiler/compile.ts';
 import { decompileText, MAX_REQUEST_BYTES } from '../compiler/decompile.ts';
 import { prepareImages, withPrepareDiagnostics } from '../compiler/prepare/index.ts';
-import { nodeImageAdapter } from './node-image-adapter.ts';
+import { createNodeImageAdapter } from './node-image-adapter.ts';
+import { boundedImageFetch, FETCH_IMAGE_LIMITS } from '../server/bounded-fetch.ts';
+import { megabytes } from '../compiler/text-size.ts';
 import { inlineRequestImages } from '../compiler/assets/inline-request.ts';
 import { MemoryAssetStore } from '../compiler/assets/memory-store.ts';
 import {
@@ -23,17 +25,20 @@ import { formatDiagnostics, formatFileWarnings, summaryLine } from './format.ts'
 import { EXIT, readInput, type CliIO } from './io.ts';
 import { openWorkflowFile, type OpenedWorkflow } from './assets.ts';
 
-export const COMPILE_USAGE = `usage: fooocus-flow compile <workflow.json> [--json] [--assets DIR]
+const FETCH_HELP = `  --fetch-images download http(s) images to measure them (at most ${megabytes(FETCH_IMAGE_LIMITS.maxBytes)} and ${FETCH_IMAGE_LIMITS.timeoutMs / 1000} s
+                 each); without it no URL is ever fetched and their sizes stay unknown
+`;
+export const COMPILE_USAGE = `usage: fooocus-flow compile <workflow.json> [--json] [--assets DIR] [--fetch-images]
   Prints the FooocusAPI request on stdout (images inlined as base64, ready to send); diagnostics
   and the plan summary on stderr.
   --json         print {request, diagnostics, plan} on stdout instead
   --assets DIR   an asset folder to read images from that the file does not embed
-  One file at a time ("-" reads stdin). Exit 0 ok (warnings allowed), 1 graph errors, 2 bad file.
+${FETCH_HELP}  One file at a time ("-" reads stdin). Exit 0 ok (warnings allowed), 1 graph errors, 2 bad file.
 `;
-export const VALIDATE_USAGE = `usage: fooocus-flow validate <workflow.json>... [--assets DIR]
+export const VALIDATE_USAGE = `usage: fooocus-flow validate <workflow.json>... [--assets DIR] [--fetch-images]
   Prints the diagnostics of each file on stdout (with a "== file" header when there are several).
   --assets DIR   an asset folder to read images from that the files do not embed
-  Exit code: the worst of all files (0 ok, 1 graph errors, 2 a file is unreadable or invalid).
+${FETCH_HELP}  Exit code: the worst of all files (0 ok, 1 graph errors, 2 a file is unreadable or invalid).
 `;
 export const DECOMPILE_USAGE = `usage: fooocus-flow decompile <request.json>
   Turns a FooocusAPI request into a workflow on stdout (format version 2, its images embedded).
@@ -44,7 +49,8 @@ export const DECOMPILE_USAGE = `usage: fooocus-flow decompile <request.json>
 `;
 
 type Parsed =
-  { ok: true; json: boolean; assets: string | undefined; files: string[] } | { ok: false; code: number };
+  | { ok: true; json: boolean; assets: string | undefined; fetchImages: boolean; files: string[] }
+  | { ok: false; code: number };
 
 /** Strict flags: unknown ones exit 2 with the usage (and a "did you mean" for close names). */
 function parseCommandArgs(
@@ -55,7 +61,10 @@ function parseCommandArgs(
 ): Parsed {
   const known: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
   if (options.json) known.json = { type: 'boolean' };
-  if (options.assets) known.assets = { type: 'string' };
+  if (options.assets) {
+    known.assets = { type: 'string' };
+    known['fetch-images'] = { type: 'boolean' };
+  }
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: known });
@@ -85,8 +94,14 @@ function parseCommandArgs(
     );
     return { ok: false, code: EXIT.badInput };
   }
-  const v = values as { json?: boolean; assets?: string };
-  return { ok: true, json: v.json === true, assets: v.assets, files: positionals };
+  const v = values as { json?: boolean; assets?: string; 'fetch-images'?: boolean };
+  return {
+    ok: true,
+    json: v.json === true,
+    assets: v.assets,
+    fetchImages: v['fetch-images'] === true,
+    files: positionals,
+  };
 }
 
 async function loadWorkflow(path: string, io: CliIO, assetsDir?: string): Promise<OpenedWorkflow | null> {
@@ -105,9 +120,10 @@ async function loadWorkflow(path: string, io: CliIO, assetsDir?: string): Promis
 }
 
 /** Compiles with images prepared (sizes measured, masks fitted), as a run would send it. */
-async function compilePrepared(wf: Workflow, assets: AssetReader, seed?: number) {
-  const prepared = await prepareImages(wf, nodeImageAdapter, assets);
-  const result = withPrepareDiagnostics(compile(wf, { images: prepared.images, seed }), prepared.diagnostics);
+async function compilePrepared(wf: Workflow, assets: AssetReader, fetchImages: boolean) {
+  const adapter = createNodeImageAdapter(fetchImages ? { fetchBytes: boundedImageFetch() } : {});
+  const prepared = await prepareImages(wf, adapter, assets);
+  const result = withPrepareDiagnostics(compile(wf, { images: prepared.images }), prepared.diagnostics);
   const empty = emptyWorkflow(wf);
   return empty ? { ...result, diagnostics: [empty, ...result.diagnostics], ok: false } : result;
 }
@@ -119,7 +135,7 @@ export async function compileCommand(args: string[], io: CliIO): Promise<number>
   const loaded = await loadWorkflow(file, io, parsed.assets);
   if (!loaded) return EXIT.badInput;
   const wf = loaded.workflow;
-  const r = await compilePrepared(wf, loaded.reader);
+  const r = await compilePrepared(wf, loaded.reader, parsed.fetchImages);
   if (loaded.warnings.length) io.stderr.write(formatFileWarnings(loaded.warnings) + '\n');
   // The requests as they would be sent; an image that is missing (reported above) stays a reference.
   const requests = await Promise.all(
@@ -158,17 +174,22 @@ export async function validateCommand(args: string[], io: CliIO): Promise<number
   let worst: number = EXIT.ok;
   for (const file of parsed.files) {
     if (parsed.files.length > 1) io.stdout.write(`== ${file}\n`);
-    const code = await validateOne(file, io, parsed.assets);
+    const code = await validateOne(file, io, parsed.assets, parsed.fetchImages);
     worst = Math.max(worst, code);
   }
   return worst;
 }
 
-async function validateOne(file: string, io: CliIO, assetsDir?: string): Promise<number> {
+async function validateOne(
+  file: string,
+  io: CliIO,
+  assetsDir: string | undefined,
+  fetchImages: boolean,
+): Promise<number> {
   const loaded = await loadWorkflow(file, io, assetsDir);
   if (!loaded) return EXIT.badInput;
   const wf = loaded.workflow;
-  const r = await compilePrepared(wf, loaded.reader);
+  const r = await compilePrepared(wf, loaded.reader, fetchImages);
   if (loaded.warnings.length) io.stdout.write(formatFileWarnings(loaded.warnings) + '\n');
   if (r.diagnostics.length) io.stdout.write(formatDiagnostics(r.diagnostics, wf) + '\n');
   io.stdout.write(`${r.plan.summary.en}\n${summaryLine(r.diagnostics, loaded.warnings.length)}\n`);

@@ -1,25 +1,32 @@
 /** Image adapter for Node (CLI, server, tests), on sharp. */
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { ImageAdapter, RasterImage } from '../compiler/prepare/raster.ts';
+import { readImageHeader } from '../compiler/prepare/image-header.ts';
+import { assertWithinBudget, MAX_IMAGE_PIXELS } from '../compiler/prepare/pixel-budget.ts';
+import { RemoteImageNotFetchedError } from '../compiler/prepare/remote-image.ts';
+import type { FetchImageBytes, ImageAdapter, RasterImage } from '../compiler/prepare/raster.ts';
 
-async function bytesOf(src: string): Promise<Buffer> {
+/** sharp refuses, before decoding, any image over the pixel budget (headers we do not read, e.g. TIFF). */
+const LIMITS = { limitInputPixels: MAX_IMAGE_PIXELS } as const;
+
+
+async function bytesOf(src: string, fetchBytes: FetchImageBytes | undefined): Promise<Uint8Array> {
   if (src.startsWith('data:')) {
     const comma = src.indexOf(',');
     if (comma < 0) throw new Error('malformed data URL');
     return Buffer.from(src.slice(comma + 1), 'base64');
   }
-  if (/^https?:\/\//.test(src)) {
-    const res = await fetch(src, { signal: AbortSignal.timeout(20000) });
-    if (!res.ok) throw new Error(`HTTP ${res.status} for ${src}`);
-    return Buffer.from(await res.arrayBuffer());
+  if (/^https?:\/\//i.test(src)) {
+    if (!fetchBytes) throw new RemoteImageNotFetchedError(src);
+    return fetchBytes(src);
   }
   return readFile(src);
 }
 
 /** RGBA pixels as stored: sharp applies no EXIF rotation unless asked (`.rotate()`), like FooocusAPI. */
 async function rasterOf(input: Uint8Array): Promise<RasterImage> {
-  const { data, info } = await sharp(input).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  assertWithinBudget(readImageHeader(input)); // fetched and file bytes too, not only data URLs
+  const { data, info } = await sharp(input, LIMITS).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return {
     width: info.width,
     height: info.height,
@@ -27,9 +34,17 @@ async function rasterOf(input: Uint8Array): Promise<RasterImage> {
   };
 }
 
+/**
+ * `fetchBytes` set: http(s) images are downloaded with it (bounded by the caller). Unset (the
+ * default): they are never fetched, so `validate` of a shared file makes no network request.
+ */
+export function createNodeImageAdapter(options: { fetchBytes?: FetchImageBytes } = {}): ImageAdapter {
+  return { ...nodeImageAdapter, decode: async (src) => rasterOf(await bytesOf(src, options.fetchBytes)) };
+}
+
 export const nodeImageAdapter: ImageAdapter = {
   async decode(src) {
-    return rasterOf(await bytesOf(src));
+    return rasterOf(await bytesOf(src, undefined));
   },
   decodeBytes: rasterOf,
   async encodePng(img: RasterImage) {
@@ -54,10 +69,10 @@ export const nodeImageAdapter: ImageAdapter = {
 /** Reads an image file into a data URL (for `--input NAME=file.png`). */
 export async function fileToDataUrl(path: string): Promise<string> {
   const bytes = await readFile(path);
-  const meta = await sharp(bytes).metadata();
+  const meta = await sharp(bytes, LIMITS).metadata();
   const type = meta.format === 'jpeg' ? 'jpeg' : meta.format === 'webp' ? 'webp' : 'png';
   if (type === 'png' && meta.format !== 'png') {
-    return `data:image/png;base64,${(await sharp(bytes).png().toBuffer()).toString('base64')}`;
+    return `data:image/png;base64,${(await sharp(bytes, LIMITS).png().toBuffer()).toString('base64')}`;
   }
   return `data:image/${type};base64,${bytes.toString('base64')}`;
 }

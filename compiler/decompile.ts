@@ -26,6 +26,7 @@ import {
 } from './decompile/normalise.ts';
 import { recognise } from './decompile/recognise.ts';
 import type { DecompileOptions, DecompileResult } from './decompile/types.ts';
+import { capProblems } from './error-cap.ts';
 
 export type { DecompileError, DecompileOptions, DecompileResult } from './decompile/types.ts';
 
@@ -53,7 +54,8 @@ export function decompile(
   const unwrapped = recognise(input, notes);
   if ('errors' in unwrapped) return { ok: false, errors: unwrapped.errors };
   const tooLong = tooLongLists(unwrapped.request);
-  if (tooLong.length) return { ok: false, errors: tooLong.map((e) => ({ path: e.key, message: e.message })) };
+  if (tooLong.length)
+    return { ok: false, errors: capProblems(tooLong.map((e) => ({ path: e.key, message: e.message }))) };
   const raw = { ...unwrapped.request };
   normaliseRewritten(raw, notes);
   normaliseSeed(raw, notes, options.seedDigits);
@@ -64,7 +66,13 @@ export function decompile(
   if (!parsed.success) errors.push(...issueErrors((parsed.error as z.ZodError).issues));
   if (!parsed.success || errors.length) {
     const seen = new Set<string>();
-    return { ok: false, errors: errors.filter((e) => !seen.has(e.path) && seen.add(e.path)).slice(0, 20) };
+    return {
+      ok: false,
+      errors: capProblems(
+        errors.filter((e) => !seen.has(e.path) && seen.add(e.path)),
+        20,
+      ),
+    };
   }
   try {
     return { ok: true, workflow: build(parsed.data, name, notes), notes };

@@ -4,6 +4,7 @@
  * decoding 12 megapixels, scaling a thumbnail, handing back raw pixels — runs here.
  */
 import { readImageHeader, withStoredOrientation } from '../../compiler/prepare/image-header.ts';
+import { assertWithinBudget } from '../../compiler/prepare/pixel-budget.ts';
 import { thumbSize, toHex } from './thumb-size.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
@@ -75,6 +76,7 @@ async function analyse(blob: Blob) {
   const digest = whole.then((buf) => crypto.subtle.digest('SHA-256', buf));
   const header = head && head.width > 0 ? head : readImageHeader(new Uint8Array(await whole));
   if (!header || !DECODABLE.has(header.type)) throw new Error('not a PNG, JPEG, WebP, GIF or BMP image');
+  assertWithinBudget(header); // a decompression bomb is refused by its header, never decoded
   let { width, height } = header;
   if (!(width > 0 && height > 0)) {
     // A header this reader does not size: measure by decoding once (an error if it cannot be).
@@ -92,6 +94,7 @@ async function analyse(blob: Blob) {
 }
 
 async function decode(blob: Blob) {
+  assertWithinBudget(readImageHeader(new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer())));
   const bitmap = await createImageBitmap(await asStored(blob), {
     imageOrientation: 'none',
     premultiplyAlpha: 'none',

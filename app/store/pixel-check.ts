@@ -1,5 +1,6 @@
 import { prepareImages } from '../../compiler/prepare/prepare.ts';
 import type { ImageAdapter, RasterImage } from '../../compiler/prepare/raster.ts';
+import { RemoteImageNotFetchedError } from '../../compiler/prepare/remote-image.ts';
 import { compileNow } from './compile-scheduler.ts';
 import { useEditor } from './editor-store.ts';
 import { pixelInputs, sameInputs } from './pixel-inputs.ts';
@@ -27,8 +28,7 @@ function backgroundAdapter(): ImageAdapter & { keepOnly(sources: Set<unknown>): 
   const decoded = new Map<string, Promise<RasterImage>>();
   return {
     decode(src) {
-      if (/^https?:/i.test(src))
-        return Promise.reject(new Error('remote image: not fetched in the background'));
+      if (/^https?:/i.test(src)) return Promise.reject(new RemoteImageNotFetchedError(src));
       let p = decoded.get(src);
       if (!p) {
         p = assetImageAdapter.decode(src);

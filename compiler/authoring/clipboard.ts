@@ -7,6 +7,7 @@ import {
   type WorkflowNode,
 } from '../../nodes/graph.ts';
 import { referencedAssets } from '../workflow-file/serialize.ts';
+import { megabytes, utf8ByteLength } from '../text-size.ts';
 
 /**
  * Node fragments on the OS clipboard, as versioned JSON text: works across tabs and browsers, and a
@@ -47,7 +48,18 @@ export type ClipboardParse =
   | { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[]; assets: Workflow['assets'] }
   | { ok: false; reason: string };
 
+/**
+ * Pasted text is parsed only up to this size: copied nodes carry their images by reference (a few
+ * KB), and a whole workflow file with its images belongs in Open (Ctrl+O), which streams and checks it.
+ */
+export const MAX_CLIPBOARD_BYTES = 16 * 1024 * 1024;
+
 export function fromClipboardText(text: string): ClipboardParse {
+  if (text.length > MAX_CLIPBOARD_BYTES / 3 && utf8ByteLength(text) > MAX_CLIPBOARD_BYTES)
+    return {
+      ok: false,
+      reason: `the clipboard holds more than ${megabytes(MAX_CLIPBOARD_BYTES)} of text; open a workflow file with Open (Ctrl+O) instead`,
+    };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -74,6 +86,6 @@ export function fromClipboardText(text: string): ClipboardParse {
     return { ok: false, reason: 'not Fooocus Flow nodes' };
   }
   const res = parseWorkflowJson(doc);
-  if (!res.ok) return { ok: false, reason: res.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
+  if (!res.ok) return { ok: false, reason: res.errors.map((e) => `${e.path}: ${e.message}`).join('; ') }; // capped by the parser
   return { ok: true, nodes: res.workflow.nodes, edges: res.workflow.edges, assets: res.workflow.assets };
 }

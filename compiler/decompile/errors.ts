@@ -23,8 +23,7 @@ export function issueErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): D
           .replace(/^\./, prefix ? '.' : '') || '(top level)';
     if (seen.has(path)) continue;
     seen.add(path);
-    out.push({ path, message: i.message });
-    if (out.length >= 20) break;
+    out.push({ path, message: i.message }); // all kept: the caller lists 20 and counts the rest
   }
   return out;
 }

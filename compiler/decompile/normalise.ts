@@ -2,6 +2,7 @@
  * Step 2: the request as the schema reads it — the server's rewritten `req_params` converted back,
  * the seed, images and size checked, unknown keys noted.
  */
+import { looksLikeBase64 } from '../assets/base64-shape.ts';
 import { t } from '../../nodes/field.ts';
 import type { LocalText } from '../../nodes/types.ts';
 import { DEFAULT_LORAS, LORA_SLOTS } from '../../contract/enums.ts';
@@ -137,7 +138,7 @@ export function normaliseImages(r: Record<string, unknown>, notes: LocalText[]):
         path: slot.path,
         message: `"${v.slice(0, 60)}" is a path on the server, which it would not read back as an image; put the server's address in front (http://HOST:PORT${v.slice(0, 60)})`,
       });
-    } else if (/^[A-Za-z0-9+/]{8,}={0,2}$/.test(b64)) {
+    } else if (looksLikeBase64(b64)) {
       slot.set(
         `data:image/${b64.startsWith('/9j/') ? 'jpeg' : b64.startsWith('UklGR') ? 'webp' : 'png'};base64,${b64}`,
       );

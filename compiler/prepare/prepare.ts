@@ -13,9 +13,18 @@ import type { PreparedImages } from '../images.ts';
 import { isImageGiven } from '../../contract/fields.ts';
 import { dataUrlImageProblem, imageProblem, type ImageProblem } from './image-format.ts';
 import { readImageHeader } from './image-header.ts';
-import { encodingNote, missingAsset, orientationNote, undecodableImage } from '../rules/image-inputs.ts';
+import {
+  encodingNote,
+  imageTooLarge,
+  missingAsset,
+  orientationNote,
+  remoteImageFailed,
+  undecodableImage,
+} from '../rules/image-inputs.ts';
 import { maskFitted } from '../rules/inpaint.ts';
 import { emptyMask } from '../rules/skipped-steps.ts';
+import { ImageTooLargeError, isOverBudget, withPixelBudget } from './pixel-budget.ts';
+import { RemoteImageNotFetchedError } from './remote-image.ts';
 import { binarizeMask, resizeNearest, whiteShare, type ImageAdapter, type RasterImage } from './raster.ts';
 
 export interface PrepareResult {
@@ -33,9 +42,11 @@ const NO_ASSETS: AssetReader = { get: async () => null };
  */
 export async function prepareImages(
   wf: Workflow,
-  adapter: ImageAdapter,
+  platformAdapter: ImageAdapter,
   assets: AssetReader = NO_ASSETS,
 ): Promise<PrepareResult> {
+  // No image is decoded before its header's size is checked against the pixel budget.
+  const adapter = withPixelBudget(platformAdapter);
   const g = indexGraph(wf);
   const images: PreparedImages = Object.create(null);
   const diagnostics: Diagnostic[] = [];
@@ -51,7 +62,11 @@ export async function prepareImages(
     return rasters.get(key)!;
   };
 
-  const badImage = (n: WorkflowNode, err: unknown) => diagnostics.push(undecodableImage(n, err));
+  const tooLarge = (n: WorkflowNode, size: { width: number; height: number }) =>
+    diagnostics.push(imageTooLarge(n, size));
+  const badImage = (n: WorkflowNode, err: unknown) =>
+    err instanceof ImageTooLargeError ? tooLarge(n, err) : diagnostics.push(undecodableImage(n, err));
+  const remoteFailed = (n: WorkflowNode, err: unknown) => diagnostics.push(remoteImageFailed(n, err));
 
   /** The asset's bytes, or null after reporting it missing on the node. */
   const assetBytes = async (n: WorkflowNode, hash: string): Promise<Uint8Array | null> => {
@@ -72,8 +87,11 @@ export async function prepareImages(
       }
       return await decodeOnce(src, () => adapter.decode(src));
     } catch (err) {
-      if (!/^https?:/.test(src)) badImage(n, err);
-      return null; // a URL the server may still reach: left as is, size unknown
+      // A URL not fetched (not asked to), or one that failed, is left as is: the server may reach it.
+      if (err instanceof RemoteImageNotFetchedError) return null;
+      if (/^https?:/i.test(src) && !(err instanceof ImageTooLargeError)) remoteFailed(n, err);
+      else badImage(n, err);
+      return null;
     }
   };
 
@@ -101,6 +119,10 @@ export async function prepareImages(
     const header = readImageHeader(bytes);
     if (!header) {
       badImage(n, new Error('the file is not a PNG, JPEG or WebP image'));
+      return null;
+    }
+    if (isOverBudget(header)) {
+      tooLarge(n, header);
       return null;
     }
     if (header.orientation !== 1) diagnostics.push(orientationNote(n, header));

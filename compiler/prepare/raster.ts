@@ -62,3 +62,6 @@ export function whiteShare(mask: RasterImage): number {
   for (let i = 0; i < mask.width * mask.height; i++) if (mask.data[i * 4]! > 127) white++;
   return white / (mask.width * mask.height || 1);
 }
+
+/** How an http(s) image is read, when it is read at all: the caller's bounded download (`--fetch-images`). */
+export type FetchImageBytes = (url: string) => Promise<Uint8Array>;

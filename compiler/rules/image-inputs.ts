@@ -15,6 +15,8 @@ import { dataUrlImageProblem, imageProblemText, type ImageProblem } from '../pre
 import { orientationSwapsSides, orientationWords, type ImageHeader } from '../prepare/image-header.ts';
 import type { Diagnostic } from '../types.ts';
 import { kindName } from './text.ts';
+import { overBudgetText } from '../prepare/pixel-budget.ts';
+import { remoteImageText } from '../prepare/remote-image.ts';
 
 /** Every image a request will carry must be set; URLs have a silent failure mode (G-27). */
 export function checkImageInputs(ctx: CompileContext): void {
@@ -94,6 +96,28 @@ export function undecodableImage(n: WorkflowNode, err: unknown): Diagnostic {
       `This image cannot be decoded: its data looks truncated or corrupt (${(err as Error).message.trim()}). Load the file again; use an 8-bit PNG or JPEG.`,
       `无法解码此图像：数据似乎被截断或已损坏（${(err as Error).message.trim()}）。请重新载入文件，并使用 8 位 PNG 或 JPEG。`,
     ),
+  };
+}
+
+/** An image over the pixel budget, refused from its header before any decode. */
+export function imageTooLarge(n: WorkflowNode, size: { width: number; height: number }): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'S-image-too-large',
+    nodeId: n.id,
+    field: 'image',
+    message: overBudgetText(size.width, size.height),
+  };
+}
+
+/** An http(s) image that `--fetch-images` could not download: the server may still reach it. */
+export function remoteImageFailed(n: WorkflowNode, err: unknown): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'S-remote-image',
+    nodeId: n.id,
+    field: 'image',
+    message: remoteImageText((err as Error).message.trim()),
   };
 }
 

@@ -100,6 +100,9 @@ export const RULES = {
   'S-missing-asset': R('rules/image-inputs.ts', ['error'], 'an image not stored here'),
   'S-bad-image': R('rules/image-inputs.ts', ['error'], 'an image that cannot be decoded'),
   'S-image-encoding': R('rules/image-inputs.ts', ['info'], 'an encoding Fooocus misreads: converted'),
+  'S-image-too-large': R('rules/image-inputs.ts', ['error'], 'an image over the pixel budget (not decoded)'),
+  'S-remote-image': R('rules/image-inputs.ts', ['warning'], 'an http(s) image --fetch-images could not read'),
+  'S-step': R('steps/compile-steps.ts', ['info'], 'where a step of a pipeline starts, and why'),
   'S-exif-orientation': R('rules/image-inputs.ts', ['warning'], 'EXIF orientation FooocusAPI ignores'),
 } as const satisfies Record<string, RuleEntry>;
 

@@ -8,6 +8,11 @@ import { jsonErrorLocation } from './json-error.ts';
 import { tooLongLists } from '../list-limits.ts';
 import { megabytes, utf8ByteLength } from '../text-size.ts';
 import { didYouMean } from './suggest.ts';
+import { capProblems } from '../error-cap.ts';
+import { arrayBoundsOf, overBoundArrays } from '../array-bounds.ts';
+
+/** The envelope's list bounds (5000 nodes…), checked before any element is validated. */
+const ENVELOPE_BOUNDS = arrayBoundsOf(workflowFileSchema);
 
 export interface FileError {
   /** JSON path into the file, e.g. `nodes[3].params.cn_stop`. */
@@ -196,8 +201,10 @@ export function parseWorkflowJson(json: unknown): ParseResult {
   }
   const migrated = migrateDocument(doc);
   if (!migrated.ok) return { ok: false, errors: [{ path: migrated.path, message: migrated.message }] };
+  const overBound = overBoundArrays(migrated.doc, ENVELOPE_BOUNDS);
+  if (overBound.length) return { ok: false, errors: overBound };
   const envelope = workflowFileSchema.safeParse(migrated.doc, { error: friendlyIssue });
-  if (!envelope.success) return { ok: false, errors: zodErrors(envelope.error) };
+  if (!envelope.success) return { ok: false, errors: capProblems(zodErrors(envelope.error)) };
   const wf = envelope.data;
 
   const errors: FileError[] = [];
@@ -302,7 +309,7 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     else if (!(x.param in n.params))
       errors.push({ path: `exposed[${i}].param`, message: `${n.kind} has no parameter "${x.param}"` });
   });
-  if (errors.length) return { ok: false, errors: errors.slice(0, 50) };
+  if (errors.length) return { ok: false, errors: capProblems(errors) };
   const assets: Record<string, AssetMeta> = {};
   const embedded: Record<string, string> = {};
   for (const [hash, a] of Object.entries(wf.assets)) {

@@ -3,7 +3,7 @@
  * versions did), raw text otherwise (which then fails model validation), and `json_invalid` 422s with
  * Python's message and character offset.
  */
-import { readBody, sendJson, type Ctx } from './http.ts';
+import { BodyTooLargeError, readBody, sendJson, type Ctx } from './http.ts';
 import { parsePyJson, PyJsonError } from './pyjson.ts';
 
 function isJsonContentType(value: string | undefined): boolean {
@@ -15,7 +15,17 @@ function isJsonContentType(value: string | undefined): boolean {
 
 /** Resolves with the body (`undefined` when empty), or null after answering a 422 itself. */
 export async function readFastApiBody(ctx: Ctx): Promise<{ body: unknown } | null> {
-  const raw = await readBody(ctx.req);
+  let raw: Buffer;
+  try {
+    raw = await readBody(ctx.req);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    // Said clearly, then the connection is closed: the rest of the body is not read.
+    ctx.res.setHeader('connection', 'close');
+    sendJson(ctx, 413, { detail: `Request body too large: ${err.message}` });
+    ctx.req.resume();
+    return null;
+  }
   if (raw.length === 0) return { body: undefined };
   const text = raw.toString('utf8');
   if (!isJsonContentType(ctx.req.headers['content-type'])) return { body: text };

@@ -86,13 +86,28 @@ export function redirect(ctx: Ctx, location: string): void {
   sendEmpty(ctx, 307, { location });
 }
 
-export async function readBody(req: IncomingMessage, limit = 200 * 1024 * 1024): Promise<Buffer> {
+/**
+ * The most the simulator reads of one request body. Uvicorn itself has no limit; a generate request
+ * with five 12 MP photos inlined is about 60 MB, so 200 MB is generous and still bounds memory.
+ */
+export const MAX_SIM_BODY_BYTES = 200 * 1024 * 1024;
+
+/** A body over the limit: answered 413 by `readFastApiBody`, and never read to its end. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body larger than ${Math.round(limit / 1048576)} MB`);
+  }
+}
+
+export async function readBody(req: IncomingMessage, limit = MAX_SIM_BODY_BYTES): Promise<Buffer> {
+  // A stated length over the limit is refused before a byte of the body is read.
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLargeError(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > limit) throw new Error('request body too large');
+    if (size > limit) throw new BodyTooLargeError(limit);
     chunks.push(buf);
   }
   return Buffer.concat(chunks);

@@ -9,6 +9,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { EMPTY_IMAGE_STRINGS } from '../../contract/fields.ts';
+import { readImageHeader } from '../../compiler/prepare/image-header.ts';
+import { isOverBudget, MAX_IMAGE_PIXELS } from '../../compiler/prepare/pixel-budget.ts';
+import { boundedImageFetch } from '../bounded-fetch.ts';
 import { InternalServerError } from './http.ts';
 
 export interface DecodedImage {
@@ -30,6 +33,12 @@ export function isLoopbackHost(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+const SIM_FETCH = boundedImageFetch(undefined, {
+  redirect: 'manual',
+  anyStatus: true,
+  headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/119.0' },
+});
+
 async function fetchImageBytes(url: string, policy: FetchPolicy): Promise<Buffer | null> {
   let parsed: URL;
   try {
@@ -39,13 +48,9 @@ async function fetchImageBytes(url: string, policy: FetchPolicy): Promise<Buffer
   }
   if (!policy.allowRemote && !isLoopbackHost(parsed.hostname)) return null;
   try {
-    // httpx defaults: no redirect following, 20 s timeout.
-    const res = await fetch(parsed, {
-      redirect: 'manual',
-      signal: AbortSignal.timeout(20_000),
-      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/119.0' },
-    });
-    return Buffer.from(await res.arrayBuffer());
+    // httpx defaults: no redirect following, 20 s timeout; streamed and cut off past 50 MB.
+    const bytes = await SIM_FETCH(parsed.href);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   } catch {
     return null;
   }
@@ -59,9 +64,25 @@ export function pyB64Decode(text: string): Buffer {
   return Buffer.from(body, 'base64');
 }
 
+/**
+ * Pillow (FooocusAPI) refuses a decompression bomb only above 2 × 89.5 Mpx; this simulator keeps to
+ * Fooocus Flow's own budget instead, checked on the header before decoding (sharp's limit is the
+ * second line), so a hostile request cannot make it decode gigabytes.
+ */
+function refuseBombs(bytes: Buffer): void {
+  const header = readImageHeader(bytes);
+  if (header && isOverBudget(header))
+    throw new InternalServerError(
+      `Image size (${header.width * header.height} pixels) exceeds limit of ${MAX_IMAGE_PIXELS} pixels, could be decompression bomb DOS attack.`,
+    );
+}
+
 async function toDecoded(bytes: Buffer): Promise<DecodedImage> {
+  refuseBombs(bytes);
   try {
-    const { data, info } = await sharp(bytes).png().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS })
+      .png()
+      .toBuffer({ resolveWithObject: true });
     const sha = createHash('sha256').update(data.toString('base64')).digest('hex');
     return { png: data, width: info.width, height: info.height, sha };
   } catch {
