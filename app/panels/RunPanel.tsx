@@ -6,6 +6,8 @@ import { isBusy, useRun } from '../run/run-store.ts';
 import { resumeInterrupted, startRun, stopRun } from '../run/runner.ts';
 import type { RunWait } from '../run/run-store.ts';
 import { useSettings } from '../run/settings.ts';
+import { runBlockers } from '../run/run-blockers.ts';
+import { openSettings } from './settings-dialog-state.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { selectNodeNames } from '../store/selectors.ts';
 import { focusNode } from './Problems.tsx';
@@ -18,6 +20,7 @@ export function RunPanel() {
   const names = useEditor(selectNodeNames);
   const run = useRun();
   const check = useSettings((s) => s.check);
+  const config = useSettings((s) => s.config);
   const lastRun = useGallery((s) =>
     run.resultRunId ? s.runs.find((r) => r.id === run.resultRunId) : undefined,
   );
@@ -25,7 +28,10 @@ export function RunPanel() {
   /** The run's images exist only in this page: the browser's storage refused them. */
   const unkept = !!lastRun && !lastRun.kept;
   const errors = (compiled?.diagnostics ?? []).filter((d) => d.severity === 'error');
-  const blocked = !compiled || errors.length > 0;
+  const blockers = runBlockers(compiled, stale, { check, config });
+  const blocked = blockers.length > 0;
+  const empty = blockers.find((b) => b.kind === 'empty');
+  const down = blockers.find((b) => b.kind === 'server');
   const nodeName = (id: string | undefined) => {
     const n = id ? names.get(id) : undefined;
     const k = n ? getKind(n.kind) : undefined;
@@ -77,9 +83,10 @@ export function RunPanel() {
             type="button"
             className="primary"
             onClick={() => void startRun()}
-            disabled={blocked || stale}
-            title="Ctrl+Enter"
+            disabled={blocked}
+            title={empty ? l(empty.text) : down ? t('run.serverDown') : 'Ctrl+Enter'}
             data-testid="run"
+            data-blocked={blockers.map((b) => b.kind).join(' ')}
             aria-describedby={blocked ? 'run-reasons' : undefined}
           >
             ▶ {t('run.run')}
@@ -95,8 +102,21 @@ export function RunPanel() {
           {t('gallery.open')}
         </button>
       </header>
-      {!busy && blocked && compiled && (
+      {!busy && (empty || down) && (
         <div id="run-reasons" className="run-reasons" data-testid="run-reasons">
+          {empty && <p data-testid="run-empty">{l(empty.text)}</p>}
+          {down && (
+            <p className="run-down" role="status" data-testid="server-down">
+              {l(down.text)}{' '}
+              <button type="button" className="small" onClick={() => openSettings()}>
+                {t('settings.title')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+      {!busy && !empty && errors.length > 0 && compiled && (
+        <div id={down ? undefined : 'run-reasons'} className="run-reasons" data-testid="run-errors">
           <p>{t('run.blocked')}</p>
           <ul>
             {errors.map((d, i) => (
@@ -110,7 +130,7 @@ export function RunPanel() {
           </ul>
         </div>
       )}
-      {check.state === 'failed' && !busy && run.phase === 'idle' && (
+      {check.state === 'failed' && !check.unreachable && !busy && run.phase === 'idle' && (
         <p className="field-diag warning">
           {lang === 'zh' ? (check.messageZh ?? check.message) : check.message}
         </p>

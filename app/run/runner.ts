@@ -33,7 +33,9 @@ import {
   type EditorRunRecord,
 } from './run-journal-idb.ts';
 import { initialRunState, isBusy, useRun, type RunState } from './run-store.ts';
-import { getClient } from './settings.ts';
+import { getClient, probeServer, useSettings, apiOriginShown } from './settings.ts';
+import { runBlockers } from './run-blockers.ts';
+import { serverDownText, serverUnreachable } from './server-down.ts';
 import { nextStage } from './stage-map.ts';
 
 /**
@@ -115,14 +117,16 @@ function groupServerErrors(
 }
 
 function describe(e: unknown): { en: string; zh: string } {
+  // Never the raw "HTTP 502: {detail: …ECONNREFUSED…}": what happened and what to do.
+  if (serverUnreachable(e)) return serverDownText(apiOriginShown());
   if (e instanceof FooocusApiError) return { en: e.message, zh: e.messageZh ?? e.message };
   const msg = e instanceof Error ? e.message : String(e);
   return { en: `The run failed: ${msg}`, zh: `运行失败：${msg}` };
 }
 
-/** The run can start: the graph compiles without errors and no run is going. */
+/** The run can start: something to run, no errors, the server not known to be down, no run going. */
 export function canRun(res: CompileResult | null = useEditor.getState().compiled): boolean {
-  return !!res && res.ok && !isBusy(useRun.getState().phase);
+  return runBlockers(res, false, useSettings.getState()).length === 0 && !isBusy(useRun.getState().phase);
 }
 
 function newRunId(): string {
@@ -133,7 +137,8 @@ function newRunId(): string {
 export async function startRun(): Promise<void> {
   if (isBusy(useRun.getState().phase)) return;
   const compiled = compileNow();
-  if (!compiled.ok) return;
+  // Ctrl+Enter reaches here too: the same rules as the Run button (nothing to run, errors, server down).
+  if (!compiled.ok || runBlockers(compiled, false, useSettings.getState()).length) return;
   const doc = useEditor.getState().doc;
   const workflow = structuredClone(doc) as Workflow;
   useRun.setState({
@@ -171,6 +176,11 @@ export async function startRun(): Promise<void> {
     wire = await requestWithImages(res.request);
   } catch (e) {
     set({ phase: 'failed', error: describe(e) });
+    return;
+  }
+  // A server that is not there cannot queue anything: say so plainly instead of sending into the void.
+  if (!(await probeServer())) {
+    set({ ...initialRunState() });
     return;
   }
   const runId = newRunId();
