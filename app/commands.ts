@@ -1,4 +1,5 @@
 import { withLayout } from './lib/layout.ts';
+import { workflowNameIn } from './lib/node-names.ts';
 import { emptyWorkflow } from '../nodes/graph.ts';
 import type { Template } from '../compiler/templates.ts';
 import type { MessageKey } from './i18n/catalog.ts';
@@ -108,7 +109,8 @@ export function newWorkflow(): void {
 /** Opens a template (or a blank canvas) as one undo step, laid out with the nodes' real sizes. */
 export function openTemplate(t: Template | null): void {
   const group = `template:${++templateSeq}`;
-  replaceDocument(t ? t.build() : emptyWorkflow(), { group });
+  const wf = t ? t.build() : emptyWorkflow();
+  replaceDocument({ ...wf, name: workflowNameIn(wf.name, lang()) }, { group });
   update((s) => {
     s.dialog = null;
   });

@@ -24,11 +24,12 @@ import { createEdgeAdapter, createNodeAdapter, type FlowNode } from './rf-adapte
 import { FlowNodeView } from './FlowNodeView.tsx';
 import { WireLine } from './WireLine.tsx';
 import { handleCanvasDrop } from './canvas-drop.ts';
-import { registerViewport } from './viewport.ts';
+import { READABLE_FIT, registerViewport } from './viewport.ts';
+import { keepApart } from './keep-apart.ts';
 
 const nodeTypes = { fooocus: FlowNodeView };
 const SNAP: [number, number] = [16, 16];
-const FIT_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
+const FIT_OPTIONS = READABLE_FIT;
 const PRO = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 160, height: 100 };
 
@@ -64,6 +65,9 @@ export function Canvas() {
   const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
     const finals: Record<string, XY> = {};
     let hasFinal = false;
+    const resized: Record<string, { width: number; height: number } | undefined> = {};
+    const measuredBefore = useEditor.getState().measured;
+    for (const c of changes) if (c.type === 'dimensions') resized[c.id] = measuredBefore[c.id];
     update((s) => {
       for (const c of changes) {
         if (c.type === 'position' && c.position) {
@@ -84,6 +88,7 @@ export function Canvas() {
         }
       }
     });
+    if (Object.keys(resized).length) keepApart(resized);
     if (hasFinal) {
       const dragged = useEditor.getState().dragPositions ?? {};
       moveNodes({ ...dragged, ...finals });

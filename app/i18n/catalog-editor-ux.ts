@@ -13,6 +13,7 @@ export const EN_EDITOR_UX = {
   'gallery.replaceConfirm': 'Open it',
   'dialog.cancel': 'Cancel',
   'gallery.usedAsInputWired': 'Used as Input Image, wired into {node}.',
+  'toast.usedAsInput': 'Used as Input Image.',
   'request.seedAtRun': 'chosen at Run',
   'request.seedNote':
     'image_seed: a new random seed is chosen when you press Run (the run panel and gallery show it). Set a seed on Prompt & Settings to fix it.',
@@ -28,6 +29,7 @@ export const ZH_EDITOR_UX: Record<keyof typeof EN_EDITOR_UX, string> = {
   'gallery.replaceConfirm': '打开',
   'dialog.cancel': '取消',
   'gallery.usedAsInputWired': '已用作输入图像，并连接到 {node}。',
+  'toast.usedAsInput': '已用作输入图像。',
   'request.seedAtRun': '运行时选定',
   'request.seedNote':
     'image_seed：按“运行”时会选一个新的随机种子（运行面板和结果库会显示它）。在“提示词与设置”中设定种子即可固定。',

@@ -1,10 +1,6 @@
 import { useEffect, useState } from 'react';
-import { downloadImage, downloadRunZip, resultFileName } from '../run/run-files.ts';
-import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
-import { storeOpenedAssets } from '../persistence/open-assets.ts';
+import { downloadImage, downloadRunZip } from '../run/run-files.ts';
 import { useI18n } from '../i18n/i18n.ts';
-import { viewCentre } from '../canvas/viewport.ts';
-import { setNodeImage } from '../fields/ImageField.tsx';
 import {
   findImage,
   openGallery,
@@ -13,37 +9,9 @@ import {
   useGallery,
   type GalleryRun,
 } from '../run/gallery.ts';
-import { replaceDocument, toast, useEditor } from '../store/editor-store.ts';
-import { importImage } from '../assets/import-image.ts';
-import { addImageNode } from '../canvas/canvas-drop.ts';
-import { layout } from '../commands.ts';
+import { openRunWorkflow, putAsInput } from '../run/gallery-actions.ts';
 
-/** Replaces the canvas with the workflow that made a result (one undo step). */
-export async function openRunWorkflow(run: GalleryRun): Promise<void> {
-  // Runs made before images were assets hold them inline: they go to the asset store.
-  const parsed = await openWorkflowJson(run.workflow);
-  if (!parsed.ok) return;
-  await storeOpenedAssets(parsed.workflow, parsed.assets);
-  replaceDocument(parsed.workflow);
-  openGallery(false);
-  requestAnimationFrame(() => layout());
-}
-
-/** Puts a result into the selected Input Image node, or into a new one. */
-export async function putAsInput(run: GalleryRun, i: number): Promise<void> {
-  const img = run.images[i];
-  if (!img) return;
-  const put = await importImage(img.blob, resultFileName(run, i));
-  if (!put) return;
-  const s = useEditor.getState();
-  const sel = Object.keys(s.selectedNodes);
-  const target =
-    sel.length === 1 ? s.doc.nodes.find((n) => n.id === sel[0] && n.kind === 'inputImage') : undefined;
-  if (target) setNodeImage(target.id, 'image', put.ref, put.meta, put.meta);
-  else addImageNode(put, viewCentre());
-  openGallery(false);
-  toast('info', s.lang === 'zh' ? '已用作输入图像。' : 'Used as Input Image.');
-}
+export { openRunWorkflow, putAsInput };
 
 /** Every run's results, newest first, with a lightbox that zooms and compares two images side by side. */
 export function Gallery() {

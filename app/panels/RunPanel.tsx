@@ -1,4 +1,3 @@
-import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { downloadRunZip } from '../run/run-files.ts';
@@ -9,7 +8,7 @@ import { useSettings } from '../run/settings.ts';
 import { runBlockers } from '../run/run-blockers.ts';
 import { openSettings } from './settings-dialog-state.ts';
 import { useEditor } from '../store/editor-store.ts';
-import { selectNodeNames } from '../store/selectors.ts';
+import { selectDistinctNames } from '../lib/node-names.ts';
 import { focusNode } from './Problems.tsx';
 
 /** Run (Ctrl+Enter), progress with the stage and the live preview, Stop, and what the server said. */
@@ -17,7 +16,7 @@ export function RunPanel() {
   const { t, l, lang } = useI18n();
   const compiled = useEditor((s) => s.compiled);
   const stale = useEditor((s) => s.compiledRevision !== s.docRevision);
-  const names = useEditor(selectNodeNames);
+  const names = useEditor(selectDistinctNames);
   const run = useRun();
   const check = useSettings((s) => s.check);
   const config = useSettings((s) => s.config);
@@ -32,11 +31,7 @@ export function RunPanel() {
   const blocked = blockers.length > 0;
   const empty = blockers.find((b) => b.kind === 'empty');
   const down = blockers.find((b) => b.kind === 'server');
-  const nodeName = (id: string | undefined) => {
-    const n = id ? names.get(id) : undefined;
-    const k = n ? getKind(n.kind) : undefined;
-    return n ? n.label || (k ? l(k.title) : n.kind) : '';
-  };
+  const nodeName = (id: string | undefined) => (id ? (names.get(id)?.name ?? '') : '');
   const runningLabels = run.running.map((i) => run.stages[i]).filter((s) => !!s);
   const serverDiags = Object.values(run.serverDiags).flat();
   const pct = Math.round(run.progress);
