@@ -9,6 +9,7 @@ import { ImageField } from './ImageField.tsx';
 import { StylesField } from './StylesField.tsx';
 import { LorasField } from './LorasField.tsx';
 import { useFieldDiagnostics } from './use-field-diagnostics.ts';
+import { choiceLabel } from '../i18n/enum-labels.ts';
 
 export interface FieldEditorProps {
   node: WorkflowNode;
@@ -105,7 +106,7 @@ export const FieldEditor = memo(function FieldEditor({ node, info, compact = fal
           >
             {(info.options ?? []).map((o) => (
               <option key={o} value={o}>
-                {info.meta?.choiceLabels?.[o] ? l(info.meta.choiceLabels[o]) : o}
+                {choiceLabel(info, o, l)}
               </option>
             ))}
           </select>
@@ -165,7 +166,7 @@ export const FieldEditor = memo(function FieldEditor({ node, info, compact = fal
                     checked={arr.includes(o)}
                     onChange={(e) => set(e.target.checked ? [...arr, o] : arr.filter((x) => x !== o), false)}
                   />
-                  <span>{o}</span>
+                  <span>{choiceLabel(info, o, l)}</span>
                 </label>
               );
             })}

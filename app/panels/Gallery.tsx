@@ -15,7 +15,7 @@ export { openRunWorkflow, putAsInput };
 
 /** Every run's results, newest first, with a lightbox that zooms and compares two images side by side. */
 export function Gallery() {
-  const { t, lang } = useI18n();
+  const { t, l, lang } = useI18n();
   const open = useGallery((s) => s.open);
   const runs = useGallery((s) => s.runs);
   const lightbox = useGallery((s) => s.lightbox);
@@ -68,6 +68,11 @@ export function Gallery() {
                   {t('gallery.delete')}
                 </button>
               </header>
+              {run.stepNote && (
+                <p className="run-caption-note" data-testid="gallery-step-note">
+                  {l(run.stepNote)}
+                </p>
+              )}
               <div className="gallery-grid">
                 {run.images.map((img, i) => (
                   <button
@@ -81,6 +86,11 @@ export function Gallery() {
                   >
                     <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} loading="lazy" />
                     <span className="image-size">{`${img.width} × ${img.height}`}</span>
+                    {img.step && (
+                      <span className="image-step" data-testid="image-step">
+                        {l(img.step)}
+                      </span>
+                    )}
                   </button>
                 ))}
               </div>
@@ -94,7 +104,7 @@ export function Gallery() {
 }
 
 function Lightbox() {
-  const { t } = useI18n();
+  const { t, l } = useI18n();
   const lightbox = useGallery((s) => s.lightbox);
   const compare = useGallery((s) => s.compare);
   const runs = useGallery((s) => s.runs);
@@ -122,6 +132,7 @@ function Lightbox() {
       <div className="lightbox-bar">
         <span className="status">
           {main.run.name} · {t('run.seed')} {main.run.seed} · {main.image.width} × {main.image.height}
+          {main.image.step ? ` · ${l(main.image.step)}` : ''}
         </span>
         <span className="push-right" />
         <button type="button" className="small" onClick={() => z(1 / 1.25)} aria-label={t('gallery.zoomOut')}>

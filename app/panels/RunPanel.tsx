@@ -185,7 +185,11 @@ export function RunPanel() {
                 {t('run.downloadImages')}
               </button>
             )}
-            {run.note && <p className="field-diag warning">{l(run.note)}</p>}
+            {run.note && (
+              <p className="field-diag warning" data-testid="run-note">
+                {l(run.note)}
+              </p>
+            )}
             {run.error && (
               <div className="run-error" role="alert" data-testid="run-error">
                 <p>{l(run.error)}</p>
@@ -246,7 +250,10 @@ export function RunPanel() {
                       useGallery.setState({ lightbox: { runId: lastRun.id, index: i } });
                     }}
                   >
-                    <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} />
+                    <figure>
+                      <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} />
+                      {img.step && <figcaption data-testid="run-image-step">{l(img.step)}</figcaption>}
+                    </figure>
                   </button>
                 ))}
               </div>

@@ -124,15 +124,18 @@ export async function storeResults(
   urls: string[],
   /** The gallery id; one per editor run, so a run filed twice (two tabs, a retry) is one entry. */
   id = `run-${meta.at}-${Math.random().toString(36).slice(2, 7)}`,
+  /** Per URL, the step that made it (compiler/result-steps.ts), when known. */
+  steps: readonly (StoredImage['step'] | undefined)[] = [],
 ): Promise<GalleryRun | null> {
   const images: StoredImage[] = [];
-  for (const url of urls) {
+  for (const [i, url] of urls.entries()) {
     try {
       const res = await fetch(url);
       if (!res.ok) continue;
       const blob = await res.blob();
       const bmp = await createImageBitmap(blob);
-      images.push({ blob, width: bmp.width, height: bmp.height, url });
+      const step = steps[i];
+      images.push({ blob, width: bmp.width, height: bmp.height, url, ...(step ? { step } : {}) });
       bmp.close();
     } catch {
       // an image the server lists but cannot serve: the others are still kept

@@ -35,6 +35,7 @@ import {
 import { initialRunState, isBusy, useRun, type RunState } from './run-store.ts';
 import { getClient, probeServer, useSettings, apiOriginShown } from './settings.ts';
 import { runBlockers } from './run-blockers.ts';
+import { resultSteps, type ResultSteps } from '../../compiler/result-steps.ts';
 import { serverDownText, serverUnreachable } from './server-down.ts';
 import { nextStage } from './stage-map.ts';
 
@@ -248,6 +249,8 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
     case 'stopped': {
       const stopped = out.kind === 'stopped';
       set({ message: 'Saving results ...', wait: null });
+      // Which step made each image, and which regions found nothing (the CLI names its files the same way).
+      const caption = stopped ? null : captionResults(out.images.length, meta);
       const stored = await storeResults(
         {
           name: meta.name,
@@ -257,9 +260,11 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
           at: Date.now(),
           stopped,
           runId: out.runId,
+          ...(caption?.note ? { stepNote: caption.note } : {}),
         },
         out.images.map((i) => i.url),
         `run-${out.runId}`,
+        caption?.steps.map((st) => st?.label) ?? [],
       );
       // Kept (committed) or nothing to keep: the journal row has done its job. Otherwise it stays,
       // and the next open fetches the images from the server again and tries to keep them.
@@ -271,7 +276,8 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
         message: stopped ? 'Stopped' : 'Finished',
         running: [],
         resultRunId: stored?.id ?? null,
-        note: warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null,
+        // The step mapping says which region found nothing; the client's warning only that images are missing.
+        note: caption?.note ?? (warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null),
       });
       return;
     }
@@ -318,6 +324,17 @@ export function stopRun(): void {
   if (s.phase !== 'running' || !following) return;
   following.run.stop();
   set({ phase: 'stopping', message: 'Stopping ...', wait: { kind: 'stopping' } });
+}
+
+/** The steps of a finished run's images, from the plan recorded with it. */
+function captionResults(count: number, meta: EditorRunMeta): ResultSteps | null {
+  try {
+    const request = JSON.parse(meta.requestJson) as { image_number?: unknown };
+    const plan = { stages: meta.stages, images: { count: meta.expected.count, min: meta.expected.min } };
+    return resultSteps(count, plan, meta.workflow, Number(request.image_number ?? 1) || 1);
+  } catch {
+    return null;
+  }
 }
 
 /** Picks one journal row up again in this tab (it must be claimed already). */
