@@ -1,4 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 /** The app server with the simulated engine, for the run tests (test/e2e/run*.spec.ts). */
@@ -56,6 +58,8 @@ export default defineConfig({
         SKIP_BUILD: '1',
         // Browser tests hold runs and inject faults through /api/__sim/* (server/sim/test-control.ts).
         SIM_TEST_CONTROL: '1',
+        // An address changed from Settings in a test is kept here, not in the user's ~/.fooocus-flow.
+        APP_SETTINGS_FILE: join(tmpdir(), `fooocus-flow-e2e-${RUN_PORT}`, 'app-server.json'),
       },
       reuseExistingServer: false,
       timeout: 60_000,

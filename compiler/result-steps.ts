@@ -25,6 +25,11 @@ export interface ResultStep {
 export interface ResultSteps {
   /** Per returned image, in order: the step that made it, when it is certain. */
   steps: (ResultStep | undefined)[];
+  /**
+   * Per returned image whose step is not certain: the steps it may come from (in order), when the
+   * order of the results narrows it down ("face or mouse"); empty otherwise.
+   */
+  maybe: ResultStep[][];
   /** 'by-step': every image's step is known; 'ambiguous': images are missing and which cannot be told. */
   mapping: 'by-step' | 'ambiguous';
   /** Plain words when fewer (or more) images came than planned. */
@@ -57,12 +62,14 @@ export function resultSteps(
   });
   const plain = (note?: LocalText): ResultSteps => ({
     steps: Array.from({ length: count }, () => undefined),
+    maybe: Array.from({ length: count }, () => []),
     mapping: 'ambiguous',
     note,
     skipped: [],
   });
   const named = (used: Slot[], note?: LocalText, skipped: string[] = []): ResultSteps => ({
     steps: Array.from({ length: count }, (_, i) => stepOf(used[i]!)),
+    maybe: Array.from({ length: count }, () => []),
     mapping: 'by-step',
     note,
     skipped,
@@ -125,6 +132,11 @@ export function resultSteps(
   );
   const certain = slots.findIndex((s) => s.mayBeSkipped);
   for (let i = 0; i < certain && i < count; i++) result.steps[i] = stepOf(slots[i]!);
+  // When every later slot may be skipped, the k-th image after the certain ones is one of the
+  // slots k … k+missing after them (results keep their order; `missing` of them did not come).
+  if (slots.slice(certain).every((s) => s.mayBeSkipped))
+    for (let i = certain; i < count; i++)
+      result.maybe[i] = slots.slice(i, i + missing + 1).map(stepOf);
   return result;
 }
 

@@ -82,7 +82,9 @@ export function RunPanel() {
             title={empty ? l(empty.text) : down ? t('run.serverDown') : 'Ctrl+Enter'}
             data-testid="run"
             data-blocked={blockers.map((b) => b.kind).join(' ')}
-            aria-describedby={blocked ? 'run-reasons' : undefined}
+            aria-describedby={
+              empty || down ? 'run-blocked' : errors.length ? 'run-reasons' : undefined
+            }
           >
             ▶ {t('run.run')}
           </button>
@@ -98,7 +100,7 @@ export function RunPanel() {
         </button>
       </header>
       {!busy && (empty || down) && (
-        <div id="run-reasons" className="run-reasons" data-testid="run-reasons">
+        <div id="run-blocked" className="run-reasons" data-testid="run-blocked">
           {empty && <p data-testid="run-empty">{l(empty.text)}</p>}
           {down && (
             <p className="run-down" role="status" data-testid="server-down">
@@ -111,7 +113,7 @@ export function RunPanel() {
         </div>
       )}
       {!busy && !empty && errors.length > 0 && compiled && (
-        <div id={down ? undefined : 'run-reasons'} className="run-reasons" data-testid="run-errors">
+        <div id="run-reasons" className="run-reasons" data-testid="run-reasons">
           <p>{t('run.blocked')}</p>
           <ul>
             {errors.map((d, i) => (

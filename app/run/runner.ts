@@ -264,7 +264,7 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
         },
         out.images.map((i) => i.url),
         `run-${out.runId}`,
-        caption?.steps.map((st) => st?.label) ?? [],
+        caption?.steps.map((st, i) => st?.label ?? eitherOf(caption.maybe[i] ?? [])) ?? [],
       );
       // Kept (committed) or nothing to keep: the journal row has done its job. Otherwise it stays,
       // and the next open fetches the images from the server again and tries to keep them.
@@ -324,6 +324,15 @@ export function stopRun(): void {
   if (s.phase !== 'running' || !following) return;
   following.run.stop();
   set({ phase: 'stopping', message: 'Stopping ...', wait: { kind: 'stopping' } });
+}
+
+/** "Enhance region #1: face or Enhance region #2: mouse", for an image whose step is not certain. */
+function eitherOf(steps: { label: { en: string; zh: string } }[]): { en: string; zh: string } | undefined {
+  if (!steps.length) return undefined;
+  return {
+    en: steps.map((s) => s.label.en).join(' or '),
+    zh: steps.map((s) => s.label.zh).join(' 或 '),
+  };
 }
 
 /** The steps of a finished run's images, from the plan recorded with it. */

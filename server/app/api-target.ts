@@ -27,12 +27,20 @@ export const targetUrlSchema = z
   .string()
   .trim()
   .max(2048)
-  .url('Give a full address like http://192.168.1.20:7866')
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'The address must start with http:// or https://')
-  .refine((u) => !new URL(u).username && !new URL(u).password, 'The address must not contain a user or password')
-  .refine((u) => !new URL(u).search && !new URL(u).hash, 'The address must not contain ? or #')
-  .transform((u) => {
-    const url = new URL(u);
+  .transform((text, ctx) => {
+    const problem = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return problem('Give a full address like http://192.168.1.20:7866');
+    }
+    if (!/^https?:$/.test(url.protocol)) return problem('The address must start with http:// or https://');
+    if (url.username || url.password) return problem('The address must not contain a user or password');
+    if (url.search || url.hash) return problem('The address must not contain ? or #');
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   });
 
