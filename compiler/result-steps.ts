@@ -87,7 +87,9 @@ export function resultSteps(
 
   const missing = slots.length - count;
   const skippable = slots.filter((s) => s.mayBeSkipped);
-  const wordList = [...new Set(skippable.map((s) => s.stage.nodeId))].map((id) => detectionWord(workflow, id));
+  const wordList = [...new Set(skippable.map((s) => s.stage.nodeId))].map((id) =>
+    detectionWord(workflow, id),
+  );
   const words = wordList.map((w) => `"${w}"`);
   const head = `expected up to ${plural(slots.length, 'image')}, got ${count}`;
   const headZh = `预计最多 ${slots.length} 张图像，实际收到 ${count} 张`;
@@ -135,12 +137,15 @@ export function resultSteps(
   // When every later slot may be skipped, the k-th image after the certain ones is one of the
   // slots k … k+missing after them (results keep their order; `missing` of them did not come).
   if (slots.slice(certain).every((s) => s.mayBeSkipped))
-    for (let i = certain; i < count; i++)
-      result.maybe[i] = slots.slice(i, i + missing + 1).map(stepOf);
+    for (let i = certain; i < count; i++) result.maybe[i] = slots.slice(i, i + missing + 1).map(stepOf);
   return result;
 }
 
-function plannedSlots(plan: Pick<Plan, 'stages' | 'images'>, workflow: Pick<Workflow, 'nodes'>, imageNumber: number): Slot[] | null {
+function plannedSlots(
+  plan: Pick<Plan, 'stages' | 'images'>,
+  workflow: Pick<Workflow, 'nodes'>,
+  imageNumber: number,
+): Slot[] | null {
   const node = (id: string) => workflow.nodes.find((n) => n.id === id);
   const main = plan.stages.filter((s) => s.stage === 'main');
   const enhance = plan.stages.filter((s) => s.stage === 'enhance');

@@ -147,7 +147,10 @@ export async function startAppServer(
     if (!hostCheck.ok) return refuse(res, hostCheck.status, hostCheck.reason);
     if (rawUrl === CONFIG_PATH || rawUrl.startsWith(`${CONFIG_PATH}?`)) return sendJson(res, 200, config());
     if (rawUrl === TARGET_PATH) {
-      const own = new Set([`http://${(req.headers.host ?? '').toLowerCase()}`, ...opts.trustedOrigins.map((o) => new URL(o).origin)]);
+      const own = new Set([
+        `http://${(req.headers.host ?? '').toLowerCase()}`,
+        ...opts.trustedOrigins.map((o) => new URL(o).origin),
+      ]);
       const allowed = checkTargetChange(req, own, targets.token);
       if (!allowed.ok) return refuse(res, allowed.status, allowed.reason);
       if (method !== 'POST') return sendJson(res, 405, { detail: 'Method Not Allowed' });

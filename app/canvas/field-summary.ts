@@ -39,7 +39,9 @@ export function summarizeField(
       return typeof value === 'string' && value ? text.image : text.noImage;
     case 'directions': {
       const arr = Array.isArray(value) ? (value as unknown[]).map(String) : [];
-      return arr.length ? clip(arr.map((o) => choiceLabel(info.element ?? info, o, l)).join(', ')) : text.empty;
+      return arr.length
+        ? clip(arr.map((o) => choiceLabel(info.element ?? info, o, l)).join(', '))
+        : text.empty;
     }
     case 'styles': {
       const arr = Array.isArray(value) ? (value as unknown[]).map(String) : [];

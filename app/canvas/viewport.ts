@@ -32,7 +32,10 @@ export function fitView(): void {
   const b = rf.getNodesBounds(nodes);
   const { width, height } = el.getBoundingClientRect();
   const pad = 0.15;
-  const fit = Math.min((width * (1 - pad)) / Math.max(1, b.width), (height * (1 - pad)) / Math.max(1, b.height));
+  const fit = Math.min(
+    (width * (1 - pad)) / Math.max(1, b.width),
+    (height * (1 - pad)) / Math.max(1, b.height),
+  );
   if (fit >= READABLE_ZOOM) {
     void rf.fitView(READABLE_FIT);
     return;
@@ -40,7 +43,10 @@ export function fitView(): void {
   const zoom = READABLE_ZOOM;
   const margin = 24;
   const x = margin - b.x * zoom;
-  const y = b.height * zoom + 2 * margin <= height ? (height - b.height * zoom) / 2 - b.y * zoom : margin - b.y * zoom;
+  const y =
+    b.height * zoom + 2 * margin <= height
+      ? (height - b.height * zoom) / 2 - b.y * zoom
+      : margin - b.y * zoom;
   void rf.setViewport({ x, y, zoom });
 }
 

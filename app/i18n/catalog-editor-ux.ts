@@ -18,6 +18,12 @@ export const EN_EDITOR_UX = {
   'request.seedNote':
     'image_seed: a new random seed is chosen when you press Run (the run panel and gallery show it). Set a seed on Prompt & Settings to fix it.',
   'problems.position': '{n} of {of}, from the left',
+  'run.msgPreparing': 'Preparing images…',
+  'run.msgSaving': 'Saving results…',
+  'run.msgStopping': 'Stopping…',
+  'run.msgReconnecting': 'Reconnecting to the task…',
+  'run.msgStopped': 'Stopped',
+  'run.msgFinished': 'Finished',
 } as const;
 
 export const ZH_EDITOR_UX: Record<keyof typeof EN_EDITOR_UX, string> = {
@@ -34,4 +40,10 @@ export const ZH_EDITOR_UX: Record<keyof typeof EN_EDITOR_UX, string> = {
   'request.seedNote':
     'image_seed：按“运行”时会选一个新的随机种子（运行面板和结果库会显示它）。在“提示词与设置”中设定种子即可固定。',
   'problems.position': '从左数第 {n} 个，共 {of} 个',
+  'run.msgPreparing': '正在准备图像…',
+  'run.msgSaving': '正在保存结果…',
+  'run.msgStopping': '正在停止…',
+  'run.msgReconnecting': '正在重新连接任务…',
+  'run.msgStopped': '已停止',
+  'run.msgFinished': '已完成',
 };

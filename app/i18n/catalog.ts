@@ -494,7 +494,8 @@ export const ZH: Record<MessageKey, string> = {
   'dialog.close': '关闭',
   'settings.title': '设置',
   'settings.address': 'FooocusAPI 地址',
-  'settings.viaServer': '应用服务器只把编辑器的请求（{base}）转发到这个地址；点“应用”即切换（下次启动时仍使用）。',
+  'settings.viaServer':
+    '应用服务器只把编辑器的请求（{base}）转发到这个地址；点“应用”即切换（下次启动时仍使用）。',
   'settings.direct': '编辑器直接连接此服务器；服务器需允许本页面访问（CORS）。',
   'settings.apiKey': 'API 密钥',
   'settings.serverHoldsKey': '应用服务器持有 API 密钥并自动添加到每个请求：此处无需填写。',

@@ -45,7 +45,7 @@ export function distinctNodeNames(
   nodes: readonly Pick<WorkflowNode, 'id' | 'kind' | 'label' | 'position'>[],
   lang: Lang,
 ): Map<string, { name: string; index?: number; of?: number }> {
-  const groups = new Map<string, typeof nodes[number][]>();
+  const groups = new Map<string, (typeof nodes)[number][]>();
   for (const n of nodes) {
     const name = nodeDisplayName(n, lang);
     groups.set(name, [...(groups.get(name) ?? []), n]);

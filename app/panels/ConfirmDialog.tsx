@@ -5,7 +5,10 @@ export function ConfirmDialog() {
   const q = useConfirm((s) => s.pending);
   if (!q) return null;
   return (
-    <div className="overlay confirm-overlay" onMouseDown={(e) => e.target === e.currentTarget && answerConfirm(false)}>
+    <div
+      className="overlay confirm-overlay"
+      onMouseDown={(e) => e.target === e.currentTarget && answerConfirm(false)}
+    >
       <div
         className="dialog confirm"
         role="alertdialog"

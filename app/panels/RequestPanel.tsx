@@ -142,7 +142,11 @@ export function RequestPanel() {
             <>
               {line.key !== undefined && <span className="json-key">{JSON.stringify(line.key)}: </span>}
               {seedAtRun && line.path === 'image_seed' && !line.closing ? (
-                <span className="json-value seed-at-run" data-testid="seed-at-run" title={t('request.seedNote')}>
+                <span
+                  className="json-value seed-at-run"
+                  data-testid="seed-at-run"
+                  title={t('request.seedNote')}
+                >
                   {`<${t('request.seedAtRun')}>`}
                   {line.text.endsWith(',') ? ',' : ''}
                 </span>

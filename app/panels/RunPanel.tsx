@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/catalog.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
@@ -10,6 +11,16 @@ import { openSettings } from './settings-dialog-state.ts';
 import { useEditor } from '../store/editor-store.ts';
 import { selectDistinctNames } from '../lib/node-names.ts';
 import { focusNode } from './Problems.tsx';
+
+/** The runner's own progress words (runner.ts), shown in the UI's language; the server's text stays as sent. */
+const OWN_MESSAGES: Record<string, MessageKey> = {
+  'Preparing images ...': 'run.msgPreparing',
+  'Saving results ...': 'run.msgSaving',
+  'Stopping ...': 'run.msgStopping',
+  'Reconnecting to the task ...': 'run.msgReconnecting',
+  Stopped: 'run.msgStopped',
+  Finished: 'run.msgFinished',
+};
 
 /** Run (Ctrl+Enter), progress with the stage and the live preview, Stop, and what the server said. */
 export function RunPanel() {
@@ -82,9 +93,7 @@ export function RunPanel() {
             title={empty ? l(empty.text) : down ? t('run.serverDown') : 'Ctrl+Enter'}
             data-testid="run"
             data-blocked={blockers.map((b) => b.kind).join(' ')}
-            aria-describedby={
-              empty || down ? 'run-blocked' : errors.length ? 'run-reasons' : undefined
-            }
+            aria-describedby={empty || down ? 'run-blocked' : errors.length ? 'run-reasons' : undefined}
           >
             ▶ {t('run.run')}
           </button>
@@ -148,7 +157,11 @@ export function RunPanel() {
               <span className="pct">{pct}%</span>
             </div>
             <p className="run-message" data-testid="run-message" aria-live="polite">
-              {run.wait ? waitText(run.wait) : run.message}
+              {run.wait
+                ? waitText(run.wait)
+                : Object.hasOwn(OWN_MESSAGES, run.message)
+                  ? t(OWN_MESSAGES[run.message]!)
+                  : run.message}
             </p>
             {runningLabels.length > 0 && busy && (
               <p className="run-stage" data-testid="run-stage">

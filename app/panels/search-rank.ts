@@ -19,11 +19,27 @@ export const KIND_ALIASES: Record<string, { en: string[]; zh: string[] }> = {
     zh: ['蒙版', '遮罩', '掩码', '重绘区域'],
   },
   imagePrompt: {
-    en: ['image prompt', 'reference', 'controlnet', 'faceswap', 'face swap', 'pyracanny', 'canny', 'cpds', 'ip adapter'],
+    en: [
+      'image prompt',
+      'reference',
+      'controlnet',
+      'faceswap',
+      'face swap',
+      'pyracanny',
+      'canny',
+      'cpds',
+      'ip adapter',
+    ],
     zh: ['图像提示', '参考图', '换脸', '控制网'],
   },
-  vary: { en: ['vary', 'variation', 'img2img', 'image to image', 'subtle', 'strong'], zh: ['变化', '图生图', '变体'] },
-  upscale: { en: ['upscale', 'super resolution', 'enlarge', 'resize', '2x', '1.5x'], zh: ['放大', '超分', '超分辨率'] },
+  vary: {
+    en: ['vary', 'variation', 'img2img', 'image to image', 'subtle', 'strong'],
+    zh: ['变化', '图生图', '变体'],
+  },
+  upscale: {
+    en: ['upscale', 'super resolution', 'enlarge', 'resize', '2x', '1.5x'],
+    zh: ['放大', '超分', '超分辨率'],
+  },
   inpaint: {
     en: ['inpaint', 'outpaint', 'repaint', 'extend', 'expand', 'fill'],
     zh: ['重绘', '扩图', '局部重绘', '扩展'],

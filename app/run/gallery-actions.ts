@@ -12,7 +12,8 @@ import { nodeDisplayName } from '../lib/node-names.ts';
 import { storeOpenedAssets } from '../persistence/open-assets.ts';
 import { askConfirm } from '../panels/confirm-state.ts';
 import { commit, replaceDocument, sealHistory, toast, useEditor } from '../store/editor-store.ts';
-import { freshNode, selectOnly } from '../store/graph-actions.ts';
+import { freshNode } from '../store/graph-actions.ts';
+import { focusNode } from '../panels/Problems.tsx';
 import { openGallery, type GalleryRun } from './gallery.ts';
 import { resultFileName } from './run-files.ts';
 
@@ -125,7 +126,8 @@ export async function putAsInput(run: GalleryRun, i: number): Promise<void> {
         targetHandle: wire.targetHandle,
       });
   });
-  selectOnly([node.id]);
+  // Selected and brought into view, so the user sees where it went.
+  focusNode(node.id);
   toast(
     'info',
     target

@@ -277,7 +277,9 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
         running: [],
         resultRunId: stored?.id ?? null,
         // The step mapping says which region found nothing; the client's warning only that images are missing.
-        note: caption?.note ?? (warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null),
+        note:
+          caption?.note ??
+          (warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null),
       });
       return;
     }

@@ -15,11 +15,11 @@ export function serverUnreachable(e: unknown): boolean {
 export function serverDownText(origin: string): LocalText {
   return {
     en:
-      `The Fooocus server at ${origin} is not answering. Start FooocusAPI there (or \`npm start\` for the ` +
+      `The Fooocus server at ${origin} is not answering. Start FooocusAPI there (or npm start for the ` +
       `simulated engine), or change the address in Settings (⚙). Run is off until it answers; the editor ` +
       `checks again by itself.`,
     zh:
-      `${origin} 的 Fooocus 服务器没有响应。请在该地址启动 FooocusAPI（或用 \`npm start\` 启动模拟引擎），` +
+      `${origin} 的 Fooocus 服务器没有响应。请在该地址启动 FooocusAPI（或用 npm start 启动模拟引擎），` +
       `或在设置（⚙）中修改地址。服务器响应之前无法运行；编辑器会自动重新检查。`,
   };
 }

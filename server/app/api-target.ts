@@ -115,10 +115,18 @@ export function checkTargetChange(
 ): { ok: true } | { ok: false; status: number; reason: string } {
   const origin = req.headers.origin;
   if (!origin || !ownOrigins.has(origin))
-    return { ok: false, status: 403, reason: 'the server address can only be changed from the editor itself' };
+    return {
+      ok: false,
+      status: 403,
+      reason: 'the server address can only be changed from the editor itself',
+    };
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin')
-    return { ok: false, status: 403, reason: 'the server address can only be changed from the editor itself' };
+    return {
+      ok: false,
+      status: 403,
+      reason: 'the server address can only be changed from the editor itself',
+    };
   const given = req.headers[TOKEN_HEADER];
   const a = Buffer.from(typeof given === 'string' ? given : '');
   const b = Buffer.from(token);

@@ -119,7 +119,9 @@ test('node search: the node named like the query comes first, Enter adds it', as
     await page.keyboard.press('Space');
     const box = page.locator('.search-dialog input');
     await box.fill(query);
-    await expect(page.locator('#search-list [role="option"]').first().locator('.opt-label')).toHaveText(title);
+    await expect(page.locator('#search-list [role="option"]').first().locator('.opt-label')).toHaveText(
+      title,
+    );
     if (query === 'image prompt') await shot(page, 'search-image-prompt');
     const before = (await docOf(page)).nodes.length;
     await box.press('Enter');
@@ -136,6 +138,7 @@ test('auto-layout once: no two nodes overlap on any template, and node text stay
 }) => {
   await prefs(page);
   await page.goto('/');
+  await expect(page.locator('.start-screen')).toBeVisible();
   await page.evaluate(() =>
     (window as unknown as { __fooocusFlow: { layoutReady(): Promise<boolean> } }).__fooocusFlow.layoutReady(),
   );
@@ -155,19 +158,59 @@ test('auto-layout once: no two nodes overlap on any template, and node text stay
   }
 });
 
-test('uploads: a node that grows with its thumbnail moves the nodes it would cover', async ({ page }) => {
-  await openTemplateOnRunServer(page, 'inpaint-image-prompt');
+test('uploads: a node that grows with its thumbnail moves the nodes it would cover (one undo step)', async ({
+  page,
+}) => {
+  await prefs(page);
+  await page.goto(RUN_URL);
+  await page.locator('[data-template="blank"]').click();
+  // Two Input Images, laid out one above the other with the usual small gap between them.
+  for (let i = 0; i < 2; i++) {
+    await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+    await page.keyboard.press('Space');
+    await page.locator('.search-dialog input').fill('input image');
+    await page.locator('.search-dialog input').press('Enter');
+  }
+  await layout(page);
   await compiled(page);
-  expect((await overlapsOnScreen(page)).pairs).toEqual([]);
-  const doc = await docOf(page);
-  // Uploaded one after another, with no Auto-layout in between: each node grows by its thumbnail.
-  for (const n of doc.nodes.filter((x) => x.kind === 'inputImage'))
-    await uploadImage(page, n.id, await pngBuffer(160, 120, n.id.length * 50));
-  await expect(page.locator('.react-flow__node .thumb img, .react-flow__node img')).not.toHaveCount(0);
+  const before = (await docOf(page)).nodes;
+  const [top, below] = [...before].sort(
+    (a, b) =>
+      (a as never as { position: { y: number } }).position.y -
+      (b as never as { position: { y: number } }).position.y,
+  ) as unknown as { id: string; position: { x: number; y: number } }[];
+  expect(top!.position.x).toBe(below!.position.x);
+  const gap = await page.evaluate(
+    ([a, b]) => {
+      const ra = document.querySelector(`.react-flow__node[data-id="${a}"]`)!.getBoundingClientRect();
+      const rb = document.querySelector(`.react-flow__node[data-id="${b}"]`)!.getBoundingClientRect();
+      return rb.top - ra.bottom;
+    },
+    [top!.id, below!.id],
+  );
+  expect(gap).toBeLessThan(60); // the thumbnail makes the top node grow by more than this
+  await uploadImage(page, top!.id, await pngBuffer(160, 120, 90));
+  await expect(page.locator(`.react-flow__node[data-id="${top!.id}"] img`).first()).toBeVisible();
   await compiled(page);
   await viewSettled(page);
   expect((await overlapsOnScreen(page)).pairs).toEqual([]);
-  await shot(page, 'after-uploads');
+  const moved = (await docOf(page)).nodes.find((n) => n.id === below!.id) as unknown as {
+    position: { y: number };
+  };
+  expect(moved.position.y).toBeGreaterThan(below!.position.y);
+  await shot(page, 'after-upload-pushed');
+  // The move belongs to the upload: one Ctrl+Z takes the image away and puts the node back.
+  await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  await page.keyboard.press('Control+z');
+  await expect
+    .poll(async () => {
+      const n = (await docOf(page)).nodes.find((x) => x.id === below!.id) as unknown as {
+        position: { y: number };
+      };
+      return n.position.y;
+    })
+    .toBe(below!.position.y);
+  expect((await docOf(page)).nodes.find((x) => x.id === top!.id)!.params.image).toBeFalsy();
 });
 
 test('server down: a plain message, Run off with the reason; the address in Settings takes effect', async ({
@@ -225,7 +268,9 @@ test('enhance results are captioned by step, and the region that found nothing i
     'Enhance region #1: face or Enhance region #2: mouse',
     'Enhance region #2: mouse or Enhance region #3: eye',
   ];
-  await expect(page.getByTestId('run-note')).toContainText('1 Enhance Region detected nothing and was skipped');
+  await expect(page.getByTestId('run-note')).toContainText(
+    '1 Enhance Region detected nothing and was skipped',
+  );
   await expect(page.getByTestId('run-note')).toContainText('"mouse"');
   await expect(page.getByTestId('run-image-step')).toHaveText(expected);
   await shot(page, 'enhance-captions-run-panel');
@@ -251,7 +296,8 @@ test('gallery: opening a run’s workflow over other work asks first, and Ctrl+Z
   await expect.poll(async () => (await docOf(page)).nodes.map((n) => n.kind)).toEqual(['note']);
 
   const openIt = async () => {
-    await page.getByTestId('open-gallery').click();
+    // Cancel leaves the gallery open, where the user was.
+    if ((await page.locator('.dialog.gallery').count()) === 0) await page.getByTestId('open-gallery').click();
     await page
       .locator('.gallery-run')
       .first()
@@ -298,7 +344,8 @@ test('gallery: "Use as Input Image" places the node clear of the others and wire
   await page.keyboard.press('Escape');
   await expect(page.locator('.react-flow__node.selected')).toHaveCount(0);
   const steps = await page.evaluate(
-    () => (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history().past,
+    () =>
+      (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history().past,
   );
   await page.getByTestId('open-gallery').click();
   await page.getByTestId('gallery-item').first().click();
@@ -320,12 +367,16 @@ test('gallery: "Use as Input Image" places the node clear of the others and wire
   await expect.poll(async () => (await docOf(page)).nodes.length).toBe(5);
   expect(
     await page.evaluate(
-      () => (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history().past,
+      () =>
+        (window as unknown as { __fooocusFlow: { history(): { past: number } } }).__fooocusFlow.history()
+          .past,
     ),
   ).toBe(steps);
 });
 
-test('request view: a random seed is "chosen at Run"; a fixed seed is the one Run sends', async ({ page }) => {
+test('request view: a random seed is "chosen at Run"; a fixed seed is the one Run sends', async ({
+  page,
+}) => {
   await openTemplateOnRunServer(page, 'text-to-image');
   const seedLine = page.locator('.request-panel [data-path="image_seed"]');
   await expect(seedLine).toContainText('chosen at Run');
@@ -337,10 +388,13 @@ test('request view: a random seed is "chosen at Run"; a fixed seed is the one Ru
   await expect(page.getByTestId('run-seed')).toHaveText('1234567');
 });
 
-test('problems: readable in a narrow window; two nodes of one name are numbered by place', async ({ page }) => {
+test('problems: readable in a narrow window; two nodes of one name are numbered by place', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1024, height: 760 });
   await prefs(page);
   await page.goto('/');
+  await expect(page.locator('.start-screen')).toBeVisible();
   await openTemplate(page, 'vary-image-prompt');
   await compiled(page);
   // Both Input Images have no image yet: two problems, told apart by their place on the canvas.
@@ -368,7 +422,8 @@ test('problems: readable in a narrow window; two nodes of one name are numbered 
   const bad = await panel.evaluate((el) => {
     const p = el.getBoundingClientRect();
     const out: string[] = [];
-    if (el.scrollWidth > el.clientWidth + 1) out.push(`panel scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+    if (el.scrollWidth > el.clientWidth + 1)
+      out.push(`panel scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
     for (const li of el.querySelectorAll<HTMLElement>('.problem')) {
       const fix = li.querySelector('.fix')?.getBoundingClientRect();
       const msg = li.querySelector('.msg')!.getBoundingClientRect();

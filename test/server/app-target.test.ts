@@ -82,7 +82,13 @@ describe('changing the FooocusAPI address', () => {
   it('accepts only an http(s) address without credentials', async () => {
     const { targetToken } = await config();
     const h = { origin: app.url, 'sec-fetch-site': 'same-origin', 'x-fooocus-flow-token': targetToken };
-    for (const url of ['file:///etc/passwd', 'ftp://x.example', 'http://u:p@x.example', 'not a url', 'http://x/?a=1'])
+    for (const url of [
+      'file:///etc/passwd',
+      'ftp://x.example',
+      'http://u:p@x.example',
+      'not a url',
+      'http://x/?a=1',
+    ])
       expect((await change({ url }, h)).status, url).toBe(422);
     expect((await change({ url: otherUrl, extra: 1 }, h)).status).toBe(422);
     expect((await config()).apiOrigin).toBe(sim.url);
@@ -114,7 +120,8 @@ describe('changing the FooocusAPI address', () => {
   it('a restarted app server starts with the saved address', async () => {
     const file = join(dir, 'saved.json');
     const first = await startAppServer({ port: 0, apiUrl: sim.url, distDir: dir, settingsFile: file });
-    const token = ((await (await fetch(`${first.url}/app/config`)).json()) as { targetToken: string }).targetToken;
+    const token = ((await (await fetch(`${first.url}/app/config`)).json()) as { targetToken: string })
+      .targetToken;
     const res = await rawRequest(first.url, {
       method: 'POST',
       path: '/app/target',
@@ -124,8 +131,17 @@ describe('changing the FooocusAPI address', () => {
     expect(res.status).toBe(200);
     await first.close();
     const saved = await readSavedTarget(file);
-    const second = await startAppServer({ port: 0, apiUrl: sim.url, startApiUrl: saved, distDir: dir, settingsFile: file });
-    const cfg = (await (await fetch(`${second.url}/app/config`)).json()) as { apiOrigin: string; targetToken: string };
+    const second = await startAppServer({
+      port: 0,
+      apiUrl: sim.url,
+      startApiUrl: saved,
+      distDir: dir,
+      settingsFile: file,
+    });
+    const cfg = (await (await fetch(`${second.url}/app/config`)).json()) as {
+      apiOrigin: string;
+      targetToken: string;
+    };
     expect(cfg.apiOrigin).toBe(otherUrl);
     // A new process, a new token.
     expect(cfg.targetToken).not.toBe(token);
