@@ -1,14 +1,7 @@
 import { useEffect, useState } from 'react';
 import { downloadImage, downloadRunZip } from '../run/run-files.ts';
 import { useI18n } from '../i18n/i18n.ts';
-import {
-  findImage,
-  openGallery,
-  removeAllRuns,
-  removeRun,
-  useGallery,
-  type GalleryRun,
-} from '../run/gallery.ts';
+import { findImage, openGallery, removeAllRuns, removeRun, useGallery } from '../run/gallery.ts';
 import { openRunWorkflow, putAsInput } from '../run/gallery-actions.ts';
 
 export { openRunWorkflow, putAsInput };
