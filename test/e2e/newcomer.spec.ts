@@ -401,20 +401,21 @@ test('problems: readable in a narrow window; two nodes of one name are numbered 
   const where = page.locator('.problems .problem .where');
   const names = await where.allTextContents();
   expect(names.filter((n) => /^Reference$|^Image to vary$/.test(n)).length).toBeGreaterThan(0);
-  await openTemplate(page, 'blank');
-  for (let i = 0; i < 2; i++) {
-    await page.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
-    await page.keyboard.press('Space');
-    await page.locator('.search-dialog input').fill('input image');
-    await page.locator('.search-dialog input').press('Enter');
+  // Take both labels away: two nodes called "Input Image", both without an image.
+  for (const n of (await docOf(page)).nodes.filter((x) => x.kind === 'inputImage')) {
+    await selectOnCanvas(page, n.id);
+    await page.locator(`#label-${n.id}`).fill('');
   }
-  await layout(page);
   await compiled(page);
   await expect(where.filter({ hasText: /^Input Image 1$/ }).first()).toBeVisible();
   await expect(where.filter({ hasText: /^Input Image 2$/ }).first()).toBeVisible();
   await expect(page.locator('.flow-node-title', { hasText: /^Input Image 1$/ })).toHaveCount(1);
   // A fix button wraps under its message instead of squeezing it; nothing sticks out of the panel.
-  await openTemplate(page, 'vary-inpaint-image-prompt');
+  // Outpaint to the left with the template's respective field (0.618): a warning with a one-click fix.
+  await openTemplate(page, 'inpaint-image-prompt');
+  const inpaint = (await docOf(page)).nodes.find((n) => n.kind === 'inpaint')!.id;
+  await selectOnCanvas(page, inpaint);
+  await page.locator('.inspector').getByRole('checkbox', { name: 'Left' }).check();
   await compiled(page);
   const panel = page.locator('.problems');
   const fixes = panel.locator('.fix');
