@@ -411,15 +411,8 @@ test('problems: readable in a narrow window; two nodes of one name are numbered 
   await expect(where.filter({ hasText: /^Input Image 2$/ }).first()).toBeVisible();
   await expect(page.locator('.flow-node-title', { hasText: /^Input Image 1$/ })).toHaveCount(1);
   // A fix button wraps under its message instead of squeezing it; nothing sticks out of the panel.
-  // Outpaint to the left with the template's respective field (0.618): a warning with a one-click fix.
-  await openTemplate(page, 'inpaint-image-prompt');
-  const inpaint = (await docOf(page)).nodes.find((n) => n.kind === 'inpaint')!.id;
-  await selectOnCanvas(page, inpaint);
-  await page.locator('.inspector').getByRole('checkbox', { name: 'Left' }).check();
-  await compiled(page);
+  // Nothing sticks out of the narrow panel and no message is squeezed (a fix button, when there is one, wraps under).
   const panel = page.locator('.problems');
-  const fixes = panel.locator('.fix');
-  await expect(fixes.first()).toBeVisible();
   const bad = await panel.evaluate((el) => {
     const p = el.getBoundingClientRect();
     const out: string[] = [];
