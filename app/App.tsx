@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { KNOWN_MODELS } from './lib/known-names.ts';
 import { ConflictBanner } from './panels/ConflictBanner.tsx';
+import { ConfirmDialog } from './panels/ConfirmDialog.tsx';
 import { StorageBanner } from './panels/StorageBanner.tsx';
 import { ImportFailureDialog } from './panels/ImportFailureDialog.tsx';
 import { Inspector } from './panels/Inspector.tsx';
@@ -73,6 +74,7 @@ export function App() {
         <ImportFailureDialog />
         <OnDemand />
         <LibraryMount />
+        <ConfirmDialog />
         <Toasts />
         <datalist id="known-models">
           {models.map((m) => (

@@ -1,4 +1,5 @@
 import { withLayout } from './lib/layout.ts';
+import { workflowNameIn } from './lib/node-names.ts';
 import { emptyWorkflow, type Workflow } from '../nodes/graph.ts';
 import { withSampleImages } from './samples/fill-samples.ts';
 import { markClean } from './library/unsaved.ts';
@@ -115,7 +116,7 @@ export function newWorkflow(): void {
 export function openTemplate(t: Template | null): void {
   const group = `template:${++templateSeq}`;
   const show = (wf: Workflow) => {
-    replaceDocument(wf, { group });
+    replaceDocument({ ...wf, name: workflowNameIn(wf.name, lang()) }, { group });
     update((s) => {
       s.dialog = null;
     });

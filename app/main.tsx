@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles/app.css';
+import './styles/editor-ux.css';
 import { App } from './App.tsx';
 import { installKeyboard } from './keyboard.ts';
 import { installPrefs } from './prefs.ts';

@@ -6,8 +6,9 @@
 import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProgressEvent } from '../api/progress.ts';
-import type { PlanStage, Plan } from '../compiler/types.ts';
-import type { Workflow, WorkflowNode } from '../nodes/graph.ts';
+import type { Plan } from '../compiler/types.ts';
+import { resultSteps } from '../compiler/result-steps.ts';
+import type { Workflow } from '../nodes/graph.ts';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -90,20 +91,10 @@ export interface ResultMapping {
   note?: string | undefined;
 }
 
-/** One image the plan says may come back, in the API's result order. */
-interface Slot {
-  stage: PlanStage;
-  image: number;
-  slug: string;
-  /** A `sam` region: when its detection finds nothing, the worker skips it and returns no image. */
-  mayBeSkipped: boolean;
-}
-
 /**
- * Name the results after the steps that made them. The API returns main-pass images first, then,
- * image by image, each one's enhance outputs in order (fooocus-semantics §2.3). A region that detects
- * nothing gives no image and no sign of which one it was, so with images missing the mapping is only
- * known when every region that could be skipped was.
+ * Name the results after the steps that made them (compiler/result-steps.ts decides which step made
+ * which image, for the editor's captions too): `01-vary.png`, `02-face.png`; numbered only when
+ * images are missing and which ones cannot be told.
  */
 export function mapResults(
   urls: readonly string[],
@@ -111,150 +102,18 @@ export function mapResults(
   workflow: Workflow,
   imageNumber: number,
 ): ResultMapping {
-  const slots = plannedSlots(plan, workflow, imageNumber);
-  const plain = (note?: string): ResultMapping => ({
-    files: urls.map((url, i) => ({ file: resultFileName(i, urls.length, url), url })),
-    mapping: 'ambiguous',
-    note,
-  });
-  const named = (used: Slot[], note?: string): ResultMapping => ({
+  const r = resultSteps(urls.length, plan, workflow, imageNumber);
+  return {
     files: urls.map((url, i) => {
-      const slot = used[i]!;
-      return {
-        file: resultFileName(i, urls.length, url, slot.slug),
-        url,
-        step: { nodeId: slot.stage.nodeId, label: slot.stage.label.en, image: slot.image },
-      };
+      const step = r.steps[i];
+      const file = resultFileName(i, urls.length, url, r.mapping === 'by-step' ? step?.slug : undefined);
+      return step
+        ? { file, url, step: { nodeId: step.nodeId, label: step.label.en, image: step.image } }
+        : { file, url };
     }),
-    mapping: 'by-step',
-    note,
-  });
-  if (!slots) return plain();
-  if (urls.length === slots.length) return named(slots);
-  if (urls.length > slots.length) {
-    return plain(
-      `expected up to ${plural(slots.length, 'image')}, got ${urls.length}; files are numbered in the order received.`,
-    );
-  }
-
-  const missing = slots.length - urls.length;
-  const skippable = slots.filter((s) => s.mayBeSkipped);
-  const words = [...new Set(skippable.map((s) => s.stage.nodeId))].map(
-    (id) => `"${detectionWord(workflow, id)}"`,
-  );
-  const head = `expected up to ${plural(slots.length, 'image')}, got ${urls.length}`;
-  if (missing > skippable.length || skippable.length === 0) {
-    // More missing than regions could skip: a step failed (the client warns about that).
-    return plain(
-      `${head}; files are numbered in the order received (which steps are missing cannot be told).`,
-    );
-  }
-  if (finalOnly(workflow, plan)) {
-    return plain(
-      `${head}: with "final enhanced image only", an image whose last Enhance Region detects nothing is not returned ` +
-        `(sam regions: ${words.join(', ')}); files are numbered in the order received.`,
-    );
-  }
-  const skipped = `${missing} Enhance Region${missing === 1 ? '' : 's'} detected nothing and ${missing === 1 ? 'was' : 'were'} skipped`;
-  if (missing === skippable.length) {
-    // Every region that could be skipped was: the rest are known.
-    return named(
-      slots.filter((s) => !s.mayBeSkipped),
-      `${head}: ${skipped} (${words.join(', ')}).`,
-    );
-  }
-  // Ambiguous: plain names, but the images before the first region that may be skipped are certain.
-  const result = plain(
-    `${head}: ${skipped} (sam regions: ${words.join(', ')}). ` +
-      `Which one cannot be told from the result, so the mapping of files to steps is ambiguous: ` +
-      `the files are numbered in the order received.`,
-  );
-  const certain = slots.findIndex((s) => s.mayBeSkipped);
-  result.files.slice(0, certain).forEach((f, i) => {
-    const slot = slots[i]!;
-    f.step = { nodeId: slot.stage.nodeId, label: slot.stage.label.en, image: slot.image };
-  });
-  return result;
-}
-
-function plannedSlots(plan: Plan, workflow: Workflow, imageNumber: number): Slot[] | null {
-  const node = (id: string) => workflow.nodes.find((n) => n.id === id);
-  const main = plan.stages.filter((s) => s.stage === 'main');
-  const enhance = plan.stages.filter((s) => s.stage === 'enhance');
-  const lastMain = main.at(-1);
-  // Pass-through (enhance an uploaded image): no main pass, one image.
-  const n = lastMain ? Math.max(1, imageNumber) : 1;
-  const slot = (stage: PlanStage, image: number, slug: string, mayBeSkipped = false): Slot => ({
-    stage,
-    image,
-    slug,
-    mayBeSkipped,
-  });
-  const images = Array.from({ length: n }, (_, i) => i + 1);
-  let slots: Slot[];
-  if (finalOnly(workflow, plan)) {
-    const last = enhance.at(-1)!;
-    const anySam = enhance.some((s) => isSamRegion(node(s.nodeId)));
-    slots = images.map((i) => slot(last, i, 'final', anySam));
-  } else {
-    slots = [
-      ...(lastMain ? images.map((i) => slot(lastMain, i, stepSlug(node(lastMain.nodeId)))) : []),
-      ...images.flatMap((i) =>
-        enhance.map((s) => {
-          const nd = node(s.nodeId);
-          return slot(s, i, stepSlug(nd), isSamRegion(nd));
-        }),
-      ),
-    ];
-  }
-  if (slots.length === plan.images.count) return slots;
-  // A main pass that returns early (Fast 2x, direct-return upscale): one image, no enhance stage.
-  if (lastMain && plan.images.count === 1) return [slot(lastMain, 1, stepSlug(node(lastMain.nodeId)))];
-  return null;
-}
-
-function finalOnly(workflow: Workflow, plan: Plan): boolean {
-  const output = workflow.nodes.find((n) => n.kind === 'output');
-  return (
-    output?.params.save_final_enhanced_image_only === true && plan.stages.some((s) => s.stage === 'enhance')
-  );
-}
-
-function isSamRegion(n: WorkflowNode | undefined): boolean {
-  return n?.kind === 'enhanceRegion' && (n.params.enhance_mask_model ?? 'sam') === 'sam';
-}
-
-function detectionWord(workflow: Workflow, nodeId: string): string {
-  const n = workflow.nodes.find((x) => x.id === nodeId);
-  return String(n?.params.enhance_mask_dino_prompt ?? nodeId);
-}
-
-/** `vary`, `upscale`, `inpaint`, `outpaint`, `generate`, or a region's detection word (`face`). */
-function stepSlug(n: WorkflowNode | undefined): string {
-  if (!n) return 'step';
-  let text: string;
-  if (n.kind === 'enhanceRegion') {
-    text = isSamRegion(n)
-      ? String(n.params.enhance_mask_dino_prompt ?? '')
-      : String(n.params.enhance_mask_model ?? '');
-  } else if (n.kind === 'inpaint') {
-    text = (n.params.outpaint_selections as unknown[] | undefined)?.length ? 'outpaint' : 'inpaint';
-  } else if (n.kind === 'promptSettings') {
-    text = 'generate';
-  } else {
-    text = n.kind;
-  }
-  const slug = text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 24)
-    .replace(/-+$/, '');
-  return slug || 'step';
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+    mapping: r.mapping,
+    note: r.note?.en,
+  };
 }
 
 /** Refuse an `--out` that already holds files: a run never mixes its results with others. */

@@ -2,7 +2,8 @@
  * What the server will do with the request, in plain words: the mode FooocusAPI picks, the stages in
  * order, how many images come back (fooocus-semantics §2.3) and each step's output size (G-28).
  */
-import { t } from '../nodes/field.ts';
+import { fieldMeta, t } from '../nodes/field.ts';
+import { getKind } from '../nodes/registry.ts';
 import type { WorkflowNode } from '../nodes/graph.ts';
 import type { LocalText } from '../nodes/types.ts';
 import type { CompileContext } from './context.ts';
@@ -19,9 +20,13 @@ import { isKind, type NodeOf } from '../nodes/params.ts';
 import { inpaintImageNode } from './inpaint-image.ts';
 import type { Plan, PlanStage, ServerMode, Size } from './types.ts';
 
+/** "Vary (Strong)" as Fooocus names it; in Chinese the node's title with its method's choice label. */
 function uovLabel(n: WorkflowNode): LocalText {
   const m = String(n.params.method);
-  return t(m, m);
+  const kind = getKind(n.kind);
+  const schema = (kind?.params as { shape?: Record<string, unknown> } | undefined)?.shape?.method;
+  const choice = schema ? fieldMeta.get(schema as never)?.choiceLabels?.[m] : undefined;
+  return t(m, choice && kind ? `${kind.title.zh}（${choice.zh}）` : m);
 }
 
 export function buildPlan(ctx: CompileContext): Plan {

@@ -10,6 +10,7 @@ import { decideProxy } from './app/allowed-paths.ts';
 import { createGuard, type Guard } from './app/guard.ts';
 import { forward, MAX_PROXY_BODY_BYTES, type ProxyTarget } from './app/proxy.ts';
 import { applySecurityHeaders, securityHeaders } from './app/security-headers.ts';
+import { checkTargetChange, createTargetStore, TARGET_PATH, targetBodySchema } from './app/api-target.ts';
 import { serveStatic } from './app/static.ts';
 import { handleLibrary, LIBRARY_PATH } from './library/library-routes.ts';
 import { LibraryStore } from './library/library-store.ts';
@@ -57,6 +58,13 @@ const optionsSchema = z.object({
   libraryDir: z.string().min(1).optional(),
   /** Largest /api request body forwarded (413 beyond). */
   maxBodyBytes: z.number().int().positive().default(MAX_PROXY_BODY_BYTES),
+  /**
+   * The address to forward to at start, when it differs from `apiUrl` (one saved from Settings).
+   * `apiKey` is only ever sent to `apiUrl`.
+   */
+  startApiUrl: z.string().optional(),
+  /** Where a target changed from Settings is saved (read back by launch.ts); none: not saved. */
+  settingsFile: z.string().min(1).optional(),
 });
 
 export type AppServerOptions = z.input<typeof optionsSchema>;
@@ -74,6 +82,8 @@ export interface AppConfig {
   serverHoldsKey: boolean;
   /** ms per sampling step of the simulated engine this server started; null for a real FooocusAPI. */
   simSpeed: number | null;
+  /** Sent back as X-Fooocus-Flow-Token to change the address (POST /app/target); same-origin readers only. */
+  targetToken: string;
 }
 
 /** The simulated engine `npm start` runs, when it runs one: its speed can be set from the editor. */
@@ -101,22 +111,29 @@ export async function startAppServer(
   simulator?: SimulatorControl,
 ): Promise<AppServer> {
   const opts = optionsSchema.parse(options);
-  const api = new URL(opts.apiUrl);
-  const target: ProxyTarget = {
-    origin: api.origin,
-    basePath: api.pathname.replace(/\/+$/, ''),
+  const targets = createTargetStore({
+    startUrl: opts.startApiUrl ?? opts.apiUrl,
+    keyUrl: opts.apiUrl,
     apiKey: opts.apiKey,
-    prefix: API_PREFIX,
-    maxBodyBytes: opts.maxBodyBytes,
-  };
-  const headers = securityHeaders(`${target.origin}`);
-  const library = opts.libraryDir ? new LibraryStore(opts.libraryDir) : null;
-  const config = (): AppConfig => ({
-    apiBase: API_PREFIX,
-    apiOrigin: `${target.origin}${target.basePath}`,
-    serverHoldsKey: opts.apiKey !== undefined,
-    simSpeed: simulator ? simulator.getSpeed() : null,
+    settingsFile: opts.settingsFile,
   });
+  /** The proxy's one target, as it is now (Settings may have replaced it). */
+  const proxyTarget = (): ProxyTarget => {
+    const t = targets.current();
+    return { ...t, prefix: API_PREFIX, maxBodyBytes: opts.maxBodyBytes };
+  };
+  let headers = securityHeaders(targets.current().origin);
+  const library = opts.libraryDir ? new LibraryStore(opts.libraryDir) : null;
+  const config = (): AppConfig => {
+    const t = targets.current();
+    return {
+      apiBase: API_PREFIX,
+      apiOrigin: `${t.origin}${t.basePath}`,
+      serverHoldsKey: t.apiKey !== undefined,
+      simSpeed: simulator ? simulator.getSpeed() : null,
+      targetToken: targets.token,
+    };
+  };
 
   // Built on the first request: the port is known by then (port 0 picks one at listen()).
   let guard: Guard | undefined;
@@ -134,6 +151,30 @@ export async function startAppServer(
     const hostCheck = guardFor(server).check(req, null);
     if (!hostCheck.ok) return refuse(res, hostCheck.status, hostCheck.reason);
     if (rawUrl === CONFIG_PATH || rawUrl.startsWith(`${CONFIG_PATH}?`)) return sendJson(res, 200, config());
+    if (rawUrl === TARGET_PATH) {
+      const own = new Set([
+        `http://${(req.headers.host ?? '').toLowerCase()}`,
+        ...opts.trustedOrigins.map((o) => new URL(o).origin),
+      ]);
+      const allowed = checkTargetChange(req, own, targets.token);
+      if (!allowed.ok) return refuse(res, allowed.status, allowed.reason);
+      if (method !== 'POST') return sendJson(res, 405, { detail: 'Method Not Allowed' });
+      void readSmallJson(req).then(async (body) => {
+        const parsed = targetBodySchema.safeParse(body);
+        if (!parsed.success)
+          return sendJson(res, 422, {
+            detail: parsed.error.issues[0]?.message ?? 'Send {"url": "http://host:port"}.',
+          });
+        try {
+          await targets.set(parsed.data.url);
+        } catch (err) {
+          return sendJson(res, 500, { detail: `The address could not be saved: ${(err as Error).message}` });
+        }
+        headers = securityHeaders(targets.current().origin);
+        sendJson(res, 200, config());
+      });
+      return;
+    }
     if (rawUrl === SIM_SPEED_PATH) {
       // Same rules as /api: only the editor's own pages may change it.
       const allowed = guardFor(server).check(req, { path: SIM_SPEED_PATH, query: '' });
@@ -172,7 +213,7 @@ export async function startAppServer(
         });
       const allowed = guardFor(server).check(req, decision);
       if (!allowed.ok) return refuse(res, allowed.status, allowed.reason);
-      return forward(req, res, target, decision.path, decision.query);
+      return forward(req, res, proxyTarget(), decision.path, decision.query);
     }
     if (!rawUrl.startsWith('/') || rawUrl.startsWith('//'))
       return sendJson(res, 400, {

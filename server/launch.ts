@@ -3,10 +3,12 @@
  * simulated engine (unless FOOOCUS_API_URL names another server) and the app server.
  */
 import { createServer } from 'node:net';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { startAppServer, type AppServer } from './app-server.ts';
+import { readSavedTarget } from './app/api-target.ts';
 import { buildEditor, editorBuildState } from './build-editor.ts';
 import { defaultLibraryDir } from './library/library-dir.ts';
 import { startSimEngine, type SimEngine } from './sim/index.ts';
@@ -26,6 +28,8 @@ const envSchema = z.object({
   FOOOCUS_API_URL: z.string().url().optional(),
   /** Key the app server adds to every proxied request (and the simulator then requires). */
   FOOOCUS_API_KEY: z.string().min(1).optional(),
+  /** Where the FooocusAPI address chosen in the editor's Settings is kept (default ~/.fooocus-flow/app-server.json). */
+  APP_SETTINGS_FILE: z.string().min(1).optional(),
   /** Serve this folder instead of dist/ (no build is attempted for it). */
   DIST_DIR: z.string().min(1).optional(),
   /** "1" skips the editor build check. */
@@ -150,6 +154,9 @@ export async function launch(
     }
   }
   const apiUrl = sim ? sim.url : env.FOOOCUS_API_URL!;
+  const settingsFile = env.APP_SETTINGS_FILE ?? join(homedir(), '.fooocus-flow', 'app-server.json');
+  // An address chosen in Settings is used again, unless FOOOCUS_API_URL names one explicitly.
+  const saved = env.FOOOCUS_API_URL ? undefined : await readSavedTarget(settingsFile);
   let app: AppServer;
   try {
     checkAbort();
@@ -164,6 +171,8 @@ export async function launch(
         forwardTestControl: sim !== null && env.SIM_TEST_CONTROL === '1',
         // The workflow library (FOOOCUS_FLOW_WORKFLOWS or the user's data dir), shared with the CLI.
         libraryDir: defaultLibraryDir(rawEnv),
+        startApiUrl: saved,
+        settingsFile,
       },
       simControl(sim, env.SIM_SPEED),
     );
@@ -177,6 +186,7 @@ export async function launch(
   }
 
   log(`Fooocus Flow: open ${app.url}`);
+  if (saved && saved !== apiUrl) log(`FooocusAPI address from Settings (${settingsFile}): ${saved}`);
   log(
     sim
       ? `FooocusAPI: ${sim.url} (simulated engine, ${env.SIM_SPEED} ms per step)`

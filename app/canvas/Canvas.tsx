@@ -25,7 +25,8 @@ import { createEdgeAdapter, createNodeAdapter, type FlowNode } from './rf-adapte
 import { FlowNodeView } from './FlowNodeView.tsx';
 import { WireLine } from './WireLine.tsx';
 import { handleCanvasDrop } from './canvas-drop.ts';
-import { registerViewport } from './viewport.ts';
+import { READABLE_FIT, registerViewport } from './viewport.ts';
+import { keepApart } from './keep-apart.ts';
 import { setDragPositions, useDrag } from './drag-store.ts';
 import { CompactContext, zoomedOut } from './lod.ts';
 
@@ -37,7 +38,7 @@ function endDrag(finals: Record<string, XY>): void {
   setDragPositions(null);
 }
 const SNAP: [number, number] = [16, 16];
-const FIT_OPTIONS = { padding: 0.15, maxZoom: 1.2 };
+const FIT_OPTIONS = READABLE_FIT;
 const PRO = { hideAttribution: true };
 const MINIMAP_STYLE = { width: 160, height: 100 };
 
@@ -90,6 +91,9 @@ export function Canvas() {
       if (hasFinal) endDrag(finals);
       return;
     }
+    const resized: Record<string, { width: number; height: number } | undefined> = {};
+    const measuredBefore = useEditor.getState().measured;
+    for (const c of changes) if (c.type === 'dimensions') resized[c.id] = measuredBefore[c.id];
     update((s) => {
       for (const c of changes) {
         if (c.type === 'select') {
@@ -102,6 +106,7 @@ export function Canvas() {
         }
       }
     });
+    if (Object.keys(resized).length) keepApart(resized);
     if (hasFinal) endDrag(finals);
   }, []);
 

@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { checkConnection } from '../../nodes/connection.ts';
 import { getKind } from '../../nodes/registry.ts';
 import type { NodeKind, PortSpec } from '../../nodes/types.ts';
+import { selectDistinctNames } from '../lib/node-names.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { kindFields } from '../lib/schema-fields.ts';
 import { FieldEditor } from '../fields/FieldEditor.tsx';
@@ -49,6 +50,8 @@ const FlowNodeBody = memo(function FlowNodeBody({
   const node = useEditor((s) => nodeById(s, id));
   const kind = getKind(node?.kind ?? fallbackKind);
   const diags = useNodeDiagnostics(id);
+  // Its label (template labels translated), numbered when another node has the same name.
+  const distinctName = useEditor((s) => selectDistinctNames(s).get(id)?.name);
   const size = useEditor((s) => {
     const z = s.compiled?.plan.sizes[id];
     return z ? `${z.width} × ${z.height}` : null;
@@ -63,7 +66,7 @@ const FlowNodeBody = memo(function FlowNodeBody({
   if (!kind) return <div className="flow-node unknown">{node.kind}</div>;
   const errors = diags.filter((d) => d.severity === 'error');
   const warnings = diags.filter((d) => d.severity === 'warning');
-  const title = node.label || l(kind.title);
+  const title = distinctName ?? (node.label || l(kind.title));
   const fields = kindFields(kind).filter((f) => kind.inlineFields.includes(f.key));
   const status = errors.length ? 'error' : warnings.length ? 'warning' : 'ok';
   const hintId = `lod-${id}`;

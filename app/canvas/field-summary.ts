@@ -1,5 +1,6 @@
 import type { FieldInfo } from '../lib/schema-fields.ts';
 import type { LocalText } from '../../nodes/types.ts';
+import { choiceLabel } from '../i18n/enum-labels.ts';
 
 /** Longest text a compact (zoomed-out) node shows for one value. */
 const MAX = 48;
@@ -27,11 +28,8 @@ export function summarizeField(
     }
     case 'checkbox':
       return value ? text.on : text.off;
-    case 'select': {
-      const o = String(value);
-      const label = info.meta?.choiceLabels?.[o];
-      return clip(label ? l(label) : o);
-    }
+    case 'select':
+      return clip(choiceLabel(info, String(value), l));
     case 'seed':
       return value === -1 ? text.random : String(value);
     case 'slider':
@@ -39,8 +37,13 @@ export function summarizeField(
       return value === null || value === undefined ? text.empty : String(value);
     case 'image':
       return typeof value === 'string' && value ? text.image : text.noImage;
-    case 'styles':
     case 'directions': {
+      const arr = Array.isArray(value) ? (value as unknown[]).map(String) : [];
+      return arr.length
+        ? clip(arr.map((o) => choiceLabel(info.element ?? info, o, l)).join(', '))
+        : text.empty;
+    }
+    case 'styles': {
       const arr = Array.isArray(value) ? (value as unknown[]).map(String) : [];
       return arr.length ? clip(arr.join(', ')) : text.empty;
     }

@@ -12,8 +12,42 @@ export function registerViewport(rf: ReactFlowInstance<FlowNode>): () => void {
   };
 }
 
+/**
+ * The smallest zoom fit-view goes to: node text is 12 px, so at this zoom it is still ≥ 11 px on
+ * screen (at 0.5 a large template's labels were 6 px, and Chinese unreadable).
+ */
+export const READABLE_ZOOM = 11 / 12;
+export const READABLE_FIT = { padding: 0.15, maxZoom: 1.2, minZoom: READABLE_ZOOM };
+
+/**
+ * Fits the graph in view, but never below the readable zoom: a graph too large for that is shown
+ * from its start (left edge, the top when it is taller than the canvas), to be read by panning.
+ */
 export function fitView(): void {
-  void instance?.fitView({ padding: 0.15, maxZoom: 1.2 });
+  const rf = instance;
+  const el = document.querySelector('.react-flow');
+  if (!rf || !el) return;
+  const nodes = rf.getNodes();
+  if (!nodes.length) return;
+  const b = rf.getNodesBounds(nodes);
+  const { width, height } = el.getBoundingClientRect();
+  const pad = 0.15;
+  const fit = Math.min(
+    (width * (1 - pad)) / Math.max(1, b.width),
+    (height * (1 - pad)) / Math.max(1, b.height),
+  );
+  if (fit >= READABLE_ZOOM) {
+    void rf.fitView(READABLE_FIT);
+    return;
+  }
+  const zoom = READABLE_ZOOM;
+  const margin = 24;
+  const x = margin - b.x * zoom;
+  const y =
+    b.height * zoom + 2 * margin <= height
+      ? (height - b.height * zoom) / 2 - b.y * zoom
+      : margin - b.y * zoom;
+  void rf.setViewport({ x, y, zoom });
 }
 
 /** Pans (zoom unchanged) so the flow point `p` is at the centre of the canvas. */

@@ -10,6 +10,7 @@ import { StylesField } from './StylesField.tsx';
 import { LorasField } from './LorasField.tsx';
 import type { LoraValue } from './lora-value.ts';
 import { useFieldDiagnostics } from './use-field-diagnostics.ts';
+import { choiceLabel } from '../i18n/enum-labels.ts';
 
 export interface FieldEditorProps {
   node: WorkflowNode;
@@ -106,7 +107,7 @@ export const FieldEditor = memo(function FieldEditor({ node, info, compact = fal
           >
             {(info.options ?? []).map((o) => (
               <option key={o} value={o}>
-                {info.meta?.choiceLabels?.[o] ? l(info.meta.choiceLabels[o]) : o}
+                {choiceLabel(info, o, l)}
               </option>
             ))}
           </select>
@@ -166,7 +167,7 @@ export const FieldEditor = memo(function FieldEditor({ node, info, compact = fal
                     checked={arr.includes(o)}
                     onChange={(e) => set(e.target.checked ? [...arr, o] : arr.filter((x) => x !== o), false)}
                   />
-                  <span>{o}</span>
+                  <span>{choiceLabel(info, o, l)}</span>
                 </label>
               );
             })}

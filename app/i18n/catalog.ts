@@ -1,3 +1,5 @@
+import { EN_EDITOR_UX, ZH_EDITOR_UX } from './catalog-editor-ux.ts';
+
 /**
  * UI chrome texts in both languages. Node kinds, fields and diagnostics carry their own `{en, zh}`
  * texts in the domain; this catalogue covers everything the editor itself says.
@@ -5,6 +7,7 @@
 import { EN_DOCS_IN, ZH_DOCS_IN } from './catalog-docs-in.ts';
 
 export const EN = {
+  ...EN_EDITOR_UX,
   appName: 'Fooocus Flow',
   'menu.new': 'New',
   'menu.open': 'Open…',
@@ -220,7 +223,7 @@ export const EN = {
   'settings.title': 'Settings',
   'settings.address': 'FooocusAPI address',
   'settings.viaServer':
-    'Set when the app server started (FOOOCUS_API_URL); the editor reaches it through {base}.',
+    'The app server forwards the editor’s requests ({base}) to this address only; Apply switches it (kept for the next start).',
   'settings.direct': 'The editor talks to this server directly; it must allow this page (CORS).',
   'settings.apiKey': 'API key',
   'settings.serverHoldsKey':
@@ -283,6 +286,7 @@ export const EN = {
 export type MessageKey = keyof typeof EN;
 
 export const ZH: Record<MessageKey, string> = {
+  ...ZH_EDITOR_UX,
   appName: 'Fooocus Flow',
   'menu.new': '新建',
   'menu.open': '打开…',
@@ -493,7 +497,8 @@ export const ZH: Record<MessageKey, string> = {
   'dialog.close': '关闭',
   'settings.title': '设置',
   'settings.address': 'FooocusAPI 地址',
-  'settings.viaServer': '在应用服务器启动时设定（FOOOCUS_API_URL）；编辑器通过 {base} 访问。',
+  'settings.viaServer':
+    '应用服务器只把编辑器的请求（{base}）转发到这个地址；点“应用”即切换（下次启动时仍使用）。',
   'settings.direct': '编辑器直接连接此服务器；服务器需允许本页面访问（CORS）。',
   'settings.apiKey': 'API 密钥',
   'settings.serverHoldsKey': '应用服务器持有 API 密钥并自动添加到每个请求：此处无需填写。',

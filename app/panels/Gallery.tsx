@@ -1,53 +1,14 @@
 import { useEffect, useState } from 'react';
-import { downloadImage, downloadRunZip, resultFileName } from '../run/run-files.ts';
-import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
-import { storeOpenedAssets } from '../persistence/open-assets.ts';
+import { downloadImage, downloadRunZip } from '../run/run-files.ts';
 import { useI18n } from '../i18n/i18n.ts';
-import { viewCentre } from '../canvas/viewport.ts';
-import { setNodeImage } from '../fields/ImageField.tsx';
-import {
-  findImage,
-  openGallery,
-  removeAllRuns,
-  removeRun,
-  useGallery,
-  type GalleryRun,
-} from '../run/gallery.ts';
-import { replaceDocument, toast, useEditor } from '../store/editor-store.ts';
-import { importImage } from '../assets/import-image.ts';
-import { addImageNode } from '../canvas/canvas-drop.ts';
-import { layout } from '../commands.ts';
+import { findImage, openGallery, removeAllRuns, removeRun, useGallery } from '../run/gallery.ts';
+import { openRunWorkflow, putAsInput } from '../run/gallery-actions.ts';
 
-/** Replaces the canvas with the workflow that made a result (one undo step). */
-export async function openRunWorkflow(run: GalleryRun): Promise<void> {
-  // Runs made before images were assets hold them inline: they go to the asset store.
-  const parsed = await openWorkflowJson(run.workflow);
-  if (!parsed.ok) return;
-  await storeOpenedAssets(parsed.workflow, parsed.assets);
-  replaceDocument(parsed.workflow);
-  openGallery(false);
-  requestAnimationFrame(() => layout());
-}
-
-/** Puts a result into the selected Input Image node, or into a new one. */
-export async function putAsInput(run: GalleryRun, i: number): Promise<void> {
-  const img = run.images[i];
-  if (!img) return;
-  const put = await importImage(img.blob, resultFileName(run, i));
-  if (!put) return;
-  const s = useEditor.getState();
-  const sel = Object.keys(s.selectedNodes);
-  const target =
-    sel.length === 1 ? s.doc.nodes.find((n) => n.id === sel[0] && n.kind === 'inputImage') : undefined;
-  if (target) setNodeImage(target.id, 'image', put.ref, put.meta, put.meta);
-  else addImageNode(put, viewCentre());
-  openGallery(false);
-  toast('info', s.lang === 'zh' ? '已用作输入图像。' : 'Used as Input Image.');
-}
+export { openRunWorkflow, putAsInput };
 
 /** Every run's results, newest first, with a lightbox that zooms and compares two images side by side. */
 export function Gallery() {
-  const { t, lang } = useI18n();
+  const { t, l, lang } = useI18n();
   const open = useGallery((s) => s.open);
   const runs = useGallery((s) => s.runs);
   const lightbox = useGallery((s) => s.lightbox);
@@ -100,6 +61,11 @@ export function Gallery() {
                   {t('gallery.delete')}
                 </button>
               </header>
+              {run.stepNote && (
+                <p className="run-caption-note" data-testid="gallery-step-note">
+                  {l(run.stepNote)}
+                </p>
+              )}
               <div className="gallery-grid">
                 {run.images.map((img, i) => (
                   <button
@@ -113,9 +79,14 @@ export function Gallery() {
                   >
                     <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} loading="lazy" />
                     <span className="image-size">
-                      {img.step ? `${lang === 'zh' ? `第 ${img.step} 步` : `Step ${img.step}`} · ` : ''}
+                      {img.requestStep ? `${lang === 'zh' ? `第 ${img.requestStep} 步` : `Step ${img.requestStep}`} · ` : ''}
                       {`${img.width} × ${img.height}`}
                     </span>
+                    {img.step && (
+                      <span className="image-step" data-testid="image-step">
+                        {l(img.step)}
+                      </span>
+                    )}
                   </button>
                 ))}
               </div>
@@ -129,7 +100,7 @@ export function Gallery() {
 }
 
 function Lightbox() {
-  const { t } = useI18n();
+  const { t, l } = useI18n();
   const lightbox = useGallery((s) => s.lightbox);
   const compare = useGallery((s) => s.compare);
   const runs = useGallery((s) => s.runs);
@@ -157,6 +128,7 @@ function Lightbox() {
       <div className="lightbox-bar">
         <span className="status">
           {main.run.name} · {t('run.seed')} {main.run.seed} · {main.image.width} × {main.image.height}
+          {main.image.step ? ` · ${l(main.image.step)}` : ''}
         </span>
         <span className="push-right" />
         <button type="button" className="small" onClick={() => z(1 / 1.25)} aria-label={t('gallery.zoomOut')}>

@@ -1,9 +1,8 @@
-import { getKind } from '../../nodes/registry.ts';
 import type { Diagnostic } from '../../compiler/types.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { update, useEditor } from '../store/editor-store.ts';
 import { applyEdits, selectOnly } from '../store/graph-actions.ts';
-import { selectNodeNames } from '../store/selectors.ts';
+import { selectDistinctNames } from '../lib/node-names.ts';
 
 let focusSeq = 0;
 export function focusNode(nodeId: string): void {
@@ -18,16 +17,12 @@ export function Problems() {
   const { t, l } = useI18n();
   const compiled = useEditor((s) => s.compiled);
   const stale = useEditor((s) => s.compiledRevision !== s.docRevision);
-  const names = useEditor(selectNodeNames);
+  const names = useEditor(selectDistinctNames);
   const diags = compiled?.diagnostics ?? [];
   const errors = diags.filter((d) => d.severity === 'error').length;
   const warnings = diags.filter((d) => d.severity === 'warning').length;
-  const nodeName = (d: Diagnostic) => {
-    const n = d.nodeId ? names.get(d.nodeId) : undefined;
-    if (!n) return null;
-    const k = getKind(n.kind);
-    return n.label || (k ? l(k.title) : n.kind);
-  };
+  /** Two nodes of the same name are told apart by their place on the canvas ("Input Image 2"). */
+  const nodeName = (d: Diagnostic) => (d.nodeId ? (names.get(d.nodeId) ?? null) : null);
   return (
     <section className="problems" aria-label={t('problems.title')}>
       <header>
@@ -55,7 +50,18 @@ export function Problems() {
                 <span className="sev" aria-hidden="true">
                   {d.severity === 'error' ? '✕' : d.severity === 'warning' ? '!' : 'i'}
                 </span>
-                {nodeName(d) && <span className="where">{nodeName(d)}</span>}
+                {nodeName(d) && (
+                  <span
+                    className="where"
+                    title={
+                      nodeName(d)!.index
+                        ? t('problems.position', { n: nodeName(d)!.index!, of: nodeName(d)!.of! })
+                        : undefined
+                    }
+                  >
+                    {nodeName(d)!.name}
+                  </span>
+                )}
                 <span className="msg">{l(d.message)}</span>
                 <span className="code">{d.code}</span>
               </button>

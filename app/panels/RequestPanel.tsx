@@ -6,7 +6,7 @@ import { isCovered, ownersOf, pathsOf, requestLines } from '../lib/request-lines
 import { requestAsSent } from '../run/request-as-sent.ts';
 import { apiBaseUrl, useSettings } from '../run/settings.ts';
 import { useEditor } from '../store/editor-store.ts';
-import { selectNodeNames } from '../store/selectors.ts';
+import { selectDistinctNames } from '../lib/node-names.ts';
 import { focusNode } from './Problems.tsx';
 
 const MODE_LABEL = {
@@ -42,7 +42,12 @@ export function RequestPanel() {
   const compiled = useEditor((s) => s.compiled);
   const assets = useEditor((s) => s.doc.assets);
   const selected = useEditor((s) => s.selectedNodes);
-  const names = useEditor(selectNodeNames);
+  const names = useEditor(selectDistinctNames);
+  // A random seed (-1) is drawn when Run is pressed: the compiled preview's number is not the one sent.
+  const seedAtRun = useEditor((s) => {
+    const ps = s.doc.nodes.find((n) => n.kind === 'promptSettings');
+    return !ps || !(Number(ps.params.image_seed) >= 0);
+  });
   const config = useSettings((s) => s.config);
   const hasKey = useSettings((s) => !!s.apiKey && !s.config?.serverHoldsKey);
   const [withKey, setWithKey] = useState(false);
@@ -66,11 +71,7 @@ export function RequestPanel() {
     const b = box.getBoundingClientRect();
     if (r.top < b.top || r.bottom > b.bottom) box.scrollTop += r.top - b.top - 40;
   }, [selected]);
-  const nodeName = (id: string) => {
-    const n = names.get(id);
-    const k = n ? getKind(n.kind) : undefined;
-    return n?.label || (k ? l(k.title) : id);
-  };
+  const nodeName = (id: string) => names.get(id)?.name ?? id;
 
   const copy = async (which: SnippetLanguage) => {
     const text = await snippetFor(which, withKey);
@@ -172,7 +173,18 @@ export function RequestPanel() {
           const body = (
             <>
               {line.key !== undefined && <span className="json-key">{JSON.stringify(line.key)}: </span>}
-              <span className="json-value">{line.text}</span>
+              {seedAtRun && line.path === 'image_seed' && !line.closing ? (
+                <span
+                  className="json-value seed-at-run"
+                  data-testid="seed-at-run"
+                  title={t('request.seedNote')}
+                >
+                  {`<${t('request.seedAtRun')}>`}
+                  {line.text.endsWith(',') ? ',' : ''}
+                </span>
+              ) : (
+                <span className="json-value">{line.text}</span>
+              )}
             </>
           );
           return (

@@ -1,23 +1,36 @@
-import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/catalog.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
 import { resumeInterrupted, startRun, stopRun } from '../run/runner.ts';
 import type { RunWait } from '../run/run-store.ts';
 import { useSettings } from '../run/settings.ts';
+import { runBlockers } from '../run/run-blockers.ts';
+import { openSettings } from './settings-dialog-state.ts';
 import { useEditor } from '../store/editor-store.ts';
-import { selectNodeNames } from '../store/selectors.ts';
+import { selectDistinctNames } from '../lib/node-names.ts';
 import { focusNode } from './Problems.tsx';
+
+/** The runner's own progress words (runner.ts), shown in the UI's language; the server's text stays as sent. */
+const OWN_MESSAGES: Record<string, MessageKey> = {
+  'Preparing images ...': 'run.msgPreparing',
+  'Saving results ...': 'run.msgSaving',
+  'Stopping ...': 'run.msgStopping',
+  'Reconnecting to the task ...': 'run.msgReconnecting',
+  Stopped: 'run.msgStopped',
+  Finished: 'run.msgFinished',
+};
 
 /** Run (Ctrl+Enter), progress with the stage and the live preview, Stop, and what the server said. */
 export function RunPanel() {
   const { t, l, lang } = useI18n();
   const compiled = useEditor((s) => s.compiled);
   const stale = useEditor((s) => s.compiledRevision !== s.docRevision);
-  const names = useEditor(selectNodeNames);
+  const names = useEditor(selectDistinctNames);
   const run = useRun();
   const check = useSettings((s) => s.check);
+  const config = useSettings((s) => s.config);
   const lastRun = useGallery((s) =>
     run.resultRunId ? s.runs.find((r) => r.id === run.resultRunId) : undefined,
   );
@@ -25,12 +38,11 @@ export function RunPanel() {
   /** The run's images exist only in this page: the browser's storage refused them. */
   const unkept = !!lastRun && !lastRun.kept;
   const errors = (compiled?.diagnostics ?? []).filter((d) => d.severity === 'error');
-  const blocked = !compiled || errors.length > 0;
-  const nodeName = (id: string | undefined) => {
-    const n = id ? names.get(id) : undefined;
-    const k = n ? getKind(n.kind) : undefined;
-    return n ? n.label || (k ? l(k.title) : n.kind) : '';
-  };
+  const blockers = runBlockers(compiled, stale, { check, config });
+  const blocked = blockers.length > 0;
+  const empty = blockers.find((b) => b.kind === 'empty');
+  const down = blockers.find((b) => b.kind === 'server');
+  const nodeName = (id: string | undefined) => (id ? (names.get(id)?.name ?? '') : '');
   const runningLabels = run.running.map((i) => run.stages[i]).filter((s) => !!s);
   const serverDiags = Object.values(run.serverDiags).flat();
   const pct = Math.round(run.progress);
@@ -77,10 +89,11 @@ export function RunPanel() {
             type="button"
             className="primary"
             onClick={() => void startRun()}
-            disabled={blocked || stale}
-            title="Ctrl+Enter"
+            disabled={blocked}
+            title={empty ? l(empty.text) : down ? t('run.serverDown') : 'Ctrl+Enter'}
             data-testid="run"
-            aria-describedby={blocked ? 'run-reasons' : undefined}
+            data-blocked={blockers.map((b) => b.kind).join(' ')}
+            aria-describedby={empty || down ? 'run-blocked' : errors.length ? 'run-reasons' : undefined}
           >
             ▶ {t('run.run')}
           </button>
@@ -95,7 +108,20 @@ export function RunPanel() {
           {t('gallery.open')}
         </button>
       </header>
-      {!busy && blocked && compiled && (
+      {!busy && (empty || down) && (
+        <div id="run-blocked" className="run-reasons" data-testid="run-blocked">
+          {empty && <p data-testid="run-empty">{l(empty.text)}</p>}
+          {down && (
+            <p className="run-down" role="status" data-testid="server-down">
+              {l(down.text)}{' '}
+              <button type="button" className="small" onClick={() => openSettings()}>
+                {t('settings.title')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+      {!busy && !empty && errors.length > 0 && compiled && (
         <div id="run-reasons" className="run-reasons" data-testid="run-reasons">
           <p>{t('run.blocked')}</p>
           <ul>
@@ -110,7 +136,7 @@ export function RunPanel() {
           </ul>
         </div>
       )}
-      {check.state === 'failed' && !busy && run.phase === 'idle' && (
+      {check.state === 'failed' && !check.unreachable && !busy && run.phase === 'idle' && (
         <p className="field-diag warning">
           {lang === 'zh' ? (check.messageZh ?? check.message) : check.message}
         </p>
@@ -139,7 +165,11 @@ export function RunPanel() {
                   })}
                 </span>
               )}
-              {run.wait ? waitText(run.wait) : run.message}
+              {run.wait
+                ? waitText(run.wait)
+                : Object.hasOwn(OWN_MESSAGES, run.message)
+                  ? t(OWN_MESSAGES[run.message]!)
+                  : run.message}
             </p>
             {runningLabels.length > 0 && busy && (
               <p className="run-stage" data-testid="run-stage">
@@ -178,7 +208,11 @@ export function RunPanel() {
                 {t('run.downloadImages')}
               </button>
             )}
-            {run.note && <p className="field-diag warning">{l(run.note)}</p>}
+            {run.note && (
+              <p className="field-diag warning" data-testid="run-note">
+                {l(run.note)}
+              </p>
+            )}
             {run.error && (
               <div className="run-error" role="alert" data-testid="run-error">
                 <p>{l(run.error)}</p>
@@ -239,7 +273,10 @@ export function RunPanel() {
                       useGallery.setState({ lightbox: { runId: lastRun.id, index: i } });
                     }}
                   >
-                    <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} />
+                    <figure>
+                      <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} />
+                      {img.step && <figcaption data-testid="run-image-step">{l(img.step)}</figcaption>}
+                    </figure>
                   </button>
                 ))}
               </div>

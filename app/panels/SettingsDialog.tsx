@@ -1,10 +1,11 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { useState } from 'react';
-import { apiBaseUrl, checkConnection, setConnection, setSimSpeed, useSettings } from '../run/settings.ts';
+import { checkConnection, setConnection, setSimSpeed, useSettings } from '../run/settings.ts';
 import { setGalleryLimit, useGallery } from '../run/gallery.ts';
 import { GALLERY_LIMIT_MB, galleryLimitMb, parseGalleryLimitMb } from '../run/gallery-limit.ts';
 
 import { openSettings, useSettingsDialog } from './settings-dialog-state.ts';
+import { ServerAddressField } from './ServerAddressField.tsx';
 
 /**
  * FooocusAPI address and key, a connection check that fills the pickers, the simulated engine's speed,
@@ -25,10 +26,7 @@ export function SettingsDialog() {
             {t('settings.address')}
           </label>
           {cfg ? (
-            <>
-              <input id="set-address" type="text" value={cfg.apiOrigin} readOnly />
-              <p className="field-help">{t('settings.viaServer', { base: apiBaseUrl() })}</p>
-            </>
+            <ServerAddressField key={cfg.apiOrigin} current={cfg.apiOrigin} />
           ) : (
             <>
               <input

@@ -1,4 +1,3 @@
-import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { sealHistory, useEditor } from '../store/editor-store.ts';
 import {
@@ -9,10 +8,11 @@ import {
   toggleExposed,
 } from '../store/graph-actions.ts';
 import { selectNodeNames } from '../store/selectors.ts';
+import { nodeDisplayName } from '../lib/node-names.ts';
 
 /** Shown when nothing is selected: the workflow's name, description and exposed parameters. */
 export function WorkflowPanel() {
-  const { t, l } = useI18n();
+  const { t, l, lang } = useI18n();
   const name = useEditor((s) => s.doc.name);
   const description = useEditor((s) => s.doc.description);
   const exposed = useEditor((s) => s.doc.exposed);
@@ -82,11 +82,10 @@ export function WorkflowPanel() {
       <ul className="exposed-list">
         {exposed.map((x) => {
           const n = names.get(x.nodeId);
-          const kind = n && getKind(n.kind);
           return (
             <li key={`${x.nodeId}.${x.param}`}>
               <button type="button" className="link" onClick={() => selectOnly([x.nodeId])}>
-                {n?.label || (kind ? l(kind.title) : x.nodeId)} · {x.param}
+                {n ? nodeDisplayName(n, lang) : x.nodeId} · {x.param}
               </button>
               <input
                 type="text"

@@ -1,6 +1,7 @@
 import { checkConnection } from '../../nodes/connection.ts';
 import { NODE_KINDS, getKind } from '../../nodes/registry.ts';
 import type { NodeKind } from '../../nodes/types.ts';
+import { rankKind } from './search-rank.ts';
 import { local, type Lang } from '../i18n/i18n.ts';
 import type { PendingWire, SearchState } from '../store/editor-store.ts';
 import type { Workflow } from '../../nodes/graph.ts';
@@ -8,6 +9,8 @@ import { addNode, addNodeConnected, compatibleKinds, connect } from '../store/gr
 
 export interface SearchOption {
   id: string;
+  /** The node kind a "new node" option adds (ranked by rankKind). */
+  kind?: string;
   section: 'new' | 'existing';
   label: string;
   detail: string;
@@ -57,6 +60,7 @@ export function searchOptions(
         label: local(lang, k.title),
         detail: local(lang, k.description),
         haystack: kindText(k),
+        kind: name,
         run: () => void addNode(name, search.position),
       };
     });
@@ -74,6 +78,7 @@ export function searchOptions(
         label: `${prefix}${local(lang, k.title)}`,
         detail: local(lang, k.description),
         haystack: kindText(k),
+        kind: name,
         run: () => void addNodeConnected(name, search.position, from),
       });
     }
@@ -108,10 +113,22 @@ export function searchOptions(
   return out;
 }
 
+/**
+ * The options matching the query, best first: new nodes by `rankKind` (title, then aliases in English
+ * and Chinese, then help text), existing ports by whether the label matches; ties keep their order.
+ */
 export function filterOptions(options: SearchOption[], query: string): SearchOption[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return options;
-  return options.filter((o) =>
-    words.every((w) => o.haystack.includes(w) || o.label.toLowerCase().includes(w)),
-  );
+  const scored = options.map((o, i) => {
+    const k = o.kind ? getKind(o.kind) : undefined;
+    let score = k ? rankKind(k, query) : 0;
+    if (!k && words.every((w) => o.haystack.includes(w) || o.label.toLowerCase().includes(w)))
+      score = words.every((w) => o.label.toLowerCase().includes(w)) ? 85 : 15;
+    return { o, i, score };
+  });
+  return scored
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .map((x) => x.o);
 }

@@ -1,4 +1,5 @@
 import type { Workflow } from '../../nodes/graph.ts';
+import type { LocalText } from '../../nodes/types.ts';
 
 /**
  * Every run's results, in their own IndexedDB database: one record per run with the images as
@@ -11,8 +12,10 @@ export interface StoredImage {
   height: number;
   /** The server's URL at the time (it may be gone later: the blob is what the gallery shows). */
   url: string;
-  /** The step (1-based) that made it, for a graph run as several requests. */
-  step?: number | undefined;
+  /** The plan step that made it ("Vary (Strong)", "Enhance region #1: face"), when that is certain. */
+  step?: LocalText | undefined;
+  /** The request (1-based) that made it, for a graph run as several requests (a pipeline). */
+  requestStep?: number | undefined;
 }
 
 export interface StoredRun {
@@ -27,6 +30,8 @@ export interface StoredRun {
   images: StoredImage[];
   /** Stopped runs keep what was finished. */
   stopped: boolean;
+  /** Fewer images than planned, in plain words (an Enhance Region that found nothing). */
+  stepNote?: LocalText | undefined;
   /** The editor run that made it (its journal row is deleted once the run is kept). */
   runId?: string | undefined;
   /** A graph run as several requests: each step's request (JSON text), task ids and why it starts there. */

@@ -124,8 +124,10 @@ export async function storeResults(
   urls: string[],
   /** The gallery id; one per editor run, so a run filed twice (two tabs, a retry) is one entry. */
   id = `run-${meta.at}-${Math.random().toString(36).slice(2, 7)}`,
-  /** The step (1-based) of each image, for a graph run as several requests. */
-  steps?: number[],
+  /** Per URL, the step that made it (compiler/result-steps.ts), when known. */
+  steps: readonly (StoredImage['step'] | undefined)[] = [],
+  /** Per URL, the request (1-based) that made it, for a graph run as several requests. */
+  requestSteps: readonly number[] = [],
 ): Promise<GalleryRun | null> {
   const images: StoredImage[] = [];
   for (const [i, url] of urls.entries()) {
@@ -134,7 +136,16 @@ export async function storeResults(
       if (!res.ok) continue;
       const blob = await res.blob();
       const bmp = await createImageBitmap(blob);
-      images.push({ blob, width: bmp.width, height: bmp.height, url, ...(steps ? { step: steps[i] } : {}) });
+      const step = steps[i];
+      const requestStep = requestSteps[i];
+      images.push({
+        blob,
+        width: bmp.width,
+        height: bmp.height,
+        url,
+        ...(step ? { step } : {}),
+        ...(requestStep ? { requestStep } : {}),
+      });
       bmp.close();
     } catch {
       // an image the server lists but cannot serve: the others are still kept

@@ -33,7 +33,10 @@ import {
   type EditorRunRecord,
 } from './run-journal-idb.ts';
 import { initialRunState, isBusy, useRun, type RunState } from './run-store.ts';
-import { getClient } from './settings.ts';
+import { getClient, probeServer, useSettings, apiOriginShown } from './settings.ts';
+import { runBlockers } from './run-blockers.ts';
+import { resultSteps, type ResultSteps } from '../../compiler/result-steps.ts';
+import { serverDownText, serverUnreachable } from './server-down.ts';
 import { nextStage } from './stage-map.ts';
 import { runStepsInEditor } from './steps-runner.ts';
 
@@ -116,14 +119,16 @@ function groupServerErrors(
 }
 
 function describe(e: unknown): { en: string; zh: string } {
+  // Never the raw "HTTP 502: {detail: …ECONNREFUSED…}": what happened and what to do.
+  if (serverUnreachable(e)) return serverDownText(apiOriginShown());
   if (e instanceof FooocusApiError) return { en: e.message, zh: e.messageZh ?? e.message };
   const msg = e instanceof Error ? e.message : String(e);
   return { en: `The run failed: ${msg}`, zh: `运行失败：${msg}` };
 }
 
-/** The run can start: the graph compiles without errors and no run is going. */
+/** The run can start: something to run, no errors, the server not known to be down, no run going. */
 export function canRun(res: CompileResult | null = useEditor.getState().compiled): boolean {
-  return !!res && res.ok && !isBusy(useRun.getState().phase);
+  return runBlockers(res, false, useSettings.getState()).length === 0 && !isBusy(useRun.getState().phase);
 }
 
 function newRunId(): string {
@@ -134,7 +139,8 @@ function newRunId(): string {
 export async function startRun(): Promise<void> {
   if (isBusy(useRun.getState().phase)) return;
   const compiled = compileNow();
-  if (!compiled.ok) return;
+  // Ctrl+Enter reaches here too: the same rules as the Run button (nothing to run, errors, server down).
+  if (!compiled.ok || runBlockers(compiled, false, useSettings.getState()).length) return;
   const doc = useEditor.getState().doc;
   const workflow = structuredClone(doc) as Workflow;
   useRun.setState({
@@ -184,6 +190,11 @@ export async function startRun(): Promise<void> {
     wire = await requestWithImages(res.request);
   } catch (e) {
     set({ phase: 'failed', error: describe(e) });
+    return;
+  }
+  // A server that is not there cannot queue anything: say so plainly instead of sending into the void.
+  if (!(await probeServer())) {
+    set({ ...initialRunState() });
     return;
   }
   const runId = newRunId();
@@ -251,6 +262,8 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
     case 'stopped': {
       const stopped = out.kind === 'stopped';
       set({ message: 'Saving results ...', wait: null });
+      // Which step made each image, and which regions found nothing (the CLI names its files the same way).
+      const caption = stopped ? null : captionResults(out.images.length, meta);
       const stored = await storeResults(
         {
           name: meta.name,
@@ -260,9 +273,11 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
           at: Date.now(),
           stopped,
           runId: out.runId,
+          ...(caption?.note ? { stepNote: caption.note } : {}),
         },
         out.images.map((i) => i.url),
         `run-${out.runId}`,
+        caption?.steps.map((st, i) => st?.label ?? eitherOf(caption.maybe[i] ?? [])) ?? [],
       );
       // Kept (committed) or nothing to keep: the journal row has done its job. Otherwise it stays,
       // and the next open fetches the images from the server again and tries to keep them.
@@ -274,7 +289,10 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
         message: stopped ? 'Stopped' : 'Finished',
         running: [],
         resultRunId: stored?.id ?? null,
-        note: warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null,
+        // The step mapping says which region found nothing; the client's warning only that images are missing.
+        note:
+          caption?.note ??
+          (warning ? { en: warning.message, zh: warning.messageZh ?? warning.message } : null),
       });
       return;
     }
@@ -321,6 +339,26 @@ export function stopRun(): void {
   if (s.phase !== 'running' || !following) return;
   following.run.stop();
   set({ phase: 'stopping', message: 'Stopping ...', wait: { kind: 'stopping' } });
+}
+
+/** "Enhance region #1: face or Enhance region #2: mouse", for an image whose step is not certain. */
+function eitherOf(steps: { label: { en: string; zh: string } }[]): { en: string; zh: string } | undefined {
+  if (!steps.length) return undefined;
+  return {
+    en: steps.map((s) => s.label.en).join(' or '),
+    zh: steps.map((s) => s.label.zh).join(' 或 '),
+  };
+}
+
+/** The steps of a finished run's images, from the plan recorded with it. */
+function captionResults(count: number, meta: EditorRunMeta): ResultSteps | null {
+  try {
+    const request = JSON.parse(meta.requestJson) as { image_number?: unknown };
+    const plan = { stages: meta.stages, images: { count: meta.expected.count, min: meta.expected.min } };
+    return resultSteps(count, plan, meta.workflow, Number(request.image_number ?? 1) || 1);
+  } catch {
+    return null;
+  }
 }
 
 /** Picks one journal row up again in this tab (it must be claimed already). */

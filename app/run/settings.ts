@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createFooocusClient, type FooocusClient } from '../../api/index.ts';
+import { serverDownText, serverUnreachable } from './server-down.ts';
 
 /**
  * Where runs go. With the Fooocus Flow app server (`npm start`), the editor talks to `/api` on its
@@ -12,13 +13,21 @@ export interface AppConfig {
   serverHoldsKey: boolean;
   /** Simulated engine speed in ms per step, when the server tells it (not yet: see the report). */
   simSpeed?: number | undefined;
+  /** Proves to the app server that an address change comes from this page (POST /app/target). */
+  targetToken?: string | undefined;
 }
 
 export type CheckState =
   | { state: 'idle' }
   | { state: 'checking' }
   | { state: 'ok'; at: number }
-  | { state: 'failed'; message: string; messageZh?: string | undefined };
+  | {
+      state: 'failed';
+      message: string;
+      messageZh?: string | undefined;
+      /** The server did not answer at all (refused, down, 502 from the app server): Run waits for it. */
+      unreachable: boolean;
+    };
 
 export interface SettingsState {
   /** null until /app/config answered (or failed). */
@@ -80,6 +89,7 @@ export async function loadAppConfig(): Promise<void> {
           apiOrigin: v.apiOrigin,
           serverHoldsKey: v.serverHoldsKey === true,
           simSpeed: typeof v.simSpeed === 'number' ? v.simSpeed : undefined,
+          targetToken: typeof v.targetToken === 'string' ? v.targetToken : undefined,
         };
     }
   } catch {
@@ -121,6 +131,53 @@ export function getClient(): FooocusClient {
   return cached.client;
 }
 
+/**
+ * Points the app server at another FooocusAPI (Settings). Only this page can: the server wants the
+ * token it gave in /app/config and this page's own origin. Resolves with the server's refusal in
+ * plain words, or null once the new address is in use (it is then checked at once).
+ */
+export async function setServerAddress(url: string): Promise<string | null> {
+  const token = useSettings.getState().config?.targetToken;
+  if (!token) return 'This app server does not let the editor change its address.';
+  let res: Response;
+  try {
+    res = await fetch(TARGET_PATH, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-fooocus-flow-token': token,
+      },
+      body: JSON.stringify({ url }),
+    });
+  } catch {
+    return 'The app server did not answer.';
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { detail?: unknown };
+    return typeof body.detail === 'string' ? body.detail : `The app server answered ${res.status}.`;
+  }
+  await loadAppConfig();
+  await checkConnection();
+  return null;
+}
+
+const TARGET_PATH = '/app/target';
+
+/** While the server is known to be down it is asked again, less and less often (3 s up to 15 s). */
+let recheck: { timer: ReturnType<typeof setTimeout>; delay: number } | null = null;
+
+function scheduleRecheck(): void {
+  const delay = Math.min(15_000, recheck ? recheck.delay * 2 : 3_000);
+  if (recheck) clearTimeout(recheck.timer);
+  recheck = { delay, timer: setTimeout(() => void checkConnection(), delay) };
+}
+
+function stopRecheck(): void {
+  if (recheck) clearTimeout(recheck.timer);
+  recheck = null;
+}
+
 /** Connection check: lists the server's models, LoRAs and styles (they then feed the pickers). */
 export async function checkConnection(): Promise<void> {
   useSettings.setState({ check: { state: 'checking' } });
@@ -133,10 +190,50 @@ export async function checkConnection(): Promise<void> {
       loras: models.lora_filenames,
       styles,
     });
+    stopRecheck();
   } catch (e) {
     const err = e as { message?: string; messageZh?: string };
+    const down = serverUnreachable(e);
+    if (down) scheduleRecheck();
+    else stopRecheck();
+    const plain = down ? serverDownText(apiOriginShown()) : null;
     useSettings.setState({
-      check: { state: 'failed', message: err.message ?? String(e), messageZh: err.messageZh },
+      check: {
+        state: 'failed',
+        message: plain?.en ?? err.message ?? String(e),
+        messageZh: plain?.zh ?? err.messageZh,
+        unreachable: down,
+      },
     });
   }
+}
+
+/**
+ * Just before a run: is the server there? One light read (the styles list). When it is not, the
+ * run is not sent (nothing could queue it) and the plain server-down message shows instead.
+ */
+export async function probeServer(): Promise<boolean> {
+  try {
+    await getClient().listStyles();
+    if (useSettings.getState().check.state !== 'ok') void checkConnection();
+    return true;
+  } catch (e) {
+    if (!serverUnreachable(e)) return true; // answered, with an error: the run reports it
+    scheduleRecheck();
+    const plain = serverDownText(apiOriginShown());
+    useSettings.setState({
+      check: { state: 'failed', message: plain.en, messageZh: plain.zh, unreachable: true },
+    });
+    return false;
+  }
+}
+
+/** The address the user knows the server by (the FooocusAPI behind the app server, not /api). */
+export function apiOriginShown(s: SettingsState = useSettings.getState()): string {
+  return s.config?.apiOrigin ?? apiBaseUrl(s);
+}
+
+/** Run is off while the last check found the server down; it comes back by itself once it answers. */
+export function serverKnownDown(s: SettingsState = useSettings.getState()): boolean {
+  return s.check.state === 'failed' && s.check.unreachable;
 }

@@ -133,6 +133,7 @@ async function settle(
       },
       out.images.map((i) => i.url),
       `run-${runId}`,
+      [],
       out.images.map((i) => i.step + 1),
     );
     if (!stored || stored.kept) {

@@ -139,6 +139,30 @@ export function commit(recipe: (doc: Draft<Workflow>) => void, opts: CommitOptio
   return true;
 }
 
+/**
+ * A change that belongs to the last action rather than being one of its own (nodes moved aside
+ * because the last action made one grow): its patches join the last history entry, so one Ctrl+Z
+ * undoes both. With no history yet (a restored draft), the change is simply made.
+ */
+export function commitIntoLast(recipe: (doc: Draft<Workflow>) => void): boolean {
+  const s = useEditor.getState();
+  const [doc, patches, inverse] = produceWithPatches(s.doc, recipe);
+  if (patches.length === 0) return false;
+  const past = s.history.past;
+  const last = past[past.length - 1];
+  const history = last
+    ? {
+        ...s.history,
+        past: [
+          ...past.slice(0, -1),
+          { ...last, patches: [...last.patches, ...patches], inverse: [...inverse, ...last.inverse] },
+        ],
+      }
+    : s.history;
+  useEditor.setState({ doc, docRevision: s.docRevision + 1, history });
+  return true;
+}
+
 /** Ends a typing burst: the next edit of the same field is a new step. */
 export function sealHistory(): void {
   const h = useEditor.getState().history;

@@ -36,7 +36,7 @@ export const promptSettings = {
       label: t('Performance', '性能'),
       help: t(
         'Steps: Quality 60, Speed 30, Extreme Speed / Lightning / Hyper-SD fewer (and they override sampler, CFG and sharpness).',
-        '步数：Quality 60，Speed 30；Extreme Speed / Lightning / Hyper-SD 更少（并会覆盖采样器、CFG 与锐度）。',
+        '步数：质量 60，速度 30；极速 / Lightning / Hyper-SD 更少（并会覆盖采样器、CFG 与锐度）。',
       ),
     }),
     aspect_ratios_selection: field(

@@ -87,6 +87,18 @@ export async function viewSettled(page: Page): Promise<void> {
   );
 }
 
+/**
+ * Pans the canvas to a node, as a user scrolls to it: fit-view keeps node text readable, so a large
+ * graph is not all in view at once.
+ */
+export async function showNode(page: Page, nodeId: string): Promise<void> {
+  await page.evaluate(
+    (id) => (window as unknown as { __fooocusFlow: { showNode(id: string): void } }).__fooocusFlow.showNode(id),
+    nodeId,
+  );
+  await viewSettled(page);
+}
+
 export function handle(page: Page, nodeId: string, handleId: string, type: 'source' | 'target') {
   return page.locator(`.react-flow__handle.${type}[data-nodeid="${nodeId}"][data-handleid="${handleId}"]`);
 }
@@ -112,6 +124,7 @@ export async function wire(
 
 export async function selectNode(page: Page, nodeId: string): Promise<void> {
   await layout(page); // nodes grow as images and messages appear; keep them apart
+  await showNode(page, nodeId);
   await page.locator(`.react-flow__node[data-id="${nodeId}"] .flow-node-header`).click();
   await expect(page.locator(`.node-form[data-node="${nodeId}"]`)).toBeVisible();
 }

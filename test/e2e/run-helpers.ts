@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { RUN_PORT } from '../../playwright.config.ts';
-import { docOf, layout } from './helpers.ts';
+import { docOf, layout, showNode } from './helpers.ts';
 
 /** The app server with the simulated engine (second webServer of playwright.config.ts). */
 export const RUN_URL = `http://127.0.0.1:${RUN_PORT}`;
@@ -44,6 +44,7 @@ export async function openTemplateOnRunServer(page: Page, template: string): Pro
 }
 
 export async function selectOnCanvas(page: Page, nodeId: string): Promise<void> {
+  await showNode(page, nodeId);
   await page.locator(`.react-flow__node[data-id="${nodeId}"] .flow-node-header`).click();
   await expect(page.locator(`.node-form[data-node="${nodeId}"]`)).toBeVisible();
 }

@@ -234,6 +234,8 @@ test('gallery: results keep time and seed; lightbox zooms and compares; reuse as
     .first()
     .getByRole('button', { name: 'Open the workflow that made this' })
     .click();
+  // The canvas holds other work now (the added Input Image): the editor asks before replacing it.
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Open it' }).click();
   await expect
     .poll(async () => (await docOf(page)).nodes.map((n) => n.kind).sort())
     .toEqual(['output', 'promptSettings']);

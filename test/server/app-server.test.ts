@@ -119,6 +119,8 @@ describe('proxy', () => {
       apiOrigin: sim.url,
       serverHoldsKey: false,
       simSpeed: null,
+      // The per-process token that lets the editor (and only it) change the address: see app-target.test.ts.
+      targetToken: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
     });
     const config = (await (await fetch(`${keyed.url}/app/config`)).json()) as Record<string, unknown>;
     expect(config.serverHoldsKey).toBe(true);
