@@ -1,4 +1,4 @@
-import { withLayout } from './lib/layout.ts';
+import { layout, whenMeasured } from './canvas/auto-layout.ts';
 import { workflowNameIn } from './lib/node-names.ts';
 import { emptyWorkflow, type Workflow } from '../nodes/graph.ts';
 import { withSampleImages } from './samples/fill-samples.ts';
@@ -18,7 +18,6 @@ import {
   insertFragment,
   selectOnly,
   selectedFragment,
-  setAllPositions,
 } from './store/graph-actions.ts';
 import { fromClipboardText, toClipboardText } from '../compiler/authoring/clipboard.ts';
 import { startRun } from './run/runner.ts';
@@ -52,23 +51,6 @@ export function openSearch(): void {
   update((s) => {
     s.search = { mode: sel.length === 1 ? 'connect' : 'add', position };
   });
-}
-
-/** Lays the graph out (one undo step, or part of `group`); `then` runs right after the layout's commit. */
-export function layout(group?: string, then?: () => void): void {
-  withLayout((layoutPositions) => {
-    const { doc, measured } = useEditor.getState();
-    setAllPositions(layoutPositions(doc, measured), group);
-    then?.();
-    requestAnimationFrame(() => requestAnimationFrame(fitView));
-  });
-}
-
-/** Runs `fn` once every node has been measured (a few frames after they appear), or after ~20 frames. */
-export function whenMeasured(fn: () => void, frames = 20): void {
-  const s = useEditor.getState();
-  if (frames <= 0 || s.doc.nodes.every((n) => s.measured[n.id])) fn();
-  else requestAnimationFrame(() => whenMeasured(fn, frames - 1));
 }
 
 let templateSeq = 0;

@@ -9,7 +9,6 @@ import type { FetchImageBytes, ImageAdapter, RasterImage } from '../compiler/pre
 /** sharp refuses, before decoding, any image over the pixel budget (headers we do not read, e.g. TIFF). */
 const LIMITS = { limitInputPixels: MAX_IMAGE_PIXELS } as const;
 
-
 async function bytesOf(src: string, fetchBytes: FetchImageBytes | undefined): Promise<Uint8Array> {
   if (src.startsWith('data:')) {
     const comma = src.indexOf(',');

@@ -79,7 +79,9 @@ export function Gallery() {
                   >
                     <img src={img.src} alt={`${t('gallery.result')} ${i + 1}`} loading="lazy" />
                     <span className="image-size">
-                      {img.requestStep ? `${lang === 'zh' ? `第 ${img.requestStep} 步` : `Step ${img.requestStep}`} · ` : ''}
+                      {img.requestStep
+                        ? `${lang === 'zh' ? `第 ${img.requestStep} 步` : `Step ${img.requestStep}`} · `
+                        : ''}
                       {`${img.width} × ${img.height}`}
                     </span>
                     {img.step && (

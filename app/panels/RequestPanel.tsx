@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SnippetLanguage } from '../../compiler/authoring/snippets.ts';
-import { getKind } from '../../nodes/registry.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isCovered, ownersOf, pathsOf, requestLines } from '../lib/request-lines.ts';
 import { requestAsSent } from '../run/request-as-sent.ts';

@@ -1,4 +1,5 @@
-import { doRedo, doUndo, layout, newWorkflow, openSearch } from '../commands.ts';
+import { doRedo, doUndo, newWorkflow, openSearch } from '../commands.ts';
+import { layout } from '../canvas/auto-layout.ts';
 import { fitView } from '../canvas/viewport.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { exportRequestFile, pickWorkflowFile, saveWorkflowFile } from '../persistence/files.ts';

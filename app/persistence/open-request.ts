@@ -8,6 +8,7 @@ import { decompileText } from '../../compiler/decompile.ts';
 import { internInlineImages } from '../../compiler/workflow-file/index.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { viewCentre } from '../canvas/viewport.ts';
+import { layout, whenMeasured } from '../canvas/auto-layout.ts';
 import { translate } from '../i18n/i18n.ts';
 import { showImportNotice } from '../library/library-state.ts';
 import { confirmReplace, markClean } from '../library/unsaved.ts';
@@ -80,7 +81,6 @@ export async function tryOpenRequestText(
   markClean(null);
   showImportNotice({ title: translate(lang, 'import.title'), lines: res.lines });
   // Laid out again with the nodes' measured sizes, as one undo step with the open.
-  const { whenMeasured, layout } = await import('../commands.ts');
   whenMeasured(() => layout(group, sealHistory));
   return { outcome: 'opened' };
 }

@@ -5,7 +5,7 @@ import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
 import { importImage } from '../assets/import-image.ts';
 import { freeSpot, NEW_NODE_SIZE } from '../canvas/free-spot.ts';
 import { viewCentre } from '../canvas/viewport.ts';
-import { layout, whenMeasured } from '../commands.ts';
+import { layout, whenMeasured } from '../canvas/auto-layout.ts';
 import { setNodeImage } from '../fields/ImageField.tsx';
 import { translate } from '../i18n/i18n.ts';
 import { nodeDisplayName } from '../lib/node-names.ts';
