@@ -93,7 +93,8 @@ export async function viewSettled(page: Page): Promise<void> {
  */
 export async function showNode(page: Page, nodeId: string): Promise<void> {
   await page.evaluate(
-    (id) => (window as unknown as { __fooocusFlow: { showNode(id: string): void } }).__fooocusFlow.showNode(id),
+    (id) =>
+      (window as unknown as { __fooocusFlow: { showNode(id: string): void } }).__fooocusFlow.showNode(id),
     nodeId,
   );
   await viewSettled(page);
