@@ -1,4 +1,4 @@
-import { layout, whenMeasured } from './canvas/auto-layout.ts';
+import { holdLayout, layout, whenMeasured } from './canvas/auto-layout.ts';
 import { workflowNameIn } from './lib/node-names.ts';
 import { emptyWorkflow, type Workflow } from '../nodes/graph.ts';
 import { withSampleImages } from './samples/fill-samples.ts';
@@ -110,7 +110,7 @@ export function openTemplate(t: Template | null): void {
   // documents' one request exactly (its Vary is discarded by the Inpaint, as they describe).
   const overflow = t.id === 'vary-inpaint-image-prompt' ? ('one-request' as const) : ('steps' as const);
   // A seed template comes with the project's drawn sample images, so Run works at once.
-  void withSampleImages({ ...t.build(), overflow }).then(({ workflow }) => show(workflow));
+  void holdLayout(withSampleImages({ ...t.build(), overflow })).then(({ workflow }) => show(workflow));
 }
 
 export const COMMANDS: Command[] = [

@@ -50,6 +50,13 @@ export function fitView(): void {
   void rf.setViewport({ x, y, zoom });
 }
 
+/** Shows these nodes together: pans, and zooms out only as far as they need to fit. */
+export function showAll(ids: string[]): void {
+  const rf = instance;
+  if (!rf) return;
+  void rf.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.2, maxZoom: rf.getZoom(), minZoom: 0.1 });
+}
+
 /** Pans (zoom unchanged) so the flow point `p` is at the centre of the canvas. */
 export function centreOn(p: XY): void {
   void instance?.setCenter(p.x, p.y, { zoom: instance.getZoom() });

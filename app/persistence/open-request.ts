@@ -67,7 +67,8 @@ export async function tryOpenRequestText(
   if (!res.ok) return { outcome: 'not-request', reason: res.reason };
   if (mode === 'insert') {
     const wf = res.workflow;
-    const ids = insertFragment(wf.nodes, wf.edges, viewCentre(), Object.values(wf.assets));
+    // Onto an empty canvas the request keeps its meaning: one request, exactly as it was written.
+    const ids = insertFragment(wf.nodes, wf.edges, viewCentre(), Object.values(wf.assets), 'one-request');
     showImportNotice({ title: translate(lang, 'import.titleInserted', { n: ids.length }), lines: res.lines });
     return { outcome: ids.length > 0 ? 'opened' : 'kept' };
   }

@@ -178,8 +178,11 @@ export function insertFragment(
   at?: XY,
   /** Metadata of the image assets the nodes refer to (a paste from another tab). */
   assets: readonly AssetMeta[] = [],
+  /** Set with the insert when the canvas had no nodes (a pasted request is one request, as sent). */
+  overflowIfEmpty?: Workflow['overflow'],
 ): string[] {
   const doc = state().doc;
+  const wasEmpty = doc.nodes.every((n) => n.kind === 'note');
   const taken = new Set(doc.nodes.map((n) => n.id));
   const takenEdges = new Set(doc.edges.map((e) => e.id));
   const remap = new Map<string, string>();
@@ -228,6 +231,7 @@ export function insertFragment(
     d.nodes.push(...added);
     d.edges.push(...addedEdges);
     for (const a of assets) if (!d.assets[a.hash]) d.assets[a.hash] = a;
+    if (wasEmpty && overflowIfEmpty) d.overflow = overflowIfEmpty;
   });
   selectOnly(added.map((n) => n.id));
   return added.map((n) => n.id);

@@ -134,6 +134,7 @@ test('reload restores the autosaved workflow', async ({ page }) => {
   await openBlank(page);
   await page.getByRole('button', { name: 'New' }).click();
   await page.locator('[data-template="enhance-chain"]').click();
+  await viewSettled(page); // the template is laid out once its sample images are in
   const name = page.getByRole('textbox', { name: 'Workflow name' }).first();
   await name.fill('My portrait fixer');
   await name.blur();

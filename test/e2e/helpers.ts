@@ -64,6 +64,9 @@ export async function layout(page: Page): Promise<void> {
  * transform and every node's transform unchanged over three consecutive frames.
  */
 export async function viewSettled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    (window as unknown as { __fooocusFlow: { layoutIdle(): Promise<boolean> } }).__fooocusFlow.layoutIdle(),
+  );
   await page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
@@ -112,6 +115,13 @@ export async function wire(
   to: string,
   toHandle: string,
 ): Promise<void> {
+  await page.evaluate(
+    (ids) =>
+      (window as unknown as { __fooocusFlow: { showNodes(ids: string[]): void } }).__fooocusFlow.showNodes(
+        ids,
+      ),
+    [from, to],
+  );
   await viewSettled(page);
   const a = await handle(page, from, fromHandle, 'source').boundingBox();
   const b = await handle(page, to, toHandle, 'target').boundingBox();

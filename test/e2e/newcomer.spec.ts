@@ -39,6 +39,7 @@ async function openTemplate(page: Page, id: string) {
     await page.locator('.toolbar button').first().click();
   await page.locator(`[data-template="${id}"]`).click();
   await expect(page.locator('.start-screen')).toHaveCount(0);
+  await viewSettled(page); // opened and laid out once its sample images are drawn
 }
 
 /** The compiler has caught up with the document (the Problems header no longer says "Checking…"). */
@@ -396,8 +397,13 @@ test('problems: readable in a narrow window; two nodes of one name are numbered 
   await page.goto('/');
   await expect(page.locator('.start-screen')).toBeVisible();
   await openTemplate(page, 'vary-image-prompt');
+  // The template comes with sample images: take them away, so both Input Images have a problem.
+  for (const n of (await docOf(page)).nodes.filter((x) => x.kind === 'inputImage')) {
+    await selectOnCanvas(page, n.id);
+    await page.locator(`.react-flow__node[data-id="${n.id}"]`).getByRole('button', { name: 'Clear' }).click();
+  }
   await compiled(page);
-  // Both Input Images have no image yet: two problems, told apart by their place on the canvas.
+  // Both Input Images have no image now: two problems, told apart by their labels.
   const where = page.locator('.problems .problem .where');
   const names = await where.allTextContents();
   expect(names.filter((n) => /^Reference$|^Image to vary$/.test(n)).length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { TEMPLATES } from '../../compiler/authoring/templates.ts';
+import { viewSettled } from './helpers.ts';
 
 /** The editor with each template, in both languages and both themes, kept under test/artifacts. */
 const DIR = 'test/artifacts/screenshots';
@@ -21,6 +22,7 @@ for (const lang of ['en', 'zh'] as const) {
           await page.locator('.toolbar button').first().click();
         await page.locator(`[data-template="${tpl.id}"]`).click();
         const count = tpl.build().nodes.length;
+        await viewSettled(page); // opened and laid out once its sample images are drawn
         await expect(page.locator('.react-flow__node')).toHaveCount(count);
         await page.waitForFunction(
           () =>

@@ -118,6 +118,10 @@ test('everything mixed (Vary + Inpaint + Image Prompt), built by hand, compiles 
   await selectNode(page, vary);
   await page.locator(`#i-${vary}-method`).selectOption('Vary (Strong)');
   await page.locator(`#i-${vary}-runIn`).selectOption('main');
+  // The documents' request, exactly: a new workflow would split Vary → Inpaint into two steps.
+  // A click on empty canvas (wherever layout left room) shows the workflow's own settings.
+  await page.locator('.react-flow__pane').dispatchEvent('click');
+  await page.getByRole('radio', { name: /One request, as Fooocus would/ }).check();
 
   const req = await request(page);
   expect(req).toMatchObject({

@@ -8,7 +8,7 @@ import { TEMPLATES } from '../../compiler/authoring/templates.ts';
 import { NODE_KINDS } from '../../nodes/registry.ts';
 import type { LocalText } from '../../nodes/types.ts';
 import { RUN_URL, clickRun, watchRun } from './run-helpers.ts';
-import { showNode } from './helpers.ts';
+import { showNode, viewSettled } from './helpers.ts';
 
 /**
  * The Chinese UI shows no English text the catalogue translates: every chrome text, node title,
@@ -95,6 +95,7 @@ test('Chinese UI: no English text of the catalogue on screen', async ({ page }) 
     if ((await page.locator('.start-screen').count()) === 0)
       await page.locator('.toolbar button').first().click();
     await page.locator(`[data-template="${tpl.id}"]`).click();
+    await viewSettled(page); // opened and laid out once its sample images are drawn
     await expect(page.locator('.react-flow__node')).toHaveCount(tpl.build().nodes.length);
     await expect(page.locator('.problems header .status')).toHaveText('');
     // Each kind of node once in the inspector: its labels, choices and help.
