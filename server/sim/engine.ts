@@ -348,6 +348,7 @@ export async function startSimEngine(options: SimEngineOptions = {}): Promise<Si
       queued: sim ? [...sim.worker.queuedIds()] : [],
       working: sim?.worker.working()?.taskId ?? null,
       current: sim?.current.ct?.entry.taskId ?? null,
+      stopAsked: sim?.current.ct?.entry.control.stop ?? false,
       draining: sim ? [...sim.draining] : [],
       stalledRequests: config.faults.stalledRequests,
       holds: config.holds.info(),

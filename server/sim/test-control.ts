@@ -25,6 +25,8 @@ export interface SimEngineState {
   working: string | null;
   /** `CurrentTask.ct`: the task GET /tasks/{id} reports as running (not always the one working). */
   current: string | null;
+  /** The current task has been asked to stop (POST /v1/engine/control?action=stop reached the engine). */
+  stopAsked: boolean;
   /** Tasks whose drainer is alive (a dropped stream's task leaves this list at once). */
   draining: string[];
   /** Requests a `stall` is holding unanswered. */

@@ -10,6 +10,7 @@ import {
   openTemplateOnRunServer,
   pngBuffer,
   releaseHold,
+  stopReachedEngine,
   uploadImage,
   watchRun,
 } from './run-helpers.ts';
@@ -89,6 +90,7 @@ test('pipeline: Stop while step 2 runs keeps step 1’s image', async ({ page })
   await expect(page.getByTestId('run-step')).toHaveText('Step 2 of 2: ');
   await page.getByTestId('stop').click();
   await expect(page.locator('.run-panel')).toHaveAttribute('data-phase', 'stopping');
+  await stopReachedEngine();
   await releaseHold(third);
   const { phase } = await watchRun(page);
   expect(phase).toBe('stopped');

@@ -170,6 +170,18 @@ async function simControl<T>(method: 'GET' | 'POST', path: string, body?: unknow
   return (await res.json()) as T;
 }
 
+/**
+ * Waits until the engine has received the Stop (the editor says "stopping" as it sends it): a hold
+ * released before then would let the task finish normally.
+ */
+export async function stopReachedEngine(): Promise<void> {
+  await expect
+    .poll(async () => (await simControl<{ stopAsked: boolean }>('GET', 'state')).stopAsked, {
+      timeout: 30_000,
+    })
+    .toBe(true);
+}
+
 export interface SimHoldInfo {
   id: number;
   step: number;

@@ -12,6 +12,7 @@ import {
   phaseOf,
   progressOf,
   releaseHold,
+  stopReachedEngine,
   selectOnCanvas,
   setNumber,
   shownTaskId,
@@ -91,6 +92,7 @@ test('run: Stop waits for the server to confirm, ends the run and keeps the grap
   // Not "stopped" on the click: the run says it waits for the server, until the record says "stop".
   await expect(page.locator('.run-panel')).toHaveAttribute('data-phase', 'stopping');
   await expect(page.getByTestId('run-message')).toContainText('waiting for the server to confirm');
+  await stopReachedEngine();
   await releaseHold(hold);
   const { phase } = await watchRun(page);
   expect(phase).toBe('stopped');
