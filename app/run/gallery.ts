@@ -249,7 +249,6 @@ export async function setGalleryLimit(mb: number): Promise<number> {
 export async function removeRun(id: string): Promise<void> {
   const run = useGallery.getState().runs.find((r) => r.id === id);
   await deleteRun(id).catch(() => undefined);
-  if (run) await releaseAssetsOf(runAssetHashes(run)).catch(() => undefined);
   announce();
   useGallery.setState((s) => {
     const gone = s.runs.find((r) => r.id === id);
@@ -261,19 +260,21 @@ export async function removeRun(id: string): Promise<void> {
     };
   });
   settleGalleryProblem();
+  // Shown gone at once; its result assets (unless used or shown by another run) go after.
+  if (run) await releaseAssetsOf(runAssetHashes(run)).catch(() => undefined);
 }
 
 export async function removeAllRuns(): Promise<void> {
   const stored = await listRuns().catch(() => []);
+  const shown = useGallery.getState().runs;
   await clearRuns().catch(() => undefined);
-  const hashes = [...stored, ...useGallery.getState().runs].flatMap(runAssetHashes);
-  await releaseAssetsOf(hashes).catch(() => undefined);
   announce();
   useGallery.setState((s) => {
     s.runs.forEach(release);
     return { runs: [], lightbox: null, compare: null };
   });
   settleGalleryProblem();
+  await releaseAssetsOf([...stored, ...shown].flatMap(runAssetHashes)).catch(() => undefined);
 }
 
 export function openGallery(open = true): void {
