@@ -22,7 +22,7 @@ const W = 4000;
 const H = 3000;
 
 /** A photo-like JPEG: smooth colour fields plus per-pixel noise (sensor grain), seeded. */
-async function photo(seed: number): Promise<Buffer> {
+export async function photo(seed: number): Promise<Buffer> {
   const raw = Buffer.alloc(W * H * 3);
   let s = seed >>> 0 || 1;
   const rnd = () => {
@@ -130,6 +130,8 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
       const page = await ctx.newPage();
       await page.goto(preview.url);
       await page.locator('[data-template="vary-image-prompt"]').click();
+      // The template is open once the start screen is gone (on a busy machine, not at once).
+      await page.locator('.start-screen').waitFor({ state: 'detached' });
       return { ctx, page };
     };
     const plain = await open();

@@ -27,6 +27,7 @@ export async function benchPhotoDrop(
   });
   await page.goto(url);
   await page.locator('[data-template="text-to-image"]').click();
+  await page.locator('.start-screen').waitFor({ state: 'detached' });
   const settings = await page.evaluate(
     () =>
       (

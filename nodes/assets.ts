@@ -25,6 +25,12 @@ export interface AssetMeta {
 export interface AssetReader {
   /** The bytes, or null when the store does not have them (deleted storage, a file saved without images). */
   get(hash: string): Promise<Uint8Array | null>;
+  /**
+   * The first `length` bytes (all of them when the file is shorter), or null when the store does
+   * not have the asset. Optional: a store without it is read whole. The pixel check reads a photo's
+   * header this way, not the 5–8 MB behind it.
+   */
+  head?(hash: string, length: number): Promise<Uint8Array | null>;
 }
 
 export interface AssetStore extends AssetReader {

@@ -13,7 +13,15 @@ export interface AssetRecord {
   blob: Blob;
   /** Null when the browser could not decode the image (kept anyway: the node reports it). */
   thumb: Blob | null;
+  /**
+   * 'result' when a run made it (the gallery stored it): the gallery may delete it again with its
+   * run unless the editor uses it (see result-assets.ts). Absent for what the user brought in.
+   */
+  origin?: 'result' | undefined;
 }
+
+/** The key of the marker saying the editor uses an asset (beside the hash keys, never one of them). */
+export const usedKey = (hash: string) => `used:${hash}`;
 
 export async function getAssetRecord(hash: string): Promise<AssetRecord | null> {
   const db = await openDb();
@@ -23,14 +31,20 @@ export async function getAssetRecord(hash: string): Promise<AssetRecord | null> 
   return rec ?? null;
 }
 
-/** Writes a record unless one with its hash is there (same hash, same bytes). */
+/**
+ * Writes a record unless one with its hash is there (same hash, same bytes). The user bringing in
+ * bytes a run made (a downloaded result uploaded again) marks that result as used, so the
+ * gallery never deletes what a node now shows.
+ */
 export async function putAssetRecord(rec: AssetRecord): Promise<void> {
   const db = await openDb();
   const tx = db.transaction(ASSET_STORE, 'readwrite');
   const store = tx.objectStore(ASSET_STORE);
-  const req = store.count(rec.meta.hash);
+  const req = store.get(rec.meta.hash);
   req.onsuccess = () => {
-    if (req.result === 0) store.put(rec, rec.meta.hash);
+    const have = req.result as AssetRecord | undefined;
+    if (!have) store.put(rec, rec.meta.hash);
+    else if (have.origin === 'result' && rec.origin !== 'result') store.put(true, usedKey(rec.meta.hash));
   };
   await txDone(tx);
 }
@@ -92,6 +106,11 @@ export const browserAssetStore: AssetStore = {
   async get(hash) {
     const rec = await getAssetRecord(hash);
     return rec ? new Uint8Array(await rec.blob.arrayBuffer()) : null;
+  },
+  async head(hash, length) {
+    // Only the slice is read from disk: the pixel check measures a 7 MB photo by its first bytes.
+    const rec = await getAssetRecord(hash);
+    return rec ? new Uint8Array(await rec.blob.slice(0, length).arrayBuffer()) : null;
   },
   async put(bytes) {
     // Type and size are measured from the bytes, not taken on trust from a file.

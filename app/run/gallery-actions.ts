@@ -2,7 +2,11 @@ import { checkConnection } from '../../nodes/connection.ts';
 import { getKind } from '../../nodes/registry.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
-import { importImage } from '../assets/import-image.ts';
+import { assetRef } from '../../nodes/assets.ts';
+import { hasAssetRecord, writeAssetRecord } from '../assets/asset-db.ts';
+import { showAsset } from '../assets/asset-view.ts';
+import { importImage, type ImportedImage } from '../assets/import-image.ts';
+import { markAssetUsed } from '../assets/result-assets.ts';
 import { freeSpot, NEW_NODE_SIZE } from '../canvas/free-spot.ts';
 import { viewCentre } from '../canvas/viewport.ts';
 import { layout, whenMeasured } from '../canvas/auto-layout.ts';
@@ -14,7 +18,7 @@ import { askConfirm } from '../panels/confirm-state.ts';
 import { commit, replaceDocument, sealHistory, toast, useEditor } from '../store/editor-store.ts';
 import { freshNode } from '../store/graph-actions.ts';
 import { focusNode } from '../panels/Problems.tsx';
-import { openGallery, type GalleryRun } from './gallery.ts';
+import { openGallery, type GalleryImage, type GalleryRun } from './gallery.ts';
 import { resultFileName } from './run-files.ts';
 
 /**
@@ -85,11 +89,32 @@ function obviousTarget(wf: Workflow, sourceId: string, handle: string) {
   return found.length === 1 ? found[0]! : null;
 }
 
+/**
+ * A result as an image parameter: the asset it already is, so nothing is read, hashed or copied;
+ * from now on the gallery never deletes it (a node uses it). A run this page could not keep has
+ * its bytes only in memory: they are stored now, once. A run stored before results were assets is
+ * imported from its blob.
+ */
+async function resultAsInput(img: GalleryImage, name: string): Promise<ImportedImage | null> {
+  if (!img.asset) return importImage(img.blob, name);
+  const meta = img.asset;
+  try {
+    if (!(await hasAssetRecord(meta.hash)))
+      await writeAssetRecord({ meta, blob: img.blob, thumb: img.thumb ?? null });
+    await markAssetUsed(meta.hash);
+  } catch (err) {
+    toast('error', translate(lang(), 'asset.storeFailed', { name }), String(err));
+    return null;
+  }
+  if (img.thumb) showAsset({ meta, thumb: img.thumb });
+  return { ref: assetRef(meta.hash), meta };
+}
+
 /** Puts a result into the selected Input Image node, or into a new one placed clear of the others. */
 export async function putAsInput(run: GalleryRun, i: number): Promise<void> {
   const img = run.images[i];
   if (!img) return;
-  const put = await importImage(img.blob, resultFileName(run, i));
+  const put = await resultAsInput(img, resultFileName(run, i));
   if (!put) return;
   const s = useEditor.getState();
   const sel = Object.keys(s.selectedNodes);

@@ -1,13 +1,19 @@
+import type { AssetMeta } from '../../nodes/assets.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import type { LocalText } from '../../nodes/types.ts';
 
 /**
- * Every run's results, in their own IndexedDB database: one record per run with the images as
- * blobs, the workflow and the request that made them. The total is bounded; the oldest runs go
+ * Every run's results, in their own IndexedDB database: one record per run with its images, the
+ * workflow and the request that made them. The images' bytes are assets (the asset store, by
+ * hash: see app/assets/result-assets.ts), so a result used as an input is the same asset; runs
+ * stored before that hold their images as blobs here. The total is bounded; the oldest runs go
  * first when a new one would not fit (in the same transaction as the insert: see addRun).
  */
 export interface StoredImage {
-  blob: Blob;
+  /** The result as an asset: its bytes are in the asset store under `asset.hash`. */
+  asset?: AssetMeta | undefined;
+  /** The bytes, in runs stored before results were assets (never with `asset`). */
+  blob?: Blob | undefined;
   width: number;
   height: number;
   /** The server's URL at the time (it may be gone later: the blob is what the gallery shows). */
@@ -74,7 +80,7 @@ export async function listRuns(): Promise<StoredRun[]> {
 
 export function runBytes(run: Omit<StoredRun, 'bytes'>): number {
   return (
-    run.images.reduce((n, i) => n + i.blob.size, 0) +
+    run.images.reduce((n, i) => n + (i.asset?.bytes ?? i.blob?.size ?? 0), 0) +
     run.requestJson.length +
     (run.steps ?? []).reduce((n, x) => n + x.requestJson.length, 0) +
     JSON.stringify(run.workflow).length
@@ -116,15 +122,26 @@ export function simulateStorageFull(on: boolean): void {
  * rejects with the browser's error otherwise.
  */
 export async function addRun(run: StoredRun, limit = DEFAULT_GALLERY_BYTES): Promise<string[]> {
+  return (await addRunEvicting(run, limit)).map((r) => r.id);
+}
+
+/** The hashes of the result assets a run's images refer to. */
+export function runAssetHashes(run: Pick<StoredRun, 'images'>): string[] {
+  return run.images.flatMap((i) => (i.asset ? [i.asset.hash] : []));
+}
+
+/** `addRun`, resolving with the runs it dropped (their assets are then the caller's to release). */
+export async function addRunEvicting(run: StoredRun, limit = DEFAULT_GALLERY_BYTES): Promise<StoredRun[]> {
   const db = await open();
   const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
   const store = tx.objectStore(STORE);
   const committed = done(tx);
-  const decided = new Promise<string[]>((resolve, reject) => {
+  const decided = new Promise<StoredRun[]>((resolve, reject) => {
     const req = store.getAll();
     req.onsuccess = () => {
       const existing = (req.result as StoredRun[]).filter((r) => r.id !== run.id);
       const ids = evictionFor(existing, run.bytes, limit);
+      const dropped = existing.filter((r) => ids.includes(r.id));
       try {
         for (const id of ids) store.delete(id);
         store.put(run);
@@ -133,7 +150,7 @@ export async function addRun(run: StoredRun, limit = DEFAULT_GALLERY_BYTES): Pro
           reject(new DOMException('The storage quota has been exceeded (simulated).', 'QuotaExceededError'));
           return;
         }
-        resolve(ids);
+        resolve(dropped);
       } catch (e) {
         // put refused synchronously (e.g. DataCloneError): undo the deletes too
         tx.abort();

@@ -1,25 +1,39 @@
 import { create } from 'zustand';
 import {
-  addRun,
+  addRunEvicting,
   clearRuns,
   deleteRun,
   evictionFor,
   listRuns,
+  runAssetHashes,
   runBytes,
   type StoredImage,
   type StoredRun,
 } from './gallery-db.ts';
+import { analyseImageBlob, getAssetRecord, writeAssetRecord } from '../assets/asset-db.ts';
+import { releaseResultAssets } from '../assets/result-assets.ts';
 import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
 
 /**
- * A run as the gallery shows it: its images as object URLs made from the blobs. `kept` is true
- * only once the run's IndexedDB transaction has committed; a run the browser refused to store
- * stays here, in memory, so its images can still be downloaded until the page closes.
+ * An image as the gallery shows it: its bytes as a Blob (a stored asset's, read by the browser
+ * only when drawn or downloaded; in memory for a run not kept) and an object URL of them.
+ */
+export interface GalleryImage extends StoredImage {
+  blob: Blob;
+  src: string;
+  /** The thumbnail made when the result came in (this page only). */
+  thumb?: Blob | null | undefined;
+}
+
+/**
+ * A run as the gallery shows it. `kept` is true only once the run's IndexedDB transaction has
+ * committed; a run the browser refused to store stays here, in memory, so its images can still be
+ * downloaded (and used as inputs) until the page closes.
  */
 export interface GalleryRun extends Omit<StoredRun, 'images'> {
-  images: (StoredImage & { src: string })[];
+  images: GalleryImage[];
   kept: boolean;
 }
 
@@ -40,13 +54,25 @@ export const useGallery = create<GalleryState>()(() => ({
   compare: null,
 }));
 
-function toGallery(r: StoredRun, kept: boolean): GalleryRun {
-  return { ...r, kept, images: r.images.map((i) => ({ ...i, src: URL.createObjectURL(i.blob) })) };
+/** A stored run as shown; an image whose asset is gone (storage cleared) is left out, the rest shows. */
+async function toGallery(r: StoredRun, kept: boolean): Promise<GalleryRun> {
+  const images: GalleryImage[] = [];
+  for (const i of r.images) {
+    const blob =
+      i.blob ?? (i.asset ? (await getAssetRecord(i.asset.hash).catch(() => null))?.blob : undefined);
+    if (blob) images.push({ ...i, blob, src: URL.createObjectURL(blob) });
+  }
+  return { ...r, kept, images };
 }
 
-function toStored(r: GalleryRun): StoredRun {
-  const { kept: _kept, images, ...rest } = r;
-  return { ...rest, images: images.map(({ src: _src, ...i }) => i) };
+/** The record of a run: images that are assets by reference only, older ones with their blobs. */
+function toStored(r: Omit<GalleryRun, 'bytes'> & { bytes?: number }): StoredRun {
+  const { kept: _kept, images, bytes: _bytes, ...rest } = r;
+  const base = {
+    ...rest,
+    images: images.map(({ src: _src, thumb: _thumb, blob, ...i }) => (i.asset ? i : { ...i, blob })),
+  };
+  return { ...base, bytes: runBytes(base) };
 }
 
 function release(r: GalleryRun): void {
@@ -66,14 +92,19 @@ function announce(): void {
  */
 async function refreshGallery(): Promise<void> {
   const stored = await listRuns();
+  const before = new Set(useGallery.getState().runs.map((r) => r.id));
+  const fresh = new Map<string, GalleryRun>();
+  for (const r of stored) if (!before.has(r.id)) fresh.set(r.id, await toGallery(r, true));
   useGallery.setState((s) => {
     const shown = new Map(s.runs.map((r) => [r.id, r]));
     const inStore = new Set(stored.map((r) => r.id));
     for (const r of s.runs) if (r.kept && !inStore.has(r.id)) release(r);
+    // Shown meanwhile (another refresh got there first): the copy made here is not needed.
+    for (const [id, r] of fresh) if (shown.has(id)) release(r);
     const runs = [
-      ...stored.map((r) => {
-        const have = shown.get(r.id);
-        return have ? { ...have, kept: true } : toGallery(r, true);
+      ...stored.flatMap((r) => {
+        const have = shown.get(r.id) ?? fresh.get(r.id);
+        return have ? [{ ...have, kept: true }] : [];
       }),
       ...s.runs.filter((r) => !r.kept && !inStore.has(r.id)),
     ].sort((x, y) => x.at - y.at);
@@ -96,14 +127,35 @@ export async function loadGallery(): Promise<void> {
 }
 
 /**
- * Stores a run in one transaction (with the eviction its size needs). Resolves true once it has
- * committed; on a refusal the storage banner says what failed and what to do.
+ * Result assets no stored run refers to any more go with the runs that showed them (unless the
+ * editor uses them): the gallery's limit bounds what results take, assets included.
  */
-async function keep(run: StoredRun): Promise<boolean> {
+async function releaseAssetsOf(hashes: readonly string[]): Promise<void> {
+  if (hashes.length === 0) return;
+  const left = new Set((await listRuns()).flatMap(runAssetHashes));
+  await releaseResultAssets(hashes, left);
+}
+
+/**
+ * Stores a run: its images into the asset store (once per hash), then the run record in one
+ * transaction with the eviction its size needs. Resolves true once that has committed; on a
+ * refusal the storage banner says what failed and what to do, and the assets written for it are
+ * not left behind (the run stays in memory, with its bytes).
+ */
+async function keep(run: StoredRun, images: readonly GalleryImage[]): Promise<boolean> {
   try {
-    await addRun(run, galleryLimitBytes());
+    await Promise.all(
+      images.flatMap((i) =>
+        i.asset
+          ? [writeAssetRecord({ meta: i.asset, blob: i.blob, thumb: i.thumb ?? null, origin: 'result' })]
+          : [],
+      ),
+    );
+    const dropped = await addRunEvicting(run, galleryLimitBytes());
+    await releaseAssetsOf(dropped.flatMap(runAssetHashes)).catch(() => undefined);
   } catch (err) {
     reportStorageFailure('gallery', err);
+    await releaseAssetsOf(runAssetHashes(run)).catch(() => undefined);
     return false;
   }
   announce();
@@ -129,33 +181,34 @@ export async function storeResults(
   /** Per URL, the request (1-based) that made it, for a graph run as several requests. */
   requestSteps: readonly number[] = [],
 ): Promise<GalleryRun | null> {
-  const images: StoredImage[] = [];
+  const images: GalleryImage[] = [];
   for (const [i, url] of urls.entries()) {
     try {
       const res = await fetch(url);
       if (!res.ok) continue;
-      const blob = await res.blob();
-      const bmp = await createImageBitmap(blob);
+      // Hashed, measured and thumbnailed in the asset worker: the result becomes an asset.
+      const rec = await analyseImageBlob(await res.blob());
       const step = steps[i];
       const requestStep = requestSteps[i];
       images.push({
-        blob,
-        width: bmp.width,
-        height: bmp.height,
+        asset: rec.meta,
+        width: rec.meta.width,
+        height: rec.meta.height,
         url,
         ...(step ? { step } : {}),
         ...(requestStep ? { requestStep } : {}),
+        blob: rec.blob,
+        thumb: rec.thumb,
+        src: URL.createObjectURL(rec.blob),
       });
-      bmp.close();
     } catch {
       // an image the server lists but cannot serve: the others are still kept
     }
   }
   if (images.length === 0) return null;
-  const base = { ...meta, id, images };
-  const run: StoredRun = { ...base, bytes: runBytes(base) };
-  const kept = await keep(run);
-  const shown = toGallery(run, kept);
+  const run = toStored({ ...meta, id, images, kept: false });
+  const kept = await keep(run, images);
+  const shown: GalleryRun = { ...run, kept, images };
   useGallery.setState((s) => ({ runs: [...s.runs.filter((r) => r.id !== run.id), shown] }));
   if (kept) {
     // Space was found: runs refused earlier may fit now too; and show what the eviction removed.
@@ -168,7 +221,7 @@ export async function storeResults(
 /** The banner's Try again: stores the runs this page holds only in memory, oldest first. */
 export async function retryKeepRuns(): Promise<void> {
   for (const r of useGallery.getState().runs.filter((x) => !x.kept)) {
-    if (!(await keep(toStored(r)))) return;
+    if (!(await keep(toStored(r), r.images))) return;
     if (r.runId) await deleteRunRecord(r.runId).catch(() => undefined);
     useGallery.setState((s) => ({ runs: s.runs.map((x) => (x.id === r.id ? { ...x, kept: true } : x)) }));
   }
@@ -194,6 +247,7 @@ export async function setGalleryLimit(mb: number): Promise<number> {
 }
 
 export async function removeRun(id: string): Promise<void> {
+  const run = useGallery.getState().runs.find((r) => r.id === id);
   await deleteRun(id).catch(() => undefined);
   announce();
   useGallery.setState((s) => {
@@ -206,9 +260,13 @@ export async function removeRun(id: string): Promise<void> {
     };
   });
   settleGalleryProblem();
+  // Shown gone at once; its result assets (unless used or shown by another run) go after.
+  if (run) await releaseAssetsOf(runAssetHashes(run)).catch(() => undefined);
 }
 
 export async function removeAllRuns(): Promise<void> {
+  const stored = await listRuns().catch(() => []);
+  const shown = useGallery.getState().runs;
   await clearRuns().catch(() => undefined);
   announce();
   useGallery.setState((s) => {
@@ -216,6 +274,7 @@ export async function removeAllRuns(): Promise<void> {
     return { runs: [], lightbox: null, compare: null };
   });
   settleGalleryProblem();
+  await releaseAssetsOf([...stored, ...shown].flatMap(runAssetHashes)).catch(() => undefined);
 }
 
 export function openGallery(open = true): void {
