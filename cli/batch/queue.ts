@@ -137,6 +137,8 @@ export interface ItemQueue {
   /** Adds the items not already there (by item id). */
   add(specs: JobSpec[]): Promise<void>;
   lookup(itemId: string): Promise<Lookup>;
+  /** Drops items that failed for good, so `add` takes them afresh (`--retry-failed`). */
+  forgetFailed(itemIds: string[]): Promise<void>;
   subscribe(listener: (event: ItemEvent) => void): () => void;
   /**
    * A worker for one server. `slots` items at most at a time: 1 runs, the 2nd waits in the
