@@ -4,6 +4,8 @@
  * command again leaves the failed item failed; once the photo is fixed, `--retry-failed` (without
  * the --input flags: the items come from the manifest) runs only that item, keeping the 3 done
  * ones — their files untouched and nothing sent again (the engine's own history says so).
+ * With `--queue` on a real redis-server and a `worker`: an item whose task came back empty fails for
+ * good in BullMQ (`--attempts 1`); `--retry-failed` puts it on the queue again and the worker runs it.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,18 +16,29 @@ import {
   readManifestFile,
   removeTempDirs,
   spawnCli,
+  startRedis,
   tempDir,
+  waitFor,
   writePhotos,
   writeVaryWorkflow,
+  type Proc,
 } from './helpers.ts';
 
 const TUNING = JSON.stringify({ intervalMs: 20, queueCheckMs: 50, searchGraceMs: 100, readBackoffMs: 20 });
 const env = { FOOOCUS_FLOW_BATCH_TUNING: TUNING };
 
 let sim: SimEngine | undefined;
+let procs: Proc[] = [];
+let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
 afterEach(async () => {
+  for (const p of procs)
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  await Promise.all(procs.map((p) => p.exited));
+  procs = [];
   await sim?.close();
   sim = undefined;
+  await redis?.stop();
+  redis = undefined;
   await removeTempDirs();
 });
 
@@ -93,4 +106,50 @@ describe('fooocus-flow batch --retry-failed', () => {
     expect(await run.exited).toBe(2);
     expect(run.out.text).toMatch(/--retry-failed: .*empty holds no batch \(no manifest\.json\)/);
   }, 60_000);
+});
+
+describe('fooocus-flow batch --retry-failed with --queue on Redis', () => {
+  it('puts an item that failed for good in BullMQ back on the queue; the worker runs it, the rest stay done', async () => {
+    const dir = await tempDir();
+    const workflow = await writeVaryWorkflow(dir);
+    const photos = await writePhotos(dir, 3);
+    const out = join(dir, 'out');
+    sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
+    redis = await startRedis();
+    const redisEnv = { FOOOCUS_FLOW_BATCH_TUNING: JSON.stringify({ ...JSON.parse(TUNING), lockMs: 1500 }) };
+    // The first task finishes without an image: with --attempts 1 its item fails for good.
+    const empty = sim.inject({ kind: 'finish-empty-next' });
+    const worker = spawnCli(['worker', '--queue', redis.url, '--api', sim.url, '--name', 'w1'], redisEnv);
+    procs.push(worker);
+    await waitFor(
+      async () => worker.out.text,
+      (t) => t.includes('taking batch items'),
+      'the worker ready',
+    );
+    const args = ['batch', workflow, '--out', out, '--input', `image=${photos}`, '--queue', redis.url];
+    const first = spawnCli([...args, '--attempts', '1'], redisEnv);
+    procs.push(first);
+    expect(await first.exited, first.out.text).toBe(1);
+    await empty.fired;
+    const m1 = await readManifestFile(out);
+    expect(m1.items.filter((i) => i.state === 'done')).toHaveLength(2);
+    const failed = m1.items.find((i) => i.state === 'failed')!;
+    expect(failed.error).toMatch(/empty/i);
+
+    const retry = spawnCli([...args, '--retry-failed'], redisEnv);
+    procs.push(retry);
+    expect(await retry.exited, retry.out.text).toBe(0);
+    expect(retry.out.text).toContain('Retrying 1 failed item(s); 2 done item(s) are kept.');
+    const m2 = await readManifestFile(out);
+    expect(m2.items.map((i) => i.state)).toEqual(['done', 'done', 'done']);
+    expect(m2.items.find((i) => i.id === failed.id)!.files).toHaveLength(1);
+    // Only the failed item ran again: 3 tasks with images, plus the empty one.
+    const list = await createFooocusClient({ baseUrl: sim.url }).listTasks({
+      query: 'history',
+      pageSize: 50,
+    });
+    const rows = list.history.filter((r) => r.task_status === 'finished');
+    expect(rows.filter((r) => (r.result ?? []).length > 0)).toHaveLength(3);
+    expect(rows).toHaveLength(4);
+  }, 180_000);
 });
