@@ -180,7 +180,17 @@ export function runCompiledSteps(
       },
     };
     if (run.entry && run.entry.state !== 'failed') {
-      tracked = resumeTrackedRun(client, run.entry, trackedOptions);
+      let entry = run.entry;
+      if ((entry as Partial<RunJournalEntry>).request === undefined) {
+        // Kept without its request (a batch manifest stays small): built again, the same request
+        // (the previous step's image, the same seed), for the search and a resend.
+        try {
+          entry = { ...entry, request: await sendable(compiled, step, chain, input) };
+        } catch (e) {
+          return { run, error: asApiError(e, step) };
+        }
+      }
+      tracked = resumeTrackedRun(client, entry, trackedOptions);
     } else {
       let request: FooocusRequest;
       try {

@@ -186,6 +186,13 @@ export function createBullQueue(opts: BullQueueOptions): ItemQueue {
       }
     },
     lookup,
+    async forgetFailed(itemIds) {
+      for (const id of itemIds) {
+        const job = await queue.getJob(jobId(id));
+        // Only a job that failed for good: one a worker holds or will take stays as it is.
+        if (job && (await job.getState()) === 'failed') await job.remove();
+      }
+    },
     subscribe(listener) {
       listen();
       listeners.add(listener);

@@ -30,6 +30,9 @@ Where it runs:
 Other:
   --attempts N         how often an item may fail before it is recorded as failed (default ${DEFAULT_ITEM_ATTEMPTS})
   --assets DIR         an asset folder for images the workflow file does not embed
+  --retry-failed       run the failed items of the batch in DIR again (fresh attempts), keeping
+                       the done ones; the items come from DIR/manifest.json, so --input/--table
+                       may be left out
 
 DIR gets manifest.json (every item's state), index.html (contact sheet), results.csv and
 items/NNNN-name/ with the images. Run the same command again to continue: finished items are kept,
@@ -112,6 +115,7 @@ export async function batchCommand(argv: string[], io: CliIO & { stderr: TextSin
           queue: { type: 'string' },
           attempts: { type: 'string' },
           assets: { type: 'string' },
+          'retry-failed': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -160,6 +164,7 @@ export async function batchCommand(argv: string[], io: CliIO & { stderr: TextSin
       queue: values.queue,
       assets: values.assets,
       maxItemAttempts: attempts,
+      retryFailed: values['retry-failed'],
       io,
       signal: sig.stop,
       detach: sig.detach,

@@ -51,6 +51,11 @@ export interface BatchOptions {
   queue: string | undefined;
   assets: string | undefined;
   maxItemAttempts: number;
+  /**
+   * Run the failed items of the batch in `out` again (fresh attempts), keeping the done ones. The
+   * items come from its manifest; --input/--table/--set, when given, must be the same as before.
+   */
+  retryFailed?: boolean | undefined;
   io: CliIO & { stderr: TextSink };
   /** First Ctrl+C: stop the running tasks on their servers (confirmed) and quit. */
   signal: AbortSignal;
@@ -100,9 +105,12 @@ export async function runBatch(o: BatchOptions): Promise<number> {
     const again = await openWorkflowFile(await readFile(o.workflow, 'utf8'), o.workflow, o.assets);
     if (again.ok) Object.assign(opened, again.opened);
   }
-  let items: BatchItem[];
+  // --retry-failed alone: the items are the manifest's.
+  const fromManifest =
+    o.retryFailed === true && Object.keys(o.sources.inputs).length === 0 && o.sources.table === undefined;
+  let items: BatchItem[] = [];
   try {
-    items = await buildItems(opened.workflow, o.sources);
+    if (!fromManifest) items = await buildItems(opened.workflow, o.sources);
   } catch (e) {
     throw new BatchExit(EXIT.badInput, (e as Error).message);
   }
@@ -117,9 +125,15 @@ export async function runBatch(o: BatchOptions): Promise<number> {
   }
 
   // The manifest: new, or the one an earlier run of this same command left.
+  let retried: string[] = [];
   let manifest = await readManifest(out).catch((e: Error) => {
     throw new BatchExit(EXIT.badInput, e.message);
   });
+  if (!manifest && o.retryFailed)
+    throw new BatchExit(
+      EXIT.badInput,
+      `--retry-failed: ${out} holds no batch (no manifest.json); start one without --retry-failed`,
+    );
   if (manifest) {
     if (manifest.workflow.sha256 !== sha256)
       throw new BatchExit(
@@ -133,12 +147,13 @@ export async function runBatch(o: BatchOptions): Promise<number> {
       );
     const ids = new Set(manifest.items.map((i) => i.id));
     const missing = items.filter((i) => !ids.has(i.id));
-    if (missing.length > 0 || items.length !== manifest.items.length)
+    if (!fromManifest && (missing.length > 0 || items.length !== manifest.items.length))
       throw new BatchExit(
         EXIT.badInput,
         `The inputs changed since ${out} was started (${manifest.items.length} items there, ${items.length} now, ${missing.length} new); give the same --input/--table/--set, or choose another --out`,
       );
     io.stderr.write(`Continuing the batch in ${out} ...\n`);
+    if (o.retryFailed) retried = retryFailedItems(manifest.items as ManifestItem[], io.stderr);
   } else {
     const busy = await checkOutDirFree(out);
     if (busy) throw new BatchExit(EXIT.badInput, busy);
@@ -309,6 +324,8 @@ export async function runBatch(o: BatchOptions): Promise<number> {
   };
   const unsubscribe = queue.subscribe(onEvent);
   await queue.ready();
+  // Redis still lists them as failed: dropped there, they are added again below.
+  if (retried.length > 0) await queue.forgetFailed(retried);
 
   // What is left to do, item by item.
   const spec = (item: ManifestItem): JobSpec => ({
@@ -408,4 +425,28 @@ export async function runBatch(o: BatchOptions): Promise<number> {
     return EXIT.graphErrors;
   }
   return count('failed') > 0 ? EXIT.graphErrors : EXIT.ok;
+}
+
+/**
+ * `--retry-failed`: each failed item is queued again with fresh attempts; its reason goes into its
+ * notes, and a pipeline keeps the steps it finished (the retry starts at the step that failed).
+ * Done items are not touched. Returns the ids of the items put back.
+ */
+function retryFailedItems(items: ManifestItem[], say: TextSink): string[] {
+  const failed = items.filter((i) => i.state === 'failed');
+  for (const item of failed) {
+    item.notes = [...(item.notes ?? []), `failed before: ${item.error ?? 'no reason recorded'}`].slice(-5);
+    item.state = 'queued';
+    item.itemFailures = 0;
+    delete item.error;
+    delete item.finishedAt;
+    delete item.taskId;
+  }
+  const done = items.filter((i) => i.state === 'done').length;
+  say.write(
+    failed.length > 0
+      ? `Retrying ${failed.length} failed item(s); ${done} done item(s) are kept.\n`
+      : 'No failed item to retry.\n',
+  );
+  return failed.map((i) => i.id);
 }

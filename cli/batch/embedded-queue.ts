@@ -153,6 +153,13 @@ export function createEmbeddedQueue(opts: EmbeddedQueueOptions): ItemQueue {
       }
       notify();
     },
+    async forgetFailed(itemIds) {
+      for (const id of itemIds) {
+        if (ended.get(id)?.state !== 'failed') continue;
+        ended.delete(id);
+        known.delete(id);
+      }
+    },
     async lookup(itemId) {
       return ended.get(itemId) ?? (known.has(itemId) ? { state: 'pending' } : { state: 'absent' });
     },

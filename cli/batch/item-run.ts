@@ -9,10 +9,9 @@
  *   `ItemFailure` the queue understands.
  *
  * These two functions are the only place that knows an item is one request: a multi-step pipeline
- * replaces them (the job then carries the compiled steps), and nothing else in the batch changes.
+ * (the job then carries the compiled steps) runs through item-steps.ts instead, and nothing else in
+ * the batch changes.
  */
-import type { FooocusClient } from '../../api/client.ts';
-import type { FooocusApiError } from '../../api/errors.ts';
 import type { RunJournalEntry } from '../../api/run-journal.ts';
 import type { TrackedRunOptions } from '../../api/tracked-run.ts';
 import { inlineRequestImages } from '../../compiler/assets/inline-request.ts';
@@ -24,7 +23,9 @@ import { nodeImageAdapter } from '../node-image-adapter.ts';
 import { assetRef, type AssetMeta } from '../../nodes/assets.ts';
 import { inputFileAsset, type OpenedWorkflow } from '../assets.ts';
 import type { BatchItem } from './items.ts';
-import { ItemFailure, type ItemJob, type ItemResult, type Lease, type StoredEntry } from './queue.ts';
+import { runPipelineItem } from './item-steps.ts';
+import { isServerTrouble, strip, type RunItemParams } from './item-common.ts';
+import { ItemFailure, type ItemJob, type ItemResult } from './queue.ts';
 
 /** Compiles one item; a problem of this item (unreadable image, a value that does not fit, graph errors) throws with its reason. */
 export async function compileItem(opened: OpenedWorkflow, item: BatchItem): Promise<ItemJob> {
@@ -48,53 +49,25 @@ export async function compileItem(opened: OpenedWorkflow, item: BatchItem): Prom
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     throw new Error(`the workflow has errors for this item: ${errors.map((d) => d.message.en).join('; ')}`);
   }
+  const steps =
+    compiled.steps.length > 1
+      ? await Promise.all(
+          compiled.steps.map(async (s) => ({ ...s, request: await inlineRequestImages(s.request, reader) })),
+        )
+      : undefined;
   return {
     itemId: item.id,
     label: item.label,
-    request: await inlineRequestImages(compiled.request, reader),
+    request: steps ? steps[0]!.request : await inlineRequestImages(compiled.request, reader),
     expected: { count: compiled.plan.images.count, min: compiled.plan.images.min },
+    steps,
   };
 }
 
-export interface RunItemParams {
-  lease: Lease;
-  /** The worker's own server. */
-  client: FooocusClient;
-  /** A client for another server: an earlier attempt's task is followed where it was sent. */
-  clientFor(baseUrl: string): FooocusClient;
-  worker: string;
-  /** Stop the task on the server (confirmed), then give the item back. */
-  signal: AbortSignal;
-  /** Leave the task running and give up following it (a second Ctrl+C). */
-  detach?: AbortSignal | undefined;
-  tracked: Partial<TrackedRunOptions>;
-}
-
-/** Failures that say the server is unwell rather than the item wrong. */
-function isServerTrouble(e: FooocusApiError): boolean {
-  return (
-    e.kind === 'network' ||
-    e.kind === 'timeout' ||
-    e.kind === 'server' ||
-    e.kind === 'forbidden' ||
-    e.kind === 'lost-task' ||
-    e.kind === 'server-gone' ||
-    e.kind === 'bad-reply'
-  );
-}
-
-/**
- * The entry kept with the item: without the request (the job has it) and without the final record's
- * `req_params` (the server's copy of the request, images and all): a manifest or a Redis job stays
- * small while still saying everything a resume needs.
- */
-function strip({ request: _request, ...rest }: RunJournalEntry): StoredEntry {
-  if (!rest.final) return rest;
-  const { req_params: _params, ...final } = rest.final;
-  return { ...rest, final: final as typeof rest.final };
-}
+export type { RunItemParams };
 
 export async function runCompiledItem(p: RunItemParams): Promise<ItemResult> {
+  if (p.lease.job.steps) return runPipelineItem(p, p.lease.job.steps);
   const { lease } = p;
   const { job } = lease;
   const previous = lease.entry;

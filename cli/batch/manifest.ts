@@ -22,6 +22,11 @@ const resultSchema = z.object({
   images: z.array(z.string().max(4096)).max(1000),
   warnings: z.array(z.string()),
   worker: z.string(),
+  /** A pipeline: every request's task by step and chain (1-based). */
+  tasks: z
+    .array(z.object({ step: z.number().int().min(1), chain: z.number().int().min(1), taskId: z.string() }))
+    .max(10_000)
+    .optional(),
 });
 
 const itemSchema = z.object({
@@ -37,7 +42,7 @@ const itemSchema = z.object({
   taskId: z.string().optional(),
   phase: z.string().optional(),
   progress: z.number().optional(),
-  /** Embedded mode: the tracked run's journal entry (without its request). */
+  /** Embedded mode: the tracked run's journal entry (without its request); a pipeline's has `steps`, each request so far. */
   entry: z.looseObject({ baseUrl: z.string(), state: z.string(), submits: z.number() }).optional(),
   itemFailures: z.number().int().min(0),
   result: resultSchema.optional(),

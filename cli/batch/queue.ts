@@ -14,6 +14,8 @@
  * - events (running, retries, server state, completed, failed) reach the coordinator.
  */
 import type { RunJournalEntry } from '../../api/run-journal.ts';
+import type { StepRun } from '../../api/run-steps.ts';
+import type { CompiledStep } from '../../compiler/types.ts';
 import type { FooocusRequest } from '../../contract/index.ts';
 
 /** One item, compiled: what a worker needs and nothing else (a worker may be on another machine). */
@@ -23,10 +25,24 @@ export interface ItemJob {
   /** The FooocusAPI request: images inlined, seed fixed (so a lost reply can be searched for). */
   request: FooocusRequest;
   expected: { count: number; min?: number | undefined };
+  /**
+   * A pipeline (compiler/steps): every step, images inlined (`request` is the first). The item's
+   * steps all run on one server: each step's input is the previous step's result on that server.
+   */
+  steps?: CompiledStep[] | undefined;
 }
 
-/** The tracked run's journal entry without its request (the job carries it). */
-export type StoredEntry = Omit<RunJournalEntry, 'request'>;
+/** The record of a pipeline item's requests (api/run-steps.ts), their entries kept without requests. */
+export type StoredStepRun = Omit<StepRun, 'entry'> & { entry?: StoredEntryFields | undefined };
+
+type StoredEntryFields = Omit<RunJournalEntry, 'request'>;
+
+/**
+ * The tracked run's journal entry without its request (the job carries it). For a pipeline, the
+ * entry of the request in flight plus `steps`, every request so far with its task id: resuming
+ * carries on at the right step.
+ */
+export type StoredEntry = StoredEntryFields & { steps?: StoredStepRun[] | undefined };
 
 export interface JobSpec {
   itemId: string;
@@ -46,6 +62,8 @@ export interface ItemResult {
   images: string[];
   warnings: string[];
   worker: string;
+  /** A pipeline: every request's task, by step (1-based) and chain. */
+  tasks?: { step: number; chain: number; taskId: string }[] | undefined;
 }
 
 export type ServerState = 'ok' | 'backoff' | 'out';
@@ -119,6 +137,8 @@ export interface ItemQueue {
   /** Adds the items not already there (by item id). */
   add(specs: JobSpec[]): Promise<void>;
   lookup(itemId: string): Promise<Lookup>;
+  /** Drops items that failed for good, so `add` takes them afresh (`--retry-failed`). */
+  forgetFailed(itemIds: string[]): Promise<void>;
   subscribe(listener: (event: ItemEvent) => void): () => void;
   /**
    * A worker for one server. `slots` items at most at a time: 1 runs, the 2nd waits in the

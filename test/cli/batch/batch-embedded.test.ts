@@ -24,7 +24,9 @@ import {
 const TUNING = JSON.stringify({
   intervalMs: 20,
   queueCheckMs: 50,
-  lostAfterOutageMs: 300,
+  // A task not yet shown as current (the engine hides it until its first update, as FooocusAPI
+  // does) must not be judged lost on a busy machine: only the killed engine's task is.
+  lostAfterOutageMs: 5000,
   serverBackoffMs: 100,
   searchGraceMs: 100,
   readBackoffMs: 20,
