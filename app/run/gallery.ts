@@ -12,6 +12,7 @@ import {
 import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
+import { forgetKeptPipeline } from './pipeline-journal-idb.ts';
 
 /**
  * A run as the gallery shows it: its images as object URLs made from the blobs. `kept` is true
@@ -169,7 +170,9 @@ export async function storeResults(
 export async function retryKeepRuns(): Promise<void> {
   for (const r of useGallery.getState().runs.filter((x) => !x.kept)) {
     if (!(await keep(toStored(r)))) return;
+    // Kept now: the run's journal row (one request, or a pipeline's) has done its job.
     if (r.runId) await deleteRunRecord(r.runId).catch(() => undefined);
+    if (r.runId && r.steps) await forgetKeptPipeline(r.runId).catch(() => undefined);
     useGallery.setState((s) => ({ runs: s.runs.map((x) => (x.id === r.id ? { ...x, kept: true } : x)) }));
   }
   settleGalleryProblem();

@@ -76,3 +76,9 @@ export function pipelineWriter(base: EditorPipelineRecord): {
     current: () => rec,
   };
 }
+
+/** Its results are kept in the gallery now: the row goes, unless it still offers Retry of a failed step. */
+export async function forgetKeptPipeline(runId: string): Promise<void> {
+  const rec = await readPipelineRecord(runId);
+  if (rec && rec.failedStep === undefined) await deletePipelineRecord(runId);
+}

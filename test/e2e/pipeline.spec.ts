@@ -221,7 +221,8 @@ test('pipeline: a failed step keeps its task id; after a reload Retry sends only
 
   // A reload keeps the failed pipeline, its task id and Retry (it is not sent again by itself).
   await page.reload();
-  await expect(panel(page)).toHaveAttribute('data-phase', 'failed');
+  // Start-up reads the journal before it shows the run (more room on a busy machine; no timing asserted).
+  await expect(panel(page)).toHaveAttribute('data-phase', 'failed', { timeout: 30_000 });
   await expect(page.getByTestId('run-error')).toContainText('Step 2 of 2 failed');
   expect(await shownTaskId(page)).toBe(failedTask);
   await page.getByTestId('retry-step').click();
