@@ -254,6 +254,43 @@ describe('fooocus-flow run, a graph run as steps', () => {
     expect(await listDir(out)).toEqual(['run.json', 'step1-01-upscale.png', 'step2-01-inpaint.png']);
     expect(await taskCount()).toBe(before + 2);
   });
+  it('a failed step 2 keeps the journal; --resume retries step 2 only and keeps the failed task id', async () => {
+    const dir = await tempDir();
+    const f = await files(dir);
+    const out = join(dir, 'out');
+    const first = sim.hold({ step: 0 });
+    void (async () => {
+      await first.reached; // step 1 is submitted: the next generate (step 2's) finishes empty
+      sim.inject({ kind: 'finish-empty-next' });
+      first.release();
+    })();
+    const before = await taskCount();
+    const io = captureIo();
+    const code = await runCommand([f.wf, '--api', sim.url, '--out', out, ...f.inputs], io, { tuning: FAST });
+    expect(code, io.stderr.text).toBe(1);
+    expect(io.stderr.text).toContain('Failed in step 2 of 2.');
+    expect(io.stderr.text).toMatch(
+      /Retry from step 2 of 2 \(the steps before are not sent again.*\): fooocus-flow run --resume /,
+    );
+    expect(await listDir(out)).toEqual(['run-steps-journal.json']);
+    const journal = JSON.parse(await readFile(join(out, 'run-steps-journal.json'), 'utf8')) as {
+      runs: { step: number; state: string; taskId?: string }[];
+    };
+    expect(journal.runs.map((r) => [r.step, r.state])).toEqual([
+      [0, 'finished'],
+      [1, 'failed'],
+    ]);
+    const failedTask = journal.runs[1]!.taskId!;
+    expect(failedTask).toMatch(/^[0-9a-f]{32}$/);
+
+    const resumed = captureIo();
+    expect(await runCommand(['--resume', out], resumed, { tuning: FAST }), resumed.stderr.text).toBe(0);
+    expect(await listDir(out)).toEqual(['run.json', 'step1-01-upscale.png', 'step2-01-inpaint.png']);
+    expect(await taskCount()).toBe(before + 3); // step 1, the failed step 2, the retried step 2
+    const record = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as RunRecord;
+    expect(record.steps[1]!.runs[0]!.taskId).not.toBe(failedTask);
+    expect((record.steps[1]!.runs[0] as { failedTaskIds?: string[] }).failedTaskIds).toEqual([failedTask]);
+  });
 });
 
 describe('fooocus-flow compile, a graph run as steps', () => {

@@ -238,3 +238,48 @@ test('pipeline: a failed step keeps its task id; after a reload Retry sends only
   expect(manifest[1]!.failedTaskIds?.map((id) => id.slice(0, 8))).toEqual([failedTask]);
   expect(manifest[1]!.taskIds[0]!.slice(0, 8)).not.toBe(failedTask);
 });
+
+test('pipeline: Vary → Enhance × 4 regions runs as two requests; the final image comes after all four', async ({
+  page,
+}) => {
+  await openTemplateOnRunServer(page, 'blank');
+  const b = new GraphBuilder();
+  const i = b.add('inputImage');
+  const v = b.add('vary');
+  b.wire(i, v);
+  let prev = v;
+  for (const w of ['face', 'eye', 'mouth', 'hair']) {
+    const r = b.add('enhanceRegion', { enhance_mask_dino_prompt: w });
+    b.wire(prev, r);
+    prev = r;
+  }
+  b.wire(prev, b.add('output'));
+  const doc = { ...b.build('Vary then four regions'), overflow: 'steps' };
+  await page.evaluate(
+    (d) =>
+      (window as unknown as { __fooocusFlow: { loadForBench(d: unknown): void } }).__fooocusFlow.loadForBench(
+        d,
+      ),
+    doc,
+  );
+  await layout(page);
+  await uploadImage(page, i, await pngBuffer(320, 240));
+  await layout(page);
+  await expect(page.getByTestId('step-tab-2')).toBeVisible();
+  await clickRun(page);
+  await expect(panel(page)).toHaveAttribute('data-phase', 'done', { timeout: 150_000 });
+  // Step 1: Vary and three regions; step 2: the fourth region on step 1's last image.
+  const sizes = await galleryImageSizes(page);
+  expect(sizes.map((s) => s.split(' · ')[0])).toEqual(['Step 1', 'Step 1', 'Step 1', 'Step 1', 'Step 2']);
+  const files = await downloadZip(page);
+  const step2 = JSON.parse(files.get('steps/step-2.request.json')!) as {
+    enhance_input_image: string;
+    enhance_ctrls: { enhance_enabled: boolean; enhance_mask_dino_prompt: string }[];
+  };
+  expect(step2.enhance_input_image).toBe('fooocus-flow:step-result:1');
+  expect(step2.enhance_ctrls.filter((c) => c.enhance_enabled).map((c) => c.enhance_mask_dino_prompt)).toEqual(
+    ['hair'],
+  );
+  const manifest = JSON.parse(files.get('steps.json')!) as { startsHere: string | null }[];
+  expect(manifest[1]!.startsHere).toMatch(/^Step 2 starts here: /);
+});
