@@ -13,6 +13,8 @@
  *   flight is followed, later ones are sent.
  * - A failure or a Stop ends the pipeline in the step where it happens, and says which; images
  *   made before are kept (Stop in step 2 keeps step 1's).
+ * - Retry from the failed step: `resume` with the record of the failed attempt sends only the
+ *   failed request again (and the ones after it); the failed task's id stays in `failedTaskIds`.
  */
 import type { ImageAdapter } from '../compiler/prepare/raster.ts';
 import type { FooocusRequest } from '../contract/index.ts';
@@ -48,6 +50,8 @@ export interface StepRun {
   taskId?: string | undefined;
   /** The tracked run's journal entry as last saved (request, task id): what resuming follows. */
   entry?: RunJournalEntry | undefined;
+  /** Tasks of earlier attempts of this request that failed (a retry sends it again): kept, not lost. */
+  failedTaskIds?: string[] | undefined;
   /** Every result image of this request. */
   images: ResultImage[];
   /** The images that go on to the next step (in the last step: the chain's final images). */
@@ -158,6 +162,11 @@ export function runCompiledSteps(
       finals: [],
     };
     if (!found) runs.push(run);
+    if (found && (!found.entry || found.entry.state === 'failed')) {
+      // A retry of a request that failed (or never got sent): a new task, the old id kept.
+      if (found.taskId) found.failedTaskIds = [...(found.failedTaskIds ?? []), found.taskId];
+      Object.assign(found, { state: 'running', taskId: undefined, entry: undefined, images: [], finals: [] });
+    }
     current = run;
     const compiled = steps[step]!;
     const journal = {
@@ -196,6 +205,8 @@ export function runCompiledSteps(
       try {
         request = await sendable(compiled, step, chain, input);
       } catch (e) {
+        run.state = 'failed';
+        await record();
         return { run, error: asApiError(e, step) };
       }
       if (stopRequested) return { run };

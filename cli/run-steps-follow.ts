@@ -126,8 +126,16 @@ export async function followSteps(p: FollowStepsParams): Promise<number> {
     case 'failed': {
       const error =
         outcome.error ?? new FooocusApiError({ kind: 'server', message: 'the step failed without a reason' });
-      if (error.kind !== 'lost-task') await forget();
+      // A task the server took (a finished step, or the failed one) is kept in the journal, so
+      // --resume retries from the failed step without sending the steps before again.
+      const paid = outcome.runs.some((r) => r.taskId || r.failedTaskIds?.length);
+      if (!paid && error.kind !== 'lost-task') await forget();
       io.stderr.write(`Failed in ${step}. ${p.describeFailure(error, outcome.step)}\n`);
+      if (paid && resumeHint) {
+        io.stderr.write(
+          `Retry from ${step} (the steps before are not sent again, their images are kept): ${resumeHint}\n`,
+        );
+      }
       return EXIT.graphErrors;
     }
   }
@@ -182,6 +190,8 @@ async function save(
           taskId: r.taskId ?? null,
           state: r.state,
           images: r.images.length,
+          // Tasks of attempts that failed before --resume retried this step.
+          ...(r.failedTaskIds?.length ? { failedTaskIds: r.failedTaskIds } : {}),
         })),
     })),
     plan: context.plan,

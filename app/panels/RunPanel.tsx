@@ -3,7 +3,7 @@ import type { MessageKey } from '../i18n/catalog.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
-import { resumeInterrupted, startRun, stopRun } from '../run/runner.ts';
+import { resumeInterrupted, retryFailedStep, startRun, stopRun } from '../run/runner.ts';
 import type { RunWait } from '../run/run-store.ts';
 import { useSettings } from '../run/settings.ts';
 import { runBlockers } from '../run/run-blockers.ts';
@@ -252,6 +252,26 @@ export function RunPanel() {
                     >
                       {t('run.resume')}
                     </button>
+                  </p>
+                )}
+                {run.phase === 'failed' && run.retryStep !== null && (
+                  <p>
+                    <button
+                      type="button"
+                      className="primary small"
+                      data-testid="retry-step"
+                      onClick={() => void retryFailedStep()}
+                    >
+                      {l({
+                        en: `Retry from step ${run.retryStep + 1}`,
+                        zh: `从第 ${run.retryStep + 1} 步重试`,
+                      })}
+                    </button>{' '}
+                    {run.retryStep > 0 &&
+                      l({
+                        en: 'The steps before are not sent again.',
+                        zh: '之前的步骤不会重新发送。',
+                      })}
                   </p>
                 )}
                 <p className="status">{t('run.graphKept')}</p>

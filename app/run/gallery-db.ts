@@ -1,6 +1,7 @@
 import type { AssetMeta } from '../../nodes/assets.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import type { LocalText } from '../../nodes/types.ts';
+import type { Plan, StepInputField } from '../../compiler/types.ts';
 
 /**
  * Every run's results, in their own IndexedDB database: one record per run with its images, the
@@ -24,6 +25,23 @@ export interface StoredImage {
   requestStep?: number | undefined;
 }
 
+/** One request of a pipeline run as the gallery keeps it: enough to replay the pipeline. */
+export interface StoredStep {
+  /** 1-based. */
+  step: number;
+  /** The request as compiled (images by reference; the input field holds the previous step's placeholder). */
+  requestJson: string;
+  taskIds: string[];
+  /** Why the graph is cut at this step's first node (English). */
+  reason?: string | undefined;
+  /** Tasks of attempts of this step that failed before a retry. */
+  failedTaskIds?: string[] | undefined;
+  /** The field that takes the previous step's result, and which step that is (1-based). */
+  input?: { field: StepInputField; fromStep: number } | undefined;
+  /** The step's plan (mode, stages, images): what a replay script needs to pick the images that go on. */
+  plan?: Plan | undefined;
+}
+
 export interface StoredRun {
   id: string;
   /** Epoch ms when the run finished. */
@@ -41,7 +59,7 @@ export interface StoredRun {
   /** The editor run that made it (its journal row is deleted once the run is kept). */
   runId?: string | undefined;
   /** A graph run as several requests: each step's request (JSON text), task ids and why it starts there. */
-  steps?: { step: number; requestJson: string; taskIds: string[]; reason?: string | undefined }[] | undefined;
+  steps?: StoredStep[] | undefined;
   bytes: number;
 }
 

@@ -15,6 +15,7 @@ import { releaseResultAssets } from '../assets/result-assets.ts';
 import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
+import { forgetKeptPipeline } from './pipeline-journal-idb.ts';
 
 /**
  * An image as the gallery shows it: its bytes as a Blob (a stored asset's, read by the browser
@@ -222,7 +223,9 @@ export async function storeResults(
 export async function retryKeepRuns(): Promise<void> {
   for (const r of useGallery.getState().runs.filter((x) => !x.kept)) {
     if (!(await keep(toStored(r), r.images))) return;
+    // Kept now: the run's journal row (one request, or a pipeline's) has done its job.
     if (r.runId) await deleteRunRecord(r.runId).catch(() => undefined);
+    if (r.runId && r.steps) await forgetKeptPipeline(r.runId).catch(() => undefined);
     useGallery.setState((s) => ({ runs: s.runs.map((x) => (x.id === r.id ? { ...x, kept: true } : x)) }));
   }
   settleGalleryProblem();

@@ -9,3 +9,12 @@ import { browserAssetStore } from '../assets/asset-db.ts';
 export function requestWithImages(request: FooocusRequest): Promise<FooocusRequest> {
   return inlineRequestImages(request, browserAssetStore);
 }
+
+/** The stored request (JSON text) with its images inlined (as sent); as stored when an image is no longer here. */
+export async function requestJsonWithImages(json: string): Promise<string> {
+  try {
+    return JSON.stringify(await requestWithImages(JSON.parse(json) as FooocusRequest));
+  } catch {
+    return json;
+  }
+}

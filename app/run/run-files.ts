@@ -1,10 +1,10 @@
 import { exportWorkflow } from '../../compiler/workflow-file/index.ts';
-import type { FooocusRequest } from '../../contract/fields.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
-import { requestWithImages } from './inline-assets.ts';
+import { requestJsonWithImages } from './inline-assets.ts';
 import { zipStore } from '../lib/zip.ts';
 import { downloadBlob } from '../persistence/files.ts';
 import type { GalleryRun } from './gallery.ts';
+import { pipelineFiles } from './pipeline-files.ts';
 
 /** A run's images as files: one image, or all with what made them in one zip (gallery and run panel). */
 function runFileBase(run: GalleryRun): string {
@@ -22,7 +22,8 @@ export function downloadImage(run: GalleryRun, i: number): void {
 
 /**
  * One zip with the run's images and what made them (workflow and request), since browsers block
- * a burst of separate downloads after the first.
+ * a burst of separate downloads after the first. A pipeline's zip holds every step's request, why
+ * it starts there and a script that replays the steps (pipeline-files.ts); `request.json` is step 1's.
  */
 export async function downloadRunZip(run: GalleryRun): Promise<void> {
   const enc = new TextEncoder();
@@ -38,15 +39,7 @@ export async function downloadRunZip(run: GalleryRun): Promise<void> {
     ...images,
     { name: 'workflow.fooocus-flow.json', data: enc.encode(wf.text) },
     { name: 'request.json', data: enc.encode(await requestJsonWithImages(run.requestJson)) },
+    ...(run.steps && run.steps.length > 1 ? await pipelineFiles(run.steps) : []),
   ]);
   downloadBlob(`${runFileBase(run)}.zip`, new Blob([zip], { type: 'application/zip' }));
-}
-
-/** The stored request with its images inlined (as sent); as stored when an image is no longer here. */
-async function requestJsonWithImages(json: string): Promise<string> {
-  try {
-    return JSON.stringify(await requestWithImages(JSON.parse(json) as FooocusRequest));
-  } catch {
-    return json;
-  }
 }

@@ -43,6 +43,8 @@ export interface RunState {
   resultRunId: string | null;
   /** A graph run as several requests: which step runs now (0-based) and how many there are. */
   step: { index: number; of: number } | null;
+  /** A pipeline that failed in this step (0-based): Retry sends it again from there. */
+  retryStep: number | null;
 }
 
 export const initialRunState = (): RunState => ({
@@ -64,6 +66,7 @@ export const initialRunState = (): RunState => ({
   looseErrors: [],
   resultRunId: null,
   step: null,
+  retryStep: null,
 });
 
 export const useRun = create<RunState>()(() => initialRunState());

@@ -38,7 +38,13 @@ import { runBlockers } from './run-blockers.ts';
 import { resultSteps, type ResultSteps } from '../../compiler/result-steps.ts';
 import { serverDownText, serverUnreachable } from './server-down.ts';
 import { nextStage } from './stage-map.ts';
-import { runStepsInEditor } from './steps-runner.ts';
+import {
+  carryOnPipeline,
+  dropFailedPipelines,
+  resumePipelines,
+  runStepsInEditor,
+  type StepsHooks,
+} from './steps-runner.ts';
 
 /**
  * One run from the editor, through the shared tracked run (api/tracked-run.ts): prepare the
@@ -172,16 +178,11 @@ export async function startRun(): Promise<void> {
     set({ phase: 'failed', error: t('The graph has errors.', '图中有错误。') });
     return;
   }
+  // A new run: a pipeline that failed before is no longer offered for Retry (its images are kept).
+  await dropFailedPipelines();
   if (res.steps.length > 1) {
     // A graph one request cannot do: its steps, in order, through the shared runCompiledSteps.
-    await runStepsInEditor(res, workflow, newRunId(), {
-      onProgress,
-      describe,
-      follow: (run) => {
-        following = { run, abort: new AbortController() };
-        return () => (following = null);
-      },
-    });
+    await runStepsInEditor(res, workflow, newRunId(), stepsHooks());
     return;
   }
   let wire: FooocusRequest;
@@ -219,6 +220,18 @@ export async function startRun(): Promise<void> {
   const abort = new AbortController();
   const run = startTrackedRun(getClient(), wire, trackedOptions(runId, meta, abort));
   await follow(run, abort, meta, res, release);
+}
+
+/** What a pipeline run (steps-runner.ts) shares with a one-request run: progress, messages, Stop. */
+function stepsHooks(): StepsHooks {
+  return {
+    onProgress,
+    describe,
+    follow: (run) => {
+      following = { run, abort: new AbortController() };
+      return () => (following = null);
+    },
+  };
 }
 
 function trackedOptions(runId: string, meta: EditorRunMeta, abort: AbortController): TrackedRunOptions {
@@ -426,6 +439,8 @@ export async function resumeRuns(): Promise<void> {
   } catch {
     return;
   }
+  // Pipelines first: a reload in step k carries on with the later steps (steps-runner.ts).
+  await resumePipelines(stepsHooks());
   for (const rec of records) {
     if (isBusy(useRun.getState().phase)) return;
     const release = await claimRun(rec.runId);
@@ -444,6 +459,7 @@ export async function resumeRuns(): Promise<void> {
 export async function resumeInterrupted(): Promise<void> {
   const s = useRun.getState();
   if (s.phase !== 'interrupted' || !s.runId) return;
+  if (await carryOnPipeline(s.runId, stepsHooks())) return;
   const release = await claimRun(s.runId);
   const rec = await readRunRecord(s.runId).catch(() => undefined);
   if (!release || !rec) {
@@ -453,4 +469,11 @@ export async function resumeInterrupted(): Promise<void> {
     return;
   }
   await pickUp(rec, release);
+}
+
+/** Retry of a pipeline that failed in a step: sent again from that step, the steps before kept. */
+export async function retryFailedStep(): Promise<void> {
+  const s = useRun.getState();
+  if (s.phase !== 'failed' || s.retryStep === null || !s.runId) return;
+  if (!(await carryOnPipeline(s.runId, stepsHooks()))) set({ retryStep: null });
 }

@@ -251,4 +251,65 @@ describe('runCompiledSteps on the simulated engine', () => {
       await proxy.close();
     }
   });
+  it('a failed step keeps its task id; retrying resumes from that step without sending step 1 again', async () => {
+    const b = new GraphBuilder();
+    const i = b.add('inputImage', { image: await photo() });
+    const m = b.add('mask', { image: await quarterMask() });
+    const u = b.add('upscale', { method: 'Upscale (2x)' });
+    const p = b.add('inpaint');
+    b.wire(i, m, 'image').wire(i, u).wire(u, p).wire(m, p, 'mask').wire(p, b.add('output'));
+    const compiled = await compiledSteps(b.build('retry'));
+    const proxy = await startFaultProxy(sim.url);
+    const submits: string[] = [];
+    proxy.setRule((r) => {
+      if (r.method === 'POST' && r.path.startsWith('/v1/engine/generate')) submits.push(r.path);
+      return 'pass';
+    });
+    const first = sim.hold({ step: 0 });
+    try {
+      const client = createFooocusClient({ baseUrl: proxy.url });
+      let record: StepRun[] = [];
+      const options = {
+        journal: memoryJournal(),
+        images: nodeImageAdapter,
+        runId: 'retry',
+        onRecord: (runs: StepRun[]) => {
+          record = runs;
+        },
+        ...FAST,
+      };
+      const run = runCompiledSteps(client, compiled.steps, options);
+      await first.reached; // step 1 is submitted: the next generate (step 2's) finishes empty
+      const empty = sim.inject({ kind: 'finish-empty-next' });
+      first.release();
+      const out = await run.done;
+      await empty.fired;
+      expect(out.kind).toBe('failed');
+      expect(out.step).toBe(1);
+      expect(out.error?.message).toMatch(/image/i);
+      const failedTask = out.runs[1]!.taskId;
+      expect(failedTask).toMatch(/^[0-9a-f]{32}$/);
+      // Step 1's image is in the outcome: nothing paid for is lost.
+      expect(out.images.map((x) => x.step)).toEqual([0]);
+      expect(record.map((r) => [r.step, r.state])).toEqual([
+        [0, 'finished'],
+        [1, 'failed'],
+      ]);
+      expect(submits).toHaveLength(2);
+
+      const again = await runCompiledSteps(client, compiled.steps, { ...options, resume: record }).done;
+      expect(again.kind).toBe('finished');
+      expect(submits).toHaveLength(3); // only step 2 was sent again
+      expect(again.runs[0]!.taskId).toBe(out.runs[0]!.taskId);
+      expect(again.runs[1]!.taskId).not.toBe(failedTask);
+      expect(again.runs[1]!.failedTaskIds).toEqual([failedTask]);
+      expect(again.images.map((x) => [x.step, x.final])).toEqual([
+        [0, false],
+        [1, true],
+      ]);
+    } finally {
+      first.release();
+      await proxy.close();
+    }
+  });
 });

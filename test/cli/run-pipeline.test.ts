@@ -118,6 +118,57 @@ describe('fooocus-flow run, a graph run as steps', () => {
     expect(await listDir(out)).not.toContain('run-steps-journal.json');
   });
 
+  it('Vary → Enhance × 4 regions: step 2 enhances step 1’s last image with the fourth region; run.json says so', async () => {
+    const dir = await tempDir();
+    const f = await files(dir);
+    const b = new GraphBuilder();
+    const i = b.add('inputImage');
+    const v = b.add('vary');
+    b.wire(i, v);
+    let prev = v;
+    for (const w of ['face', 'eye', 'mouth', 'hair']) {
+      const r = b.add('enhanceRegion', { enhance_mask_dino_prompt: w });
+      b.wire(prev, r);
+      prev = r;
+    }
+    b.wire(prev, b.add('output'));
+    const wf = join(dir, 'vary-4.json');
+    await writeFile(
+      wf,
+      serializeWorkflow({
+        ...b.build('Vary then four regions'),
+        overflow: 'steps',
+        exposed: [{ nodeId: i, param: 'image', name: 'image' }],
+      }),
+    );
+    const out = join(dir, 'out');
+    const io = captureIo();
+    const code = await runCommand([wf, '--api', sim.url, '--out', out, '--input', `image=${f.photo}`], io, {
+      tuning: FAST,
+    });
+    expect(code, io.stderr.text).toBe(0);
+    expect(io.stderr.text).toContain('This workflow runs as 2 requests, one after the other.');
+    const record = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as RunRecord;
+    // Step 1: Vary and three regions (4 images); step 2: the fourth region, on step 1's last image.
+    expect(record.files.map((x) => x.step)).toEqual([1, 1, 1, 1, 2]);
+    const finals = record.files.filter((x) => x.final);
+    expect(finals).toHaveLength(1);
+    expect(finals[0]!.step).toBe(2);
+    const step2 = record.steps[1]!.request;
+    expect(step2.enhance_input_image).toBe('fooocus-flow:step-result:1');
+    const enabled = (step2.enhance_ctrls as { enhance_enabled: boolean; enhance_mask_dino_prompt: string }[])
+      .filter((c) => c.enhance_enabled)
+      .map((c) => c.enhance_mask_dino_prompt);
+    expect(enabled).toEqual(['hair']);
+    const lastOfStep1 = record.files.filter((x) => x.step === 1).at(-1)!;
+    const final = await pixelsOf(join(out, finals[0]!.file));
+    const before = await pixelsOf(join(out, lastOfStep1.file));
+    expect(final.size).toEqual(before.size);
+    expect(await readFile(join(out, finals[0]!.file))).not.toEqual(
+      await readFile(join(out, lastOfStep1.file)),
+    );
+  });
+
   it('Stop in step 2 keeps step 1’s image and says which step', async () => {
     const dir = await tempDir();
     const f = await files(dir);
@@ -202,6 +253,43 @@ describe('fooocus-flow run, a graph run as steps', () => {
     expect(resumed.stderr.text).toContain('Resuming the 2-step run');
     expect(await listDir(out)).toEqual(['run.json', 'step1-01-upscale.png', 'step2-01-inpaint.png']);
     expect(await taskCount()).toBe(before + 2);
+  });
+  it('a failed step 2 keeps the journal; --resume retries step 2 only and keeps the failed task id', async () => {
+    const dir = await tempDir();
+    const f = await files(dir);
+    const out = join(dir, 'out');
+    const first = sim.hold({ step: 0 });
+    void (async () => {
+      await first.reached; // step 1 is submitted: the next generate (step 2's) finishes empty
+      sim.inject({ kind: 'finish-empty-next' });
+      first.release();
+    })();
+    const before = await taskCount();
+    const io = captureIo();
+    const code = await runCommand([f.wf, '--api', sim.url, '--out', out, ...f.inputs], io, { tuning: FAST });
+    expect(code, io.stderr.text).toBe(1);
+    expect(io.stderr.text).toContain('Failed in step 2 of 2.');
+    expect(io.stderr.text).toMatch(
+      /Retry from step 2 of 2 \(the steps before are not sent again.*\): fooocus-flow run --resume /,
+    );
+    expect(await listDir(out)).toEqual(['run-steps-journal.json']);
+    const journal = JSON.parse(await readFile(join(out, 'run-steps-journal.json'), 'utf8')) as {
+      runs: { step: number; state: string; taskId?: string }[];
+    };
+    expect(journal.runs.map((r) => [r.step, r.state])).toEqual([
+      [0, 'finished'],
+      [1, 'failed'],
+    ]);
+    const failedTask = journal.runs[1]!.taskId!;
+    expect(failedTask).toMatch(/^[0-9a-f]{32}$/);
+
+    const resumed = captureIo();
+    expect(await runCommand(['--resume', out], resumed, { tuning: FAST }), resumed.stderr.text).toBe(0);
+    expect(await listDir(out)).toEqual(['run.json', 'step1-01-upscale.png', 'step2-01-inpaint.png']);
+    expect(await taskCount()).toBe(before + 3); // step 1, the failed step 2, the retried step 2
+    const record = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as RunRecord;
+    expect(record.steps[1]!.runs[0]!.taskId).not.toBe(failedTask);
+    expect((record.steps[1]!.runs[0] as { failedTaskIds?: string[] }).failedTaskIds).toEqual([failedTask]);
   });
 });
 
