@@ -232,8 +232,11 @@ export async function loadTargets(): Promise<Target<never>[]> {
     mutate: mutateText,
     async run(text) {
       const r = fromClipboardText(text);
+      if (r.ok) return { pathless: false };
+      // Nodes that do not parse: every problem carries its path; otherwise one of the whole-paste reasons.
+      if (r.errors) return { pathless: !r.errors.length || r.errors.some((e) => !e.path && !e.node) };
       const known = /^(not Fooocus Flow nodes|copied by a newer|the clipboard holds more)/;
-      return { pathless: !r.ok && !known.test(r.reason) && !/^[^:]+: /.test(r.reason) };
+      return { pathless: !known.test(r.reason) };
     },
     isTyped: notTyped,
     bytes: textBytes,
