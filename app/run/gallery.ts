@@ -12,6 +12,7 @@ import {
 import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
+import { fetchResultImage, type RefusedImage } from './result-image.ts';
 
 /**
  * A run as the gallery shows it: its images as object URLs made from the blobs. `kept` is true
@@ -128,13 +129,14 @@ export async function storeResults(
   steps: readonly (StoredImage['step'] | undefined)[] = [],
   /** Per URL, the request (1-based) that made it, for a graph run as several requests. */
   requestSteps: readonly number[] = [],
+  /** An image the server sent over the byte cap or pixel budget (app/run/result-image.ts). */
+  onRefused: RefusedImage = () => undefined,
 ): Promise<GalleryRun | null> {
   const images: StoredImage[] = [];
   for (const [i, url] of urls.entries()) {
     try {
-      const res = await fetch(url);
-      if (!res.ok) continue;
-      const blob = await res.blob();
+      const blob = await fetchResultImage(url, onRefused);
+      if (!blob) continue;
       const bmp = await createImageBitmap(blob);
       const step = steps[i];
       const requestStep = requestSteps[i];
