@@ -4,8 +4,9 @@
  * is written quoted and escaped, `assets["data:image/png…"]`, so the path stays one unambiguous
  * token, and a very long key is cut so one key cannot flood the error list.
  */
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-export const MAX_KEY_SHOWN = 60;
+/** Names, and also an asset's hex hash (64 characters): written dotted as they are. */
+const PLAIN_KEY = /^[A-Za-z0-9_$][A-Za-z0-9_$-]*$/;
+export const MAX_KEY_SHOWN = 80;
 
 function quotedKey(key: string): string {
   const shown = key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key;

@@ -40,6 +40,9 @@ describe('JSON paths in errors', () => {
     expect(jsonPath(['b', 0], 'controlnet_image')).toBe('controlnet_image.b[0]');
     const long = jsonPath(['k'.repeat(MAX_KEY_SHOWN) + 'TAIL']);
     expect(long).toBe(`["${'k'.repeat(MAX_KEY_SHOWN)}…"]`);
+    // An asset's hash is a plain key: the path to its entry stays whole.
+    const hash = '0123456789abcdef'.repeat(4);
+    expect(jsonPath(['assets', hash, 'width'])).toBe(`assets.${hash}.width`);
   });
 });
 
