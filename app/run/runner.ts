@@ -22,6 +22,7 @@ import { compileNow } from '../store/compile-scheduler.ts';
 import { idbDelete, idbGet } from '../persistence/idb.ts';
 import type { FooocusRequest } from '../../contract/index.ts';
 import { toast, useEditor } from '../store/editor-store.ts';
+import { local } from '../i18n/i18n.ts';
 import { storeResults } from './gallery.ts';
 import {
   claimRun,
@@ -283,10 +284,15 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
         (url, why) => {
           refused++;
           const task = useRun.getState().taskId;
+          const lang = useEditor.getState().lang;
+          const kept = t(
+            'The run stays in the journal: its results are fetched again the next time the editor opens.',
+            '该运行保留在记录中：下次打开编辑器时会重新获取其结果。',
+          );
           toast(
             'error',
-            t('A result image was refused', '结果图像被拒绝').en,
-            `${task ? `Task ${task}: ` : ''}${url}: ${why} The run stays in the journal (Resume in the Run panel).`,
+            local(lang, t('A result image was refused', '结果图像被拒绝')),
+            `${task ? `Task ${task}: ` : ''}${url}: ${why} ${local(lang, kept)}`,
           );
         },
       );
