@@ -4,6 +4,7 @@
  */
 import { hasAssetRefs } from '../compiler/assets/inline-request.ts';
 import type { FooocusRequest } from '../contract/index.ts';
+import { imageRefusal, MAX_RESULT_IMAGE_BYTES, readImageBody } from './bounded-image.ts';
 import { cancelTask, type CancelOptions, type CancelOutcome, type CancelTarget } from './cancel.ts';
 import { FooocusApiError, messages } from './errors.ts';
 import { followTask, getTask, type FollowOptions, type FollowOutcome } from './follow.ts';
@@ -48,6 +49,8 @@ export interface FooocusClientOptions {
   fetch?: typeof fetch | undefined;
   /** Limit for each plain request; default 30 s. Long runs are limited by `run`'s own `timeoutMs`. */
   requestTimeoutMs?: number | undefined;
+  /** The most one downloaded result image may be; default MAX_RESULT_IMAGE_BYTES (256 MB). */
+  maxImageBytes?: number | undefined;
 }
 
 /**
@@ -209,7 +212,10 @@ export function createFooocusClient(options: FooocusClientOptions) {
     return streamGenerate(ctx, request, opts);
   }
 
-  async function download(url: string, opts: Signal & { timeoutMs?: number } = {}): Promise<Uint8Array> {
+  async function download(
+    url: string,
+    opts: Signal & { timeoutMs?: number; maxBytes?: number } = {},
+  ): Promise<Uint8Array> {
     const target = imageUrl(url);
     // `*/*` returns the file as stored (with its metadata); `image/jpg` would give an empty 200 (§6.3).
     const call = {
@@ -224,11 +230,11 @@ export function createFooocusClient(options: FooocusClientOptions) {
       // The path is already in `target`, so the context's base is bypassed for this one call.
       const scoped = { ...ctx, base: target };
       const response = await send(scoped, call, limit);
-      const bytes = new Uint8Array(
-        await response.arrayBuffer().catch((e: unknown) => {
-          throw abortOrNetwork(scoped, call, limit, e);
-        }),
-      );
+      // Streamed with a byte cap and the pixel budget checked on the header (api/bounded-image.ts).
+      const maxBytes = opts.maxBytes ?? options.maxImageBytes ?? MAX_RESULT_IMAGE_BYTES;
+      const bytes = await readImageBody(response, maxBytes).catch((e: unknown) => {
+        throw imageRefusal(call.what, maxBytes, e) ?? abortOrNetwork(scoped, call, limit, e);
+      });
       if (bytes.length === 0) {
         throw new FooocusApiError({ kind: 'bad-reply', ...messages.badReply(call.what, 'an empty body') });
       }

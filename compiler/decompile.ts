@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { LocalText } from '../nodes/types.ts';
 import { laxRequestSchema } from '../contract/schema.ts';
 import { readRequestText } from './decompile-input/index.ts';
+import { jsonPath } from './json-path.ts';
 import { tooLongLists } from './list-limits.ts';
 import { friendlyIssue } from './workflow-file/parse.ts';
 import { build } from './decompile/build.ts';
@@ -55,7 +56,10 @@ export function decompile(
   if ('errors' in unwrapped) return { ok: false, errors: unwrapped.errors };
   const tooLong = tooLongLists(unwrapped.request);
   if (tooLong.length)
-    return { ok: false, errors: capProblems(tooLong.map((e) => ({ path: e.key, message: e.message }))) };
+    return {
+      ok: false,
+      errors: capProblems(tooLong.map((e) => ({ path: jsonPath([e.key]), message: e.message }))),
+    };
   const raw = { ...unwrapped.request };
   normaliseRewritten(raw, notes);
   normaliseSeed(raw, notes, options.seedDigits);

@@ -16,6 +16,7 @@ import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
 import { forgetKeptPipeline } from './pipeline-journal-idb.ts';
+import { fetchResultImage, type RefusedImage } from './result-image.ts';
 
 /**
  * An image as the gallery shows it: its bytes as a Blob (a stored asset's, read by the browser
@@ -181,14 +182,16 @@ export async function storeResults(
   steps: readonly (StoredImage['step'] | undefined)[] = [],
   /** Per URL, the request (1-based) that made it, for a graph run as several requests. */
   requestSteps: readonly number[] = [],
+  /** An image the server sent over the byte cap or pixel budget (app/run/result-image.ts). */
+  onRefused: RefusedImage = () => undefined,
 ): Promise<GalleryRun | null> {
   const images: GalleryImage[] = [];
   for (const [i, url] of urls.entries()) {
     try {
-      const res = await fetch(url);
-      if (!res.ok) continue;
+      const blob = await fetchResultImage(url, onRefused);
+      if (!blob) continue;
       // Hashed, measured and thumbnailed in the asset worker: the result becomes an asset.
-      const rec = await analyseImageBlob(await res.blob());
+      const rec = await analyseImageBlob(blob);
       const step = steps[i];
       const requestStep = requestSteps[i];
       images.push({

@@ -21,7 +21,8 @@ import {
 import { compileNow } from '../store/compile-scheduler.ts';
 import { idbDelete, idbGet } from '../persistence/idb.ts';
 import type { FooocusRequest } from '../../contract/index.ts';
-import { useEditor } from '../store/editor-store.ts';
+import { toast, useEditor } from '../store/editor-store.ts';
+import { local } from '../i18n/i18n.ts';
 import { storeResults } from './gallery.ts';
 import {
   claimRun,
@@ -277,6 +278,7 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
       set({ message: 'Saving results ...', wait: null });
       // Which step made each image, and which regions found nothing (the CLI names its files the same way).
       const caption = stopped ? null : captionResults(out.images.length, meta);
+      let refused = 0;
       const stored = await storeResults(
         {
           name: meta.name,
@@ -291,10 +293,26 @@ async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileR
         out.images.map((i) => i.url),
         `run-${out.runId}`,
         caption?.steps.map((st, i) => st?.label ?? eitherOf(caption.maybe[i] ?? [])) ?? [],
+        [],
+        (url, why) => {
+          refused++;
+          const task = useRun.getState().taskId;
+          const lang = useEditor.getState().lang;
+          const kept = t(
+            'The run stays in the journal: its results are fetched again the next time the editor opens.',
+            '该运行保留在记录中：下次打开编辑器时会重新获取其结果。',
+          );
+          toast(
+            'error',
+            local(lang, t('A result image was refused', '结果图像被拒绝')),
+            `${task ? `Task ${task}: ` : ''}${url}: ${why} ${local(lang, kept)}`,
+          );
+        },
       );
       // Kept (committed) or nothing to keep: the journal row has done its job. Otherwise it stays,
-      // and the next open fetches the images from the server again and tries to keep them.
-      if (!stored || stored.kept) await deleteRunRecord(out.runId).catch(() => undefined);
+      // and the next open fetches the images from the server again and tries to keep them. A
+      // refused image keeps it too: the task id stays, to fetch its results again.
+      if (!refused && (!stored || stored.kept)) await deleteRunRecord(out.runId).catch(() => undefined);
       const warning = out.kind === 'finished' ? out.warnings[0] : undefined;
       set({
         phase: stopped ? 'stopped' : 'done',

@@ -1,4 +1,4 @@
-import { parseWorkflowJson } from '../workflow-file/index.ts';
+import { parseWorkflowJson, type FileError } from '../workflow-file/index.ts';
 import {
   WORKFLOW_FORMAT,
   WORKFLOW_VERSION,
@@ -46,7 +46,8 @@ export function toClipboardText(
 
 export type ClipboardParse =
   | { ok: true; nodes: WorkflowNode[]; edges: WorkflowEdge[]; assets: Workflow['assets'] }
-  | { ok: false; reason: string };
+  /** `errors`: when the nodes themselves are wrong, each problem with its JSON path (and node). */
+  | { ok: false; reason: string; errors?: FileError[] };
 
 /**
  * Pasted text is parsed only up to this size: copied nodes carry their images by reference (a few
@@ -86,6 +87,11 @@ export function fromClipboardText(text: string): ClipboardParse {
     return { ok: false, reason: 'not Fooocus Flow nodes' };
   }
   const res = parseWorkflowJson(doc);
-  if (!res.ok) return { ok: false, reason: res.errors.map((e) => `${e.path}: ${e.message}`).join('; ') }; // capped by the parser
+  if (!res.ok)
+    return {
+      ok: false,
+      reason: res.errors.map((e) => `${e.path}: ${e.message}`).join('; '), // capped by the parser
+      errors: res.errors,
+    };
   return { ok: true, nodes: res.workflow.nodes, edges: res.workflow.edges, assets: res.workflow.assets };
 }

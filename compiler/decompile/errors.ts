@@ -1,5 +1,6 @@
 /** Decompile errors: a failure thrown from deep in the build, zod issues as request paths. */
 import type { z } from 'zod';
+import { jsonPath } from '../json-path.ts';
 import type { DecompileError, DecompileResult } from './types.ts';
 export class DecompileFailure extends Error {
   constructor(readonly errors: DecompileError[]) {
@@ -15,12 +16,7 @@ export function issueErrors(issues: readonly z.core.$ZodIssue[], prefix = ''): D
   const seen = new Set<string>();
   const out: DecompileError[] = [];
   for (const i of issues) {
-    const path =
-      prefix +
-        i.path
-          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-          .join('')
-          .replace(/^\./, prefix ? '.' : '') || '(top level)';
+    const path = jsonPath(i.path, prefix);
     if (seen.has(path)) continue;
     seen.add(path);
     out.push({ path, message: i.message }); // all kept: the caller lists 20 and counts the rest

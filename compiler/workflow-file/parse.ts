@@ -5,6 +5,7 @@ import { NODE_KINDS, getKind } from '../../nodes/registry.ts';
 import { migrateDocument, migrateParams } from './migrations.ts';
 import { edgeSchema, nodeSchema, workflowFileSchema } from './schema.ts';
 import { jsonErrorLocation } from './json-error.ts';
+import { jsonPath } from '../json-path.ts';
 import { tooLongLists } from '../list-limits.ts';
 import { megabytes, utf8ByteLength } from '../text-size.ts';
 import { didYouMean } from './suggest.ts';
@@ -55,11 +56,8 @@ export function formatFileError(e: FileError): string {
  */
 export const MAX_WORKFLOW_BYTES = 256 * 1024 * 1024;
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out || '(top level)';
-}
+/** Kept under its old name: the workflow file's paths are the shared JSON path format. */
+export const formatPath = (path: readonly PropertyKey[]): string => jsonPath(path);
 
 /** Messages that say what to write instead of zod's defaults ("Too big: expected number to be <=32"). */
 export function friendlyIssue(iss: z.core.$ZodRawIssue): string | undefined {
@@ -84,6 +82,11 @@ export function friendlyIssue(iss: z.core.$ZodRawIssue): string | undefined {
     }
     case 'invalid_value':
       return `must be one of ${iss.values.map((v) => JSON.stringify(v)).join(', ')}; got ${got}`;
+    case 'invalid_key': {
+      // zod's own text is "Invalid key in record"; the key's schema knows what a key must look like.
+      const why = (iss.issues as { message?: string }[] | undefined)?.map((i) => i.message).find(Boolean);
+      return `not a valid key${why ? ` (${why})` : ''}; rename or remove this entry`;
+    }
     case 'unrecognized_keys':
       return `unknown key(s) ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     default:
@@ -246,7 +249,8 @@ export function parseWorkflowJson(json: unknown): ParseResult {
     }
     const tooLong = tooLongLists(raw);
     if (tooLong.length) {
-      for (const e of tooLong) errors.push({ path: `nodes[${i}].params.${e.key}`, message: e.message, node });
+      for (const e of tooLong)
+        errors.push({ path: formatPath(['nodes', i, 'params', e.key]), message: e.message, node });
       return;
     }
     const params = kind.params.safeParse(raw, { error: friendlyIssue });

@@ -115,7 +115,7 @@ async function main() {
 
 function print(rows: Row[]) {
   console.log(
-    `\nseed ${SEED}, ${COUNT.toLocaleString('en')} inputs per parser, hang = one input over ${HANG_MS} ms\n`,
+    `\nseed ${SEED}, ${COUNT.toLocaleString('en')} inputs per parser, hang = one input over ${HANG_MS} ms of CPU time; slowest = CPU time\n`,
   );
   console.log(
     `${'parser'.padEnd(32)} ${pad('inputs', 8)} ${pad('crashes', 7)} ${pad('hangs', 5)} ${pad('CLI runs', 8)} ${pad('exit∉{0,1,2}', 12)} ${pad('ctrl chars', 10)} ${pad('no path', 7)} ${pad('slowest', 9)}`,

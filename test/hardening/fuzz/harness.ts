@@ -21,7 +21,11 @@ export interface FuzzStats {
 export interface FuzzOptions {
   count: number;
   seed: number;
-  /** One input taking longer than this is a hang (measured, not enforced: parsers are synchronous). */
+  /**
+   * One input taking more CPU time than this is a hang (measured, not enforced: parsers are
+   * synchronous). CPU time, not wall time: on a loaded machine a process waits for a core, and
+   * a descheduled fast input must not count as a hang.
+   */
   hangMs: number;
 }
 
@@ -51,7 +55,7 @@ export async function fuzzTarget(target: Target<unknown>, opts: FuzzOptions): Pr
     const input = target.mutate(rng, base as never);
     // Stacked mutations stay small (the size-scaled files measure big inputs on purpose).
     current = rng.chance(0.5) && target.bytes(input as never) < MAX_STACKED_BYTES ? input : base;
-    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     try {
       const r = await target.run(input as never);
       if (r.pathless) {
@@ -68,7 +72,8 @@ export async function fuzzTarget(target: Target<unknown>, opts: FuzzOptions): Pr
           });
       }
     }
-    const dt = performance.now() - t0;
+    const used = process.cpuUsage(cpu0);
+    const dt = (used.user + used.system) / 1000;
     stats.slowestMs = Math.max(stats.slowestMs, dt);
     if (dt > opts.hangMs) stats.hangs++;
     stats.tried++;

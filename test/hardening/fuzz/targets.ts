@@ -206,9 +206,12 @@ export async function loadTargets(): Promise<Target<never>[]> {
     async run(text) {
       const parser = new SseParser();
       const bytes = new TextEncoder().encode(text);
-      // Chunks cut at fixed odd sizes: splits land inside CRLF pairs and UTF-8 characters.
+      // Chunks cut at fixed odd sizes: splits land inside CRLF pairs and UTF-8 characters. A
+      // size-scaled stream (over 512 KB) comes in 64 KB pieces, as a network delivers it: 7-byte
+      // pieces would measure millions of calls, not the parser.
+      const step = bytes.length > 512 * 1024 ? 65536 : 7;
       const events = [];
-      for (let i = 0; i < bytes.length; i += 7) events.push(...parser.push(bytes.subarray(i, i + 7)));
+      for (let i = 0; i < bytes.length; i += step) events.push(...parser.push(bytes.subarray(i, i + step)));
       events.push(...parser.end());
       let pathless = false;
       for (const ev of events) {
@@ -232,8 +235,11 @@ export async function loadTargets(): Promise<Target<never>[]> {
     mutate: mutateText,
     async run(text) {
       const r = fromClipboardText(text);
+      if (r.ok) return { pathless: false };
+      // Nodes that do not parse: every problem carries its path; otherwise one of the whole-paste reasons.
+      if (r.errors) return { pathless: !r.errors.length || r.errors.some((e) => !e.path && !e.node) };
       const known = /^(not Fooocus Flow nodes|copied by a newer|the clipboard holds more)/;
-      return { pathless: !r.ok && !known.test(r.reason) && !/^[^:]+: /.test(r.reason) };
+      return { pathless: !known.test(r.reason) };
     },
     isTyped: notTyped,
     bytes: textBytes,
