@@ -126,11 +126,6 @@ function describe(e: unknown): { en: string; zh: string } {
   return { en: `The run failed: ${msg}`, zh: `运行失败：${msg}` };
 }
 
-/** The run can start: something to run, no errors, the server not known to be down, no run going. */
-export function canRun(res: CompileResult | null = useEditor.getState().compiled): boolean {
-  return runBlockers(res, false, useSettings.getState()).length === 0 && !isBusy(useRun.getState().phase);
-}
-
 function newRunId(): string {
   const c = globalThis.crypto as Crypto | undefined;
   return c?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
