@@ -44,11 +44,9 @@ import type {
 } from './tracked-run-types.ts';
 
 export type {
-  TrackedPhase,
   TrackedProgress,
   TrackedRun,
   TrackedRunClient,
-  TrackedRunEnd,
   TrackedRunOptions,
   TrackedRunOutcome,
 } from './tracked-run-types.ts';
