@@ -78,10 +78,6 @@ export class FooocusApiError extends Error {
   }
 }
 
-export function isFooocusApiError(e: unknown, kind?: FooocusApiErrorKind): e is FooocusApiError {
-  return e instanceof FooocusApiError && (kind === undefined || e.kind === kind);
-}
-
 /** The likely causes of "finished" with no images, in the order users hit them (contract §5.5). */
 const EMPTY_RESULT_CAUSES_EN = [
   'a style name the server does not know',

@@ -67,8 +67,3 @@ export function memoryJournal(onSave?: (entry: RunJournalEntry) => void): RunJou
     },
   };
 }
-
-/** True when the entry still has something to pick up (follow, search, download). */
-export function isResumable(entry: RunJournalEntry): boolean {
-  return entry.state !== 'failed';
-}

@@ -325,8 +325,3 @@ export function runCompiledSteps(
 function errorOf(o: TrackedRunOutcome | undefined): FooocusApiError | undefined {
   return o && 'error' in o ? o.error : undefined;
 }
-
-/** "Step 2 of 3: …" in front of a message, for a pipeline of more than one step. */
-export function stepLabel(step: number, steps: number): string {
-  return steps > 1 ? `Step ${step + 1} of ${steps}` : '';
-}

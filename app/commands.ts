@@ -8,7 +8,6 @@ import type { MessageKey } from './i18n/catalog.ts';
 import { translate } from './i18n/i18n.ts';
 import { fitView, viewCentre } from './canvas/viewport.ts';
 import { pickWorkflowFile, saveWorkflowFile } from './persistence/files.ts';
-import { openRequestText } from './persistence/open-request.ts';
 import { referencedAssets } from '../compiler/workflow-file/index.ts';
 import { storedAssets } from './assets/asset-db.ts';
 import { replaceDocument, redo, sealHistory, toast, undo, update, useEditor } from './store/editor-store.ts';
@@ -74,8 +73,9 @@ export function copyText(): string | null {
 export async function pasteText(text: string): Promise<boolean> {
   const res = fromClipboardText(text);
   // Not nodes: perhaps a FooocusAPI request (JSON, Python dict, curl, task record) to insert.
+  // Loaded on demand: reading requests (decompile, and dagre to lay the graph out) is not first paint.
   if (!res.ok && res.reason.startsWith('not Fooocus Flow nodes'))
-    return openRequestText(text, 'Pasted request', 'insert');
+    return (await import('./persistence/open-request.ts')).openRequestText(text, 'Pasted request', 'insert');
   if (!res.ok) {
     toast('error', translate(lang(), 'toast.pasteFailed', { reason: res.reason }));
     return false;

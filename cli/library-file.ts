@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { defaultLibraryDir } from '../server/library/library-dir.ts';
-import { libraryNameSchema } from '../server/library/library-names.ts';
+import { libraryNameSchema } from '../compiler/workflow-file/library-names.ts';
 import { LibraryStore } from '../server/library/library-store.ts';
 
 export type ResolvedWorkflow =

@@ -64,14 +64,3 @@ export const nodeImageAdapter: ImageAdapter = {
     return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
   },
 };
-
-/** Reads an image file into a data URL (for `--input NAME=file.png`). */
-export async function fileToDataUrl(path: string): Promise<string> {
-  const bytes = await readFile(path);
-  const meta = await sharp(bytes, LIMITS).metadata();
-  const type = meta.format === 'jpeg' ? 'jpeg' : meta.format === 'webp' ? 'webp' : 'png';
-  if (type === 'png' && meta.format !== 'png') {
-    return `data:image/png;base64,${(await sharp(bytes, LIMITS).png().toBuffer()).toString('base64')}`;
-  }
-  return `data:image/${type};base64,${bytes.toString('base64')}`;
-}

@@ -29,7 +29,7 @@ import { recognise } from './decompile/recognise.ts';
 import type { DecompileOptions, DecompileResult } from './decompile/types.ts';
 import { capProblems } from './error-cap.ts';
 
-export type { DecompileError, DecompileOptions, DecompileResult } from './decompile/types.ts';
+export type { DecompileOptions, DecompileResult } from './decompile/types.ts';
 
 /** A FooocusAPI request with four image prompts, an inpaint image and mask of 12 MP photos fits with room. */
 export { MAX_REQUEST_TEXT_BYTES as MAX_REQUEST_BYTES } from './decompile-input/index.ts';

@@ -12,7 +12,7 @@ import { upscaleSize, workerUpscaleMethod } from '../contract/sizes.ts';
 import type { Size } from './types.ts';
 import type { Region, Stages, Uov } from './context.ts';
 
-export type { MainMode, Stages } from './context.ts';
+export type { Stages } from './context.ts';
 
 const isUov = (n: WorkflowNode): n is Uov => isKind(n, 'vary', 'upscale');
 

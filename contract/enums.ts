@@ -138,8 +138,4 @@ export const LORA_SLOTS = 5;
 /** Seeds above this lose precision in JSON.parse; we keep every seed at or below it. */
 export const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
 
-export type Performance = (typeof PERFORMANCES)[number];
-export type UovMethod = (typeof UOV_METHODS)[number];
 export type CnType = (typeof CN_TYPES)[number];
-export type MaskModel = (typeof MASK_MODELS)[number];
-export type OutpaintDirection = (typeof OUTPAINT_DIRECTIONS)[number];

@@ -219,7 +219,6 @@ export function isImageGiven(value: unknown): value is string {
 }
 
 export type CommonRequest = { [K in keyof typeof REQUEST_FIELDS]: SpecValue<(typeof REQUEST_FIELDS)[K]> };
-export type LoraItem = SpecValue<ReturnType<typeof obj<typeof LORA_FIELDS>>>;
 export type ImagePromptItem = CommonRequest['controlnet_image'][number];
 export type EnhanceCtrlItem = CommonRequest['enhance_ctrls'][number];
 /** What the compiler emits: any subset of the fields, never an unknown key. */

@@ -98,10 +98,6 @@ export function inputNode(g: GraphIndex, nodeId: string, handle: string): Workfl
   return edge && g.node.get(edge.source);
 }
 
-export function outputsOf(g: GraphIndex, nodeId: string, handle: string): WorkflowEdge[] {
-  return (g.outgoing.get(nodeId) ?? []).filter((e) => e.sourceHandle === handle);
-}
-
 /** A fresh id that is not used in the graph yet. */
 export function newId(prefix: string, taken: { has(id: string): boolean }): string {
   for (let i = 1; ; i++) {

@@ -48,12 +48,6 @@ export function loadAssetView(hash: string): Promise<void> {
   return p;
 }
 
-/** Forgets what is known about assets (storage was replaced): they are looked up again. */
-export function resetAssetView(): void {
-  for (const url of Object.values(useAssetView.getState().thumbs)) URL.revokeObjectURL(url);
-  useAssetView.setState({ thumbs: {}, metas: {}, missing: {} });
-}
-
 /** A component's view of one asset: thumbnail URL, metadata, and whether it is missing. */
 export function useAsset(hash: string | null) {
   const thumb = useAssetView((s) => (hash ? s.thumbs[hash] : undefined));

@@ -69,7 +69,3 @@ export function viewCentre(): XY {
   const r = el.getBoundingClientRect();
   return instance.screenToFlowPosition({ x: r.left + r.width / 2 - 120, y: r.top + r.height / 2 - 60 });
 }
-
-export function screenToFlow(p: XY): XY {
-  return instance ? instance.screenToFlowPosition(p) : p;
-}

@@ -4,7 +4,7 @@
  * duplicate, delete. Errors are shown with the app server's own reason.
  */
 import { exportWorkflow } from '../../compiler/workflow-file/index.ts';
-import { toLibraryName } from '../../server/library/library-names.ts';
+import { toLibraryName } from '../../compiler/workflow-file/library-names.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
 import { translate } from '../i18n/i18n.ts';
 import { openWorkflowText } from '../persistence/files.ts';

@@ -5,7 +5,6 @@ import { fitView } from '../canvas/viewport.ts';
 import { requestAsSent } from '../run/request-as-sent.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
 import { storeOpenedAssets } from './open-assets.ts';
-import { looksLikeWorkflowText, tryOpenRequestText } from './open-request.ts';
 import { markClean } from '../library/unsaved.ts';
 
 /**
@@ -15,7 +14,9 @@ import { markClean } from '../library/unsaved.ts';
  * are reported, and marked on their nodes.
  */
 export async function openWorkflowText(text: string, name: string): Promise<boolean> {
-  // A FooocusAPI request (JSON, Python, curl, task record) opens as a decompiled graph.
+  // A FooocusAPI request (JSON, Python, curl, task record) opens as a decompiled graph. Reading
+  // requests (decompile, and dagre to lay the graph out) is loaded on demand: not first paint.
+  const { looksLikeWorkflowText, tryOpenRequestText } = await import('./open-request.ts');
   if (!looksLikeWorkflowText(text)) {
     const r = await tryOpenRequestText(text, name.replace(/\.[a-z]+$/i, ''), 'new');
     if (r.outcome !== 'not-request') return r.outcome === 'opened';

@@ -9,7 +9,6 @@ import type { CompileResult, Diagnostic } from '../../compiler/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { t } from '../../nodes/field.ts';
 import {
-  FooocusApiError,
   mapValidationErrors,
   resumeTrackedRun,
   startTrackedRun,
@@ -19,7 +18,6 @@ import {
   type TrackedRunOptions,
 } from '../../api/index.ts';
 import { compileNow } from '../store/compile-scheduler.ts';
-import { idbDelete, idbGet } from '../persistence/idb.ts';
 import type { FooocusRequest } from '../../contract/index.ts';
 import { toast, useEditor } from '../store/editor-store.ts';
 import { local } from '../i18n/i18n.ts';
@@ -34,10 +32,8 @@ import {
   type EditorRunRecord,
 } from './run-journal-idb.ts';
 import { initialRunState, isBusy, useRun, type RunState } from './run-store.ts';
-import { getClient, probeServer, useSettings, apiOriginShown } from './settings.ts';
+import { getClient, probeServer, useSettings } from './settings.ts';
 import { runBlockers } from './run-blockers.ts';
-import { resultSteps, type ResultSteps } from '../../compiler/result-steps.ts';
-import { serverDownText, serverUnreachable } from './server-down.ts';
 import { nextStage } from './stage-map.ts';
 import {
   carryOnPipeline,
@@ -46,6 +42,10 @@ import {
   runStepsInEditor,
   type StepsHooks,
 } from './steps-runner.ts';
+import { describe, groupServerErrors } from './run-errors.ts';
+import { captionResults, eitherOf } from './result-captions.ts';
+import { adoptLegacyActiveRun } from './legacy-run.ts';
+import { newRunId } from '../../api/run-ids.ts';
 
 /**
  * One run from the editor, through the shared tracked run (api/tracked-run.ts): prepare the
@@ -101,46 +101,6 @@ function onProgress(p: TrackedProgress): void {
         running: nextStage(s.running, p.message, s.stages, p.progress),
       });
   }
-}
-
-/** Node-level diagnostics for server errors, grouped by node. */
-function groupServerErrors(
-  errors: { nodeId?: string | undefined; param?: string | undefined; message: string; field: string }[],
-) {
-  const byNode: Record<string, Diagnostic[]> = {};
-  const loose: { field: string; message: string }[] = [];
-  for (const e of errors) {
-    if (!e.nodeId) {
-      loose.push({ field: e.field, message: e.message });
-      continue;
-    }
-    (byNode[e.nodeId] ??= []).push({
-      severity: 'error',
-      code: 'server',
-      nodeId: e.nodeId,
-      field: e.param,
-      message: t(`The server rejected ${e.field}: ${e.message}`, `服务器拒绝了 ${e.field}：${e.message}`),
-    });
-  }
-  return { byNode, loose };
-}
-
-function describe(e: unknown): { en: string; zh: string } {
-  // Never the raw "HTTP 502: {detail: …ECONNREFUSED…}": what happened and what to do.
-  if (serverUnreachable(e)) return serverDownText(apiOriginShown());
-  if (e instanceof FooocusApiError) return { en: e.message, zh: e.messageZh ?? e.message };
-  const msg = e instanceof Error ? e.message : String(e);
-  return { en: `The run failed: ${msg}`, zh: `运行失败：${msg}` };
-}
-
-/** The run can start: something to run, no errors, the server not known to be down, no run going. */
-export function canRun(res: CompileResult | null = useEditor.getState().compiled): boolean {
-  return runBlockers(res, false, useSettings.getState()).length === 0 && !isBusy(useRun.getState().phase);
-}
-
-function newRunId(): string {
-  const c = globalThis.crypto as Crypto | undefined;
-  return c?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
 export async function startRun(): Promise<void> {
@@ -372,26 +332,6 @@ export function stopRun(): void {
   set({ phase: 'stopping', message: 'Stopping ...', wait: { kind: 'stopping' } });
 }
 
-/** "Enhance region #1: face or Enhance region #2: mouse", for an image whose step is not certain. */
-function eitherOf(steps: { label: { en: string; zh: string } }[]): { en: string; zh: string } | undefined {
-  if (!steps.length) return undefined;
-  return {
-    en: steps.map((s) => s.label.en).join(' or '),
-    zh: steps.map((s) => s.label.zh).join(' 或 '),
-  };
-}
-
-/** The steps of a finished run's images, from the plan recorded with it. */
-function captionResults(count: number, meta: EditorRunMeta): ResultSteps | null {
-  try {
-    const request = JSON.parse(meta.requestJson) as { image_number?: unknown };
-    const plan = { stages: meta.stages, images: { count: meta.expected.count, min: meta.expected.min } };
-    return resultSteps(count, plan, meta.workflow, Number(request.image_number ?? 1) || 1);
-  } catch {
-    return null;
-  }
-}
-
 /** Picks one journal row up again in this tab (it must be claimed already). */
 async function pickUp(rec: EditorRunRecord, release: () => void): Promise<void> {
   const entry = rec.entry;
@@ -417,32 +357,6 @@ async function pickUp(rec: EditorRunRecord, release: () => void): Promise<void> 
   const abort = new AbortController();
   const run = resumeTrackedRun(getClient(), entry, trackedOptions(rec.runId, m, abort));
   await follow(run, abort, m, null, release);
-}
-
-/** What the editor kept of a running task before the journal (one row for all tabs). */
-interface LegacyActiveRun extends Omit<EditorRunMeta, 'seed'> {
-  taskId: string;
-  seed: number;
-}
-
-/** A task followed by an older version of the editor becomes a journal row, so it is picked up too. */
-async function adoptLegacyActiveRun(): Promise<void> {
-  const old = await idbGet<LegacyActiveRun | { none: true }>('activeRun');
-  if (!old || 'none' in old) return;
-  const runId = newRunId();
-  const now = Date.now();
-  await idbRunJournal(runId, old).save({
-    version: 1,
-    runId,
-    baseUrl: getClient().baseUrl,
-    state: 'submitted',
-    request: JSON.parse(old.requestJson) as FooocusRequest,
-    submittedAt: old.startedAt,
-    submits: 1,
-    taskId: old.taskId,
-    updatedAt: now,
-  });
-  await idbDelete('activeRun');
 }
 
 /**

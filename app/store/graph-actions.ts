@@ -141,13 +141,6 @@ export function compatibleKinds(
   });
 }
 
-export function removeEdges(ids: string[]): void {
-  const set = new Set(ids);
-  commit((d) => {
-    d.edges = d.edges.filter((e) => !set.has(e.id));
-  });
-}
-
 function removeNodesDraft(d: Draft<Workflow>, ids: Set<string>) {
   d.nodes = d.nodes.filter((n) => !ids.has(n.id));
   d.edges = d.edges.filter((e) => !ids.has(e.source) && !ids.has(e.target));

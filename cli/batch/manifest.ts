@@ -14,8 +14,6 @@ import type { ItemResult, StoredEntry } from './queue.ts';
 export const MANIFEST_FILE = 'manifest.json';
 const FORMAT = 'fooocus-flow/batch-manifest';
 
-export type ItemState = 'queued' | 'running' | 'collecting' | 'done' | 'failed';
-
 const resultSchema = z.object({
   taskId: z.string().regex(/^[0-9a-f]{32}$/),
   baseUrl: z.string().regex(/^https?:\/\//),
@@ -133,5 +131,3 @@ export function manifestStore(out: string, manifest: Manifest) {
     },
   };
 }
-
-export type ManifestStore = ReturnType<typeof manifestStore>;

@@ -1,6 +1,1 @@
-export {
-  readRequestText,
-  MAX_REQUEST_TEXT_BYTES,
-  type ReadRequestText,
-  type RequestForm,
-} from './read-request-text.ts';
+export { readRequestText, MAX_REQUEST_TEXT_BYTES } from './read-request-text.ts';

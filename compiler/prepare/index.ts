@@ -1,3 +1,2 @@
-export { prepareImages, type PrepareResult } from './prepare.ts';
-export type { ImageAdapter, RasterImage } from './raster.ts';
+export { prepareImages } from './prepare.ts';
 export { withPrepareDiagnostics } from './merge.ts';

@@ -8,7 +8,8 @@
  *   POST   /app/workflows/<name>/rename           ← { "to": "<new name>" }
  *   POST   /app/workflows/<name>/duplicate        ← { "to": "<new name>" }
  *
- * Names are URL-encoded path segments, validated (library-names.ts) before any file is touched;
+ * Names are URL-encoded path segments, validated (compiler/workflow-file/library-names.ts) before
+ * any file is touched;
  * bodies are bounded and validated with zod (and as workflow files) before anything is written.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';

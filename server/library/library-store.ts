@@ -1,15 +1,16 @@
 /**
  * The workflow library on disk: one `<name>.fooocus-flow.json` per workflow in one folder. Every
- * name is validated (library-names.ts) before a path is built, and the path is checked to stay in
- * the folder; contents are validated as workflow files before they are written (whole file to a
- * temporary name, then renamed, so a crash never leaves half a workflow).
+ * name is validated (compiler/workflow-file/library-names.ts, shared with the editor and the CLI)
+ * before a path is built, and the path is checked to stay in the folder; contents are validated as
+ * workflow files before they are written (whole file to a temporary name, then renamed, so a crash
+ * never leaves half a workflow).
  */
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { parseWorkflowText } from '../../compiler/workflow-file/index.ts';
 import { megabytes, utf8ByteLength } from '../../compiler/text-size.ts';
-import { libraryNameSchema, WORKFLOW_SUFFIX } from './library-names.ts';
+import { libraryNameSchema, WORKFLOW_SUFFIX } from '../../compiler/workflow-file/library-names.ts';
 
 /** A workflow with a few photos embedded fits; the same limit as the app server's request bodies. */
 export const MAX_LIBRARY_FILE_BYTES = 256 * 1024 * 1024;

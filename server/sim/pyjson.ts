@@ -194,11 +194,6 @@ function pyFloatRepr(n: number): string {
   return Number.isInteger(n) && Math.abs(n) < 1e16 ? n.toFixed(1) : String(n);
 }
 
-/** Python `str(float)` for the values we meet (used when rebuilding "Upscale (2.0x)"). */
-export function pyFloatStr(n: number): string {
-  return pyFloatRepr(n);
-}
-
 export interface DumpOptions {
   /** Python json.dumps default separators (", ", ": ") instead of Starlette's compact ones. */
   spaced?: boolean;

@@ -14,7 +14,7 @@ import { exportWorkflow, serializeWorkflow } from '../../compiler/workflow-file/
 import { MemoryAssetStore } from '../../compiler/assets/memory-store.ts';
 import { GraphBuilder } from '../../nodes/build.ts';
 import { startAppServer, type AppServer } from '../../server/app-server.ts';
-import { toLibraryName } from '../../server/library/library-names.ts';
+import { toLibraryName } from '../../compiler/workflow-file/library-names.ts';
 import { REPO } from '../compiler/helpers.ts';
 import { rawRequest } from './helpers.ts';
 
