@@ -83,7 +83,9 @@ for (const [lang, theme] of [
       .evaluateAll((els) => new Set(els.map((e) => Math.round(e.getBoundingClientRect().top))).size);
     expect(copyTops).toBe(1);
     // The Shortcuts button keeps its name when it shows only "?".
-    await expect(page.getByRole('button', { name: lang === 'en' ? 'Shortcuts' : '快捷键' })).toHaveText('?');
+    const shortcuts = page.getByRole('button', { name: lang === 'en' ? 'Shortcuts' : '快捷键' });
+    await expect(shortcuts.locator('.narrow-only')).toBeVisible();
+    await expect(shortcuts.locator('.wide-only')).toBeHidden();
   });
 
 test('the File menu: opens by click or arrow key, moves with arrows, closes with Escape or a click away', async ({
