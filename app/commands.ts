@@ -2,7 +2,7 @@ import { holdLayout, layout, whenMeasured } from './canvas/auto-layout.ts';
 import { workflowNameIn } from './lib/node-names.ts';
 import { emptyWorkflow, type Workflow } from '../nodes/graph.ts';
 import { withSampleImages } from './samples/fill-samples.ts';
-import { markClean } from './library/unsaved.ts';
+import { confirmReplace, markClean } from './library/unsaved.ts';
 import type { Template } from '../compiler/authoring/templates.ts';
 import type { MessageKey } from './i18n/catalog.ts';
 import { translate } from './i18n/i18n.ts';
@@ -94,8 +94,13 @@ export function newWorkflow(): void {
   });
 }
 
-/** Opens a template (or a blank canvas) as one undo step, laid out with the nodes' real sizes. */
-export function openTemplate(t: Template | null): void {
+/**
+ * Opens a template (or a blank canvas) as one undo step, laid out with the nodes' real sizes. Unsaved
+ * work is not replaced without asking (the same question as Open… and the library). Returns false
+ * when the user keeps their work.
+ */
+export function openTemplate(t: Template | null): boolean {
+  if (!confirmReplace()) return false;
   const group = `template:${++templateSeq}`;
   const show = (wf: Workflow) => {
     replaceDocument({ ...wf, name: workflowNameIn(wf.name, lang()) }, { group });
@@ -105,12 +110,16 @@ export function openTemplate(t: Template | null): void {
     markClean(null);
     whenMeasured(() => layout(group, sealHistory));
   };
-  if (!t) return show(emptyWorkflow());
+  if (!t) {
+    show(emptyWorkflow());
+    return true;
+  }
   // New workflows split what one request cannot do into steps; "Everything mixed" reproduces the
   // documents' one request exactly (its Vary is discarded by the Inpaint, as they describe).
   const overflow = t.id === 'vary-inpaint-image-prompt' ? ('one-request' as const) : ('steps' as const);
   // A seed template comes with the project's drawn sample images, so Run works at once.
   void holdLayout(withSampleImages({ ...t.build(), overflow })).then(({ workflow }) => show(workflow));
+  return true;
 }
 
 export const COMMANDS: Command[] = [

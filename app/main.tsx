@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles/app.css';
 import './styles/editor-ux.css';
+import './styles/toolbar.css';
+import './styles/narrow.css';
 import { App } from './App.tsx';
 import { installKeyboard } from './keyboard.ts';
 import { installPrefs } from './prefs.ts';
@@ -11,6 +13,7 @@ import { startCompileScheduler } from './store/compile-scheduler.ts';
 import { startPixelCheck } from './store/pixel-check.ts';
 import { warmAssetWorkers } from './assets/worker-client.ts';
 import { update } from './store/editor-store.ts';
+import { workflowNameIn } from './lib/node-names.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
 import { loadGallery } from './run/gallery.ts';
@@ -25,6 +28,8 @@ async function boot() {
   if (!restored)
     update((s) => {
       s.dialog = 'start';
+      // The untitled canvas behind the start screen is named in the editor's language.
+      s.doc.name = workflowNameIn(s.doc.name, s.lang);
     });
   startAutosave();
   startCompileScheduler();

@@ -16,7 +16,7 @@ export const EN_EDITOR_UX = {
   'toast.usedAsInput': 'Used as Input Image.',
   'request.seedAtRun': 'chosen at Run',
   'request.seedNote':
-    'image_seed: a new random seed is chosen when you press Run (the run panel and gallery show it). Set a seed on Prompt & Settings to fix it.',
+    'image_seed −1: a new random seed for every run. Run picks one when you press it (the run panel and gallery show it); copied snippets and Export request keep −1, so the server picks one each time. Set a seed on Prompt & Settings to fix it.',
   'problems.position': '{n} of {of}, from the left',
   'run.msgPreparing': 'Preparing images…',
   'run.msgSaving': 'Saving results…',
@@ -38,7 +38,7 @@ export const ZH_EDITOR_UX: Record<keyof typeof EN_EDITOR_UX, string> = {
   'toast.usedAsInput': '已用作输入图像。',
   'request.seedAtRun': '运行时选定',
   'request.seedNote':
-    'image_seed：按“运行”时会选一个新的随机种子（运行面板和结果库会显示它）。在“提示词与设置”中设定种子即可固定。',
+    'image_seed −1：每次运行都用新的随机种子。按“运行”时由编辑器选定（运行面板和结果库会显示它）；复制的代码片段和“导出请求”保留 −1，由服务器每次选定。在“提示词与设置”中设定种子即可固定。',
   'problems.position': '从左数第 {n} 个，共 {of} 个',
   'run.msgPreparing': '正在准备图像…',
   'run.msgSaving': '正在保存结果…',

@@ -5,6 +5,7 @@ import { EN_EDITOR_UX, ZH_EDITOR_UX } from './catalog-editor-ux.ts';
  * texts in the domain; this catalogue covers everything the editor itself says.
  */
 import { EN_DOCS_IN, ZH_DOCS_IN } from './catalog-docs-in.ts';
+import { EN_TOOLBAR, ZH_TOOLBAR } from './catalog-toolbar.ts';
 
 export const EN = {
   ...EN_EDITOR_UX,
@@ -281,6 +282,7 @@ export const EN = {
   'menu.saveWithoutImagesHint': 'A reusable template: images are left out of the file',
   'toast.savedWithoutImages': 'Saved “{name}” without its images.',
   ...EN_DOCS_IN,
+  ...EN_TOOLBAR,
 } as const;
 
 export type MessageKey = keyof typeof EN;
@@ -550,4 +552,5 @@ export const ZH: Record<MessageKey, string> = {
   'menu.saveWithoutImagesHint': '可重复使用的模板：文件中不包含图像',
   'toast.savedWithoutImages': '已保存“{name}”（不含图像）。',
   ...ZH_DOCS_IN,
+  ...ZH_TOOLBAR,
 };

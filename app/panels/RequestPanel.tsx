@@ -42,7 +42,7 @@ export function RequestPanel() {
   const assets = useEditor((s) => s.doc.assets);
   const selected = useEditor((s) => s.selectedNodes);
   const names = useEditor(selectDistinctNames);
-  // A random seed (-1) is drawn when Run is pressed: the compiled preview's number is not the one sent.
+  // A random seed (-1) is drawn when Run is pressed; Copy as and Export request keep -1 (requestAsSent).
   const seedAtRun = useEditor((s) => {
     const ps = s.doc.nodes.find((n) => n.kind === 'promptSettings');
     return !ps || !(Number(ps.params.image_seed) >= 0);
@@ -105,6 +105,14 @@ export function RequestPanel() {
             ? t('request.targetServerKey', { url: snippetBaseUrl() })
             : t('request.targetServer', { url: snippetBaseUrl() })
           : t('request.targetDirect', { url: snippetBaseUrl() })}
+        {seedAtRun && (
+          <>
+            {' '}
+            <span data-testid="seed-copies" title={t('request.seedNote')}>
+              {t('request.seedCopies')}
+            </span>
+          </>
+        )}
       </p>
       {plan && (
         <div className="plan" data-testid="plan">
@@ -173,13 +181,10 @@ export function RequestPanel() {
             <>
               {line.key !== undefined && <span className="json-key">{JSON.stringify(line.key)}: </span>}
               {seedAtRun && line.path === 'image_seed' && !line.closing ? (
-                <span
-                  className="json-value seed-at-run"
-                  data-testid="seed-at-run"
-                  title={t('request.seedNote')}
-                >
-                  {`<${t('request.seedAtRun')}>`}
-                  {line.text.endsWith(',') ? ',' : ''}
+                // What Copy as and Export request send (-1), and what Run does with it.
+                <span className="json-value" data-testid="seed-at-run" title={t('request.seedNote')}>
+                  {`-1${line.text.endsWith(',') ? ',' : ''}`}
+                  <span className="seed-at-run">{`  // ${t('request.seedAtRun')}`}</span>
                 </span>
               ) : (
                 <span className="json-value">{line.text}</span>

@@ -2,13 +2,12 @@ import { doRedo, doUndo, newWorkflow, openSearch } from '../commands.ts';
 import { layout } from '../canvas/auto-layout.ts';
 import { fitView } from '../canvas/viewport.ts';
 import { useI18n } from '../i18n/i18n.ts';
-import { exportRequestFile, pickWorkflowFile, saveWorkflowFile } from '../persistence/files.ts';
 import { sealHistory, update, useEditor } from '../store/editor-store.ts';
 import { setWorkflowMeta } from '../store/graph-actions.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { useSettings } from '../run/settings.ts';
 import { openSettings } from './settings-dialog-state.ts';
-import { openLibraryDialog } from '../library/library-state.ts';
+import { FileMenu } from './FileMenu.tsx';
 
 export function Toolbar() {
   const { t, lang } = useI18n();
@@ -20,7 +19,7 @@ export function Toolbar() {
   const results = useGallery((s) => s.runs.reduce((n, r) => n + r.images.length, 0));
   const check = useSettings((s) => s.check.state);
   return (
-    <header className="toolbar" role="toolbar" aria-label={t('a11y.toolbar')}>
+    <header className="toolbar one-row" role="toolbar" aria-label={t('a11y.toolbar')}>
       <span className="brand">Fooocus Flow</span>
       <input
         className="wf-name"
@@ -45,28 +44,7 @@ export function Toolbar() {
         <button type="button" onClick={newWorkflow}>
           {t('menu.new')}
         </button>
-        <button type="button" onClick={pickWorkflowFile} title="Ctrl+O">
-          {t('menu.open')}
-        </button>
-        <button type="button" onClick={() => void saveWorkflowFile('embed')} title="Ctrl+S">
-          {t('menu.save')}
-        </button>
-        <button
-          type="button"
-          onClick={() => void saveWorkflowFile('omit')}
-          title={t('menu.saveWithoutImagesHint')}
-        >
-          {t('menu.saveWithoutImages')}
-        </button>
-        <button type="button" onClick={() => void exportRequestFile()}>
-          {t('menu.exportRequest')}
-        </button>
-        <button type="button" onClick={() => openLibraryDialog('library')} data-testid="open-library">
-          {t('menu.library')}
-        </button>
-        <button type="button" onClick={() => openLibraryDialog('history')} data-testid="open-history">
-          {t('menu.history')}
-        </button>
+        <FileMenu />
       </div>
       <div className="toolbar-group">
         <button type="button" onClick={doUndo} disabled={!canUndo} title="Ctrl+Z" aria-label={t('menu.undo')}>
@@ -144,9 +122,13 @@ export function Toolbar() {
               s.dialog = 'shortcuts';
             })
           }
-          title="?"
+          title={`${t('menu.shortcuts')} (?)`}
+          aria-label={t('menu.shortcuts')}
         >
-          {t('menu.shortcuts')}
+          <span className="wide-only">{t('menu.shortcuts')}</span>
+          <span className="narrow-only" aria-hidden="true">
+            ?
+          </span>
         </button>
       </div>
     </header>

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { docOf, layout, openBlank, type HookWindow } from './helpers.ts';
+import { docOf, fromFileMenu, layout, openBlank, type HookWindow } from './helpers.ts';
 
 /**
  * Images as assets in the editor: a real JPEG is stored once (IndexedDB, by hash), the document
@@ -133,7 +133,7 @@ test('Save with images → Open in a fresh browser restores the photo; saved wit
 
   const [withoutImages] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Save without images' }).click(),
+    fromFileMenu(page, 'Save without images'),
   ]);
   const template = readFileSync((await withoutImages.path())!, 'utf8');
   expect(JSON.parse(template).assets[hash]).toEqual({
@@ -150,7 +150,7 @@ test('Save with images → Open in a fresh browser restores the photo; saved wit
   await openBlank(fresh);
   const open = async (name: string, text: string) => {
     const chooser = fresh.waitForEvent('filechooser');
-    await fresh.getByRole('button', { name: 'Open…' }).click();
+    await fromFileMenu(fresh, 'Open…');
     await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
   };
   await open('template.json', template);

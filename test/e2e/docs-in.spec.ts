@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { requestDifferences } from '../../compiler/equivalence.ts';
 import { E2E_LIBRARY_DIR } from '../../playwright.config.ts';
-import { docOf, openBlank, request, viewSettled } from './helpers.ts';
+import { docOf, fromFileMenu, openBlank, request, viewSettled } from './helpers.ts';
 import {
   RUN_URL,
   clickRun,
@@ -86,7 +86,7 @@ test('Open… a curl command and drop a Python file: new workflows, asking first
   await openBlank(page);
   const curl = `curl -X POST http://127.0.0.1:7866/v1/engine/generate/ \\\n  -H 'Content-Type: application/json' \\\n  --data-raw '${JSON.stringify(seedJson('vary-image-prompt'))}'`;
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Open…' }).click();
+  await fromFileMenu(page, 'Open…');
   await (await chooser).setFiles({ name: 'vary.sh', mimeType: 'text/plain', buffer: Buffer.from(curl) });
   await expect(notice(page)).toContainText('Opened a FooocusAPI request');
   await expect(notice(page)).toContainText('Read as a curl command');
@@ -159,7 +159,7 @@ test('library: save, rename, reload, reopen from the start screen, and run by na
 }) => {
   await rm(E2E_LIBRARY_DIR, { recursive: true, force: true });
   await openTemplateOnRunServer(page, 'vary-image-prompt');
-  await page.getByTestId('open-library').click();
+  await fromFileMenu(page, 'Library');
   const dialog = page.locator('.library-dialog');
   await expect(dialog).toContainText('No saved workflows yet.');
   await dialog.getByTestId('library-name').fill('portrait draft');
@@ -211,7 +211,7 @@ test('server history: past tasks newest first with thumbnails; one opens as a gr
   const task = (await res.json()) as { task_id: string };
 
   await openTemplateOnRunServer(page, 'text-to-image');
-  await page.getByTestId('open-history').click();
+  await fromFileMenu(page, 'Server history');
   const row = page.locator(`.history-list li[data-task="${task.task_id}"]`);
   await expect(row).toBeVisible();
   await expect(page.locator('.history-list li').first()).toHaveAttribute('data-task', task.task_id);

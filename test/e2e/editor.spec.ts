@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   dragFromPalette,
   docOf,
+  fromFileMenu,
   handle,
   layout,
   openBlank,
@@ -108,7 +109,7 @@ test('an invalid workflow file is refused with its JSON path and the open graph 
   const ipIndex = bad.nodes.findIndex((n) => n.kind === 'imagePrompt');
   bad.nodes[ipIndex]!.params.cn_stop = 7;
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Open…' }).click();
+  await fromFileMenu(page, 'Open…');
   await (
     await chooser
   ).setFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
@@ -122,7 +123,7 @@ test('an invalid workflow file is refused with its JSON path and the open graph 
 
   // Not JSON at all: the reason says where.
   const chooser2 = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Open…' }).click();
+  await fromFileMenu(page, 'Open…');
   await (
     await chooser2
   ).setFiles({ name: 'junk.json', mimeType: 'application/json', buffer: Buffer.from('{"format": ') });

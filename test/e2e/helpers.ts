@@ -145,6 +145,15 @@ export function inspectorField(page: Page, nodeId: string, key: string) {
   return page.locator(`.inspector [data-field="${key}"]`).locator(`#i-${nodeId}-${key}`);
 }
 
+/** Chooses an item of the toolbar's File menu (Open…, Save, Save without images, Export request, Library, Server history). */
+export async function fromFileMenu(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByTestId('file-menu').click();
+  await page
+    .getByRole('menu')
+    .getByRole('menuitem', { name, exact: typeof name === 'string' })
+    .click();
+}
+
 export async function fitView(page: Page): Promise<void> {
   await page
     .locator('.toolbar')

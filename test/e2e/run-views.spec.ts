@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { docOf, request } from './helpers.ts';
+import { docOf, fromFileMenu, request } from './helpers.ts';
 import {
   RUN_URL,
   clickRun,
@@ -334,10 +334,7 @@ test('pixel checks show on the node while editing: a mask with no white (G-5), a
     .toBuffer();
   await uploadImage(page, mask, square, 'square.png');
   // Export right away, before the background check has caught up: the file has the fitted mask too.
-  const [exported] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export request' }).click(),
-  ]);
+  const [exported] = await Promise.all([page.waitForEvent('download'), fromFileMenu(page, 'Export request')]);
   const exportedFile = join(mkdtempSync(join(tmpdir(), 'export-')), 'request.json');
   await exported.saveAs(exportedFile);
   const exportedMask = String(
