@@ -254,6 +254,8 @@ test('a copied photo node pastes with its image in another tab; in another brows
   // This tab restores the other's draft: start it on a blank canvas.
   await expect(other.locator('.react-flow__node')).toHaveCount(6);
   await other.getByRole('button', { name: 'New' }).click();
+  // The restored draft was never saved: replacing it asks first.
+  other.once('dialog', (d) => void d.accept());
   await other.locator('[data-template="blank"]').click();
   await expect(other.locator('.react-flow__node')).toHaveCount(0);
   await other.evaluate((t) => navigator.clipboard.writeText(t), text);
