@@ -331,6 +331,8 @@ test('gallery: "Use as Input Image" places the node clear of the others and wire
   await openTemplateOnRunServer(page, 'text-to-image');
   await clickRun(page);
   expect((await watchRun(page)).phase).toBe('done');
+  // Replacing the run's workflow may ask first (templates ask before replacing unsaved work).
+  page.once('dialog', (d) => void d.accept());
   await openTemplate(page, 'vary-image-prompt');
   await fillImages(page);
   // Remove the reference image: the Image Prompt's image input is then the one input waiting for an image.
