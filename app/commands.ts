@@ -108,7 +108,13 @@ export function openTemplate(t: Template | null): boolean {
       s.dialog = null;
     });
     markClean(null);
-    whenMeasured(() => layout(group, sealHistory));
+    // Clean again once laid out: what the opening itself settled (sizes, layout) is not the user's work.
+    whenMeasured(() =>
+      layout(group, () => {
+        sealHistory();
+        markClean(null);
+      }),
+    );
   };
   if (!t) {
     show(emptyWorkflow());

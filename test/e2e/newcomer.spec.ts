@@ -143,6 +143,8 @@ test('auto-layout once: no two nodes overlap on any template, and node text stay
   await page.evaluate(() =>
     (window as unknown as { __fooocusFlow: { layoutReady(): Promise<boolean> } }).__fooocusFlow.layoutReady(),
   );
+  // Only geometry is checked here: should replacing a template ever ask, the answer is yes.
+  page.on('dialog', (d) => void d.accept());
   for (const tpl of TEMPLATES) {
     await openTemplate(page, tpl.id);
     await expect(page.locator('.react-flow__node')).toHaveCount(tpl.build().nodes.length);

@@ -268,7 +268,8 @@ test('mask painter: a painted mask has the image size and reaches the request', 
   mkdirSync(DIR, { recursive: true });
   await page.screenshot({ path: `${DIR}/mask-painter.png` });
   await painter.getByTestId('painter-apply').click();
-  await expect(painter).toHaveCount(0);
+  // Apply encodes the PNG and stores it as an asset (a worker) before closing: slow on a busy machine.
+  await expect(painter).toHaveCount(0, { timeout: 30_000 });
 
   const m = (await docOf(page)).nodes.find((n) => n.id === mask)!;
   expect(m.params.source).toBe('drawn');
