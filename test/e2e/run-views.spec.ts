@@ -276,12 +276,14 @@ test('mask painter: a painted mask has the image size and reaches the request', 
   expect([m.params.width, m.params.height]).toEqual([120, 80]);
   const req = await request(page);
   const sent = String(req.inpaint_mask_image_upload);
-  // The request names the stored mask; its PNG bytes are put in when it is sent.
-  expect(sent).toMatch(/^asset:[0-9a-f]{64}$/);
+  // The request carries the painted PNG, or names it once stored as an asset (bytes put in when sent).
+  expect(sent).toMatch(/^(asset:[0-9a-f]{64}|data:image\/png;base64,)/);
   const measured = await page.evaluate(async (ref) => {
-    const src = await (
-      window as unknown as { __fooocusFlow: { assetUrl(r: string): Promise<string | null> } }
-    ).__fooocusFlow.assetUrl(ref);
+    const src = ref.startsWith('data:')
+      ? ref
+      : await (
+          window as unknown as { __fooocusFlow: { assetUrl(r: string): Promise<string | null> } }
+        ).__fooocusFlow.assetUrl(ref);
     if (!src) throw new Error(`asset not stored: ${ref}`);
     const img = new Image();
     img.src = src;
