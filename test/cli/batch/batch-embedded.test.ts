@@ -126,7 +126,8 @@ describe('fooocus-flow batch on three simulated engines', () => {
     // The task held when the batch was killed was followed by the second run, not sent again.
     const heldIndex = manifest.items.findIndex((i) => i.taskId === heldOnA.taskId);
     expect(heldIndex).toBeGreaterThanOrEqual(0);
-    expect(history.filter((r) => r.seed === seeds[heldIndex])).toEqual([
+    // (On engine A: the same item may also have been the one B lost in its crash, a null row on B.)
+    expect(history.filter((r) => r.seed === seeds[heldIndex] && r.engine === 0)).toEqual([
       { seed: seeds[heldIndex], status: 'finished', engine: 0 },
     ]);
     // The task B lost in its crash never finished; its item finished once, elsewhere or on B again.
