@@ -1,6 +1,7 @@
 /**
  * What the two ways of running a batch item share (item-run.ts: one request; item-steps.ts: a
- * pipeline): which failures blame the server, and the journal entry as a batch keeps it.
+ * pipeline): which failures blame the server, the journal entry as a batch keeps it, and the
+ * progress report of a running item.
  */
 import type { FooocusApiError } from '../../api/errors.ts';
 import type { RunJournalEntry } from '../../api/run-journal.ts';
@@ -44,4 +45,20 @@ export interface RunItemParams {
   /** Leave the task running and give up following it (a second Ctrl+C). */
   detach?: AbortSignal | undefined;
   tracked: Partial<TrackedRunOptions>;
+}
+
+/** Reports a running item's phase and progress to the queue (best effort: a lost report is harmless). */
+export function itemReporter(p: RunItemParams, client: FooocusClient) {
+  return (phase: string, progress: number, taskId?: string) =>
+    void p.lease
+      .report({
+        type: 'running',
+        itemId: p.lease.job.itemId,
+        worker: p.worker,
+        server: client.baseUrl,
+        taskId,
+        phase,
+        progress,
+      })
+      .catch(() => undefined);
 }

@@ -24,7 +24,7 @@ import { assetRef, type AssetMeta } from '../../nodes/assets.ts';
 import { inputFileAsset, type OpenedWorkflow } from '../assets.ts';
 import type { BatchItem } from './items.ts';
 import { runPipelineItem } from './item-steps.ts';
-import { isServerTrouble, strip, type RunItemParams } from './item-common.ts';
+import { isServerTrouble, itemReporter, strip, type RunItemParams } from './item-common.ts';
 import { ItemFailure, type ItemJob, type ItemResult } from './queue.ts';
 
 /** Compiles one item; a problem of this item (unreadable image, a value that does not fit, graph errors) throws with its reason. */
@@ -71,21 +71,10 @@ export async function runCompiledItem(p: RunItemParams): Promise<ItemResult> {
   const { lease } = p;
   const { job } = lease;
   const previous = lease.entry;
-  const report = (phase: string, progress: number, taskId?: string) =>
-    void lease
-      .report({
-        type: 'running',
-        itemId: job.itemId,
-        worker: p.worker,
-        server: client.baseUrl,
-        taskId,
-        phase,
-        progress,
-      })
-      .catch(() => undefined);
   // An earlier attempt's task is followed on ITS server: sending again elsewhere could run it twice.
   const resume = previous !== undefined && previous.state !== 'failed';
   const client = resume ? p.clientFor(previous.baseUrl) : p.client;
+  const report = itemReporter(p, client);
   const options: TrackedRunOptions = {
     ...p.tracked,
     runId: job.itemId,

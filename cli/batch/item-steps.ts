@@ -13,7 +13,7 @@ import { runCompiledSteps } from '../../api/run-steps.ts';
 import type { RunJournalEntry } from '../../api/run-journal.ts';
 import type { CompiledStep } from '../../compiler/types.ts';
 import { nodeImageAdapter } from '../node-image-adapter.ts';
-import { isServerTrouble, strip, type RunItemParams } from './item-common.ts';
+import { isServerTrouble, itemReporter, strip, type RunItemParams } from './item-common.ts';
 import { ItemFailure, type ItemResult, type StoredEntry, type StoredStepRun } from './queue.ts';
 
 /** The record as the item keeps it: entries without their requests, the request in flight on top. */
@@ -50,18 +50,7 @@ export async function runPipelineItem(p: RunItemParams, steps: CompiledStep[]): 
   const resume = carriedOn(lease.entry?.steps);
   // An earlier attempt's steps are carried on on ITS server: their results are there.
   const client = resume.length > 0 && lease.entry ? p.clientFor(lease.entry.baseUrl) : p.client;
-  const report = (phase: string, progress: number, taskId?: string) =>
-    void lease
-      .report({
-        type: 'running',
-        itemId: job.itemId,
-        worker: p.worker,
-        server: client.baseUrl,
-        taskId,
-        phase,
-        progress,
-      })
-      .catch(() => undefined);
+  const report = itemReporter(p, client);
   const run = runCompiledSteps(client, steps, {
     ...p.tracked,
     runId: job.itemId,
