@@ -4,7 +4,7 @@
  * decoding 12 megapixels, scaling a thumbnail, handing back raw pixels — runs here.
  */
 import { readImageHeader, withStoredOrientation } from '../../compiler/prepare/image-header.ts';
-import { assertWithinBudget } from '../../compiler/prepare/pixel-budget.ts';
+import { assertWithinBudget, ImageTooLargeError } from '../../compiler/prepare/pixel-budget.ts';
 import { thumbSize, toHex } from './thumb-size.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
@@ -123,6 +123,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       id: req.id,
       ok: false,
       error: (err as Error).message || String(err),
+      ...(err instanceof ImageTooLargeError ? { tooLarge: { width: err.width, height: err.height } } : {}),
     } satisfies WorkerReply);
   }
 };

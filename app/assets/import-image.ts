@@ -1,6 +1,7 @@
+import { ImageTooLargeError, overBudgetText } from '../../compiler/prepare/pixel-budget.ts';
 import { assetHashOf, assetRef, type AssetMeta } from '../../nodes/assets.ts';
 import { translate } from '../i18n/i18n.ts';
-import { toast, useEditor } from '../store/editor-store.ts';
+import { localText, toast, useEditor } from '../store/editor-store.ts';
 import { analyseImageBlob, getAssetRecord, writeAssetRecord } from './asset-db.ts';
 import { showAsset } from './asset-view.ts';
 
@@ -10,25 +11,47 @@ export interface ImportedImage {
   meta: AssetMeta;
 }
 
+/** An image file taken in, or refused with a reason to show the user (title and what to do). */
+export type ImageImport = { ok: true; image: ImportedImage } | { ok: false; title: string; reason: string };
+
 /**
  * Puts an image (a picked, dropped or pasted file, a painted mask, a result) in the asset store:
  * hashed, measured and thumbnailed off the main thread, so the editor stays responsive and the
- * document only gets a reference. Null (and the user told which file) when it is not an image.
+ * document only gets a reference. A file that is no image, or whose header states more pixels than
+ * the budget (a decompression bomb: refused before any decode), comes back refused, naming the file.
  */
-export async function importImage(blob: Blob, name = ''): Promise<ImportedImage | null> {
+export async function tryImportImage(blob: Blob, name = ''): Promise<ImageImport> {
   const lang = useEditor.getState().lang;
+  const label = name || 'image';
   try {
     const rec = await analyseImageBlob(blob);
     showAsset(rec);
     // The node shows the image now; the bytes reach IndexedDB meanwhile (autosave waits for them).
     writeAssetRecord(rec).catch((err: unknown) =>
-      toast('error', translate(lang, 'asset.storeFailed', { name: name || 'image' }), String(err)),
+      toast('error', translate(lang, 'asset.storeFailed', { name: label }), String(err)),
     );
-    return { ref: assetRef(rec.meta.hash), meta: rec.meta };
+    return { ok: true, image: { ref: assetRef(rec.meta.hash), meta: rec.meta } };
   } catch (err) {
-    toast('error', translate(lang, 'asset.unreadable', { name: name || 'image' }), (err as Error).message);
-    return null;
+    if (err instanceof ImageTooLargeError)
+      return {
+        ok: false,
+        title: translate(lang, 'asset.tooLarge', { name: label }),
+        reason: localText(overBudgetText(err.width, err.height)),
+      };
+    return {
+      ok: false,
+      title: translate(lang, 'asset.unreadable', { name: label }),
+      reason: (err as Error).message,
+    };
   }
+}
+
+/** As tryImportImage, for callers with no place of their own to say why: a refusal is a toast. */
+export async function importImage(blob: Blob, name = ''): Promise<ImportedImage | null> {
+  const r = await tryImportImage(blob, name);
+  if (r.ok) return r.image;
+  toast('error', r.title, r.reason);
+  return null;
 }
 
 /** An object URL of an asset's full image (the mask painter draws on it); revoke it when done. */

@@ -1,3 +1,4 @@
+import { ImageTooLargeError } from '../../compiler/prepare/pixel-budget.ts';
 import type { RasterImage } from '../../compiler/prepare/raster.ts';
 import type { Analysed, WorkerReply } from './worker-protocol.ts';
 
@@ -30,6 +31,8 @@ function spawn(): { w: Worker; job: Job | null } {
     if (!job || job.id !== e.data.id) return;
     slot.job = null;
     if (e.data.ok) job.resolve(e.data.result as never);
+    else if (e.data.tooLarge)
+      job.reject(new ImageTooLargeError(e.data.tooLarge.width, e.data.tooLarge.height));
     else job.reject(new Error(e.data.error));
     pump();
   };

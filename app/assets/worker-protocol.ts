@@ -18,4 +18,10 @@ export interface DecodedPixels {
 export type WorkerReply =
   | { id: number; ok: true; op: 'analyse'; result: Analysed }
   | { id: number; ok: true; op: 'decode'; result: DecodedPixels }
-  | { id: number; ok: false; error: string };
+  | {
+      id: number;
+      ok: false;
+      error: string;
+      /** Set when the header states more pixels than the budget: the size, to say so in the user's language. */
+      tooLarge?: { width: number; height: number };
+    };

@@ -4,7 +4,7 @@ import type { WorkflowNode } from '../../nodes/graph.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isImageFile, measureImage } from '../lib/images.ts';
 import { commit, sealHistory } from '../store/editor-store.ts';
-import { importImage } from '../assets/import-image.ts';
+import { tryImportImage } from '../assets/import-image.ts';
 import { useAsset } from '../assets/asset-view.ts';
 
 interface Props {
@@ -85,10 +85,15 @@ export function ImageField({ id, node, field, compact }: Props) {
   const w = node.params.width as number | null | undefined;
   const h = node.params.height as number | null | undefined;
 
+  // A refused file (a decompression bomb, or no image) is said here, on its node, until the next pick;
+  // the node keeps what it had.
+  const [refused, setRefused] = useState<{ title: string; reason: string } | null>(null);
+
   const fromFile = async (f: File) => {
     if (!isImageFile(f)) return;
-    const img = await importImage(f, f.name);
-    if (img) setNodeImage(node.id, field, img.ref, img.meta, img.meta);
+    const r = await tryImportImage(f, f.name);
+    setRefused(r.ok ? null : { title: r.title, reason: r.reason });
+    if (r.ok) setNodeImage(node.id, field, r.image.ref, r.image.meta, r.image.meta);
   };
 
   return (
@@ -104,6 +109,15 @@ export function ImageField({ id, node, field, compact }: Props) {
       }}
     >
       <Preview value={value} />
+      {refused && (
+        <div className="image-refused" role="alert">
+          <strong>{refused.title}</strong>
+          <span>{refused.reason}</span>
+          <button type="button" className="small nodrag" onClick={() => setRefused(null)}>
+            {t('start.close')}
+          </button>
+        </div>
+      )}
       {w && h ? <span className="image-size">{`${w} × ${h}`}</span> : null}
       <div className="image-actions">
         <button type="button" className="small nodrag" onClick={() => file.current?.click()} id={id}>

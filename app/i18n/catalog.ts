@@ -273,6 +273,9 @@ export const EN = {
   'asset.noPreview': 'No preview: this browser cannot decode the image',
   'asset.storeFailed': '“{name}” could not be kept in this browser’s storage (is it full?)',
   'asset.unreadable': '“{name}” could not be read as an image',
+  'asset.tooLarge': '“{name}” was refused: too many pixels',
+  'asset.tooLargeOnOpen':
+    '{n} image(s) in “{name}” were refused by their size, not decoded: pick smaller ones on the marked nodes.',
   'asset.missingOnPaste':
     'Pasted, but {n} image(s) are not in this browser’s storage: pick them again on the marked nodes.',
   'asset.missingOnOpen':
@@ -545,6 +548,8 @@ export const ZH: Record<MessageKey, string> = {
   'asset.noPreview': '无预览：此浏览器无法解码该图像',
   'asset.storeFailed': '无法将“{name}”保存到此浏览器的存储中（存储空间已满？）',
   'asset.unreadable': '无法将“{name}”读取为图像',
+  'asset.tooLarge': '已拒绝“{name}”：像素过多',
+  'asset.tooLargeOnOpen': '“{name}”中有 {n} 张图像因尺寸过大被拒绝，未解码：请在标记的节点上选择较小的图像。',
   'asset.missingOnPaste': '已粘贴，但有 {n} 张图像不在此浏览器的存储中：请在标记的节点上重新选择。',
   'asset.missingOnOpen': '此工作流有 {n} 张图像不在文件中（保存时未包含图像）：请在标记的节点上重新选择。',
   'asset.missingOnSave': '有 {n} 张图像不在此浏览器的存储中，未写入文件。',

@@ -1,6 +1,7 @@
 import { exportWorkflow, openWorkflowText as openFile } from '../../compiler/workflow-file/index.ts';
 import { translate } from '../i18n/i18n.ts';
-import { replaceDocument, toast, update, useEditor } from '../store/editor-store.ts';
+import { localText, replaceDocument, toast, update, useEditor } from '../store/editor-store.ts';
+import { ImageTooLargeError, overBudgetText } from '../../compiler/prepare/pixel-budget.ts';
 import { fitView } from '../canvas/viewport.ts';
 import { requestAsSent } from '../run/request-as-sent.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
@@ -36,7 +37,8 @@ export async function openWorkflowText(text: string, name: string): Promise<bool
     });
     return false;
   }
-  const missing = await storeOpenedAssets(res.workflow, res.assets);
+  const tooLarge: ImageTooLargeError[] = [];
+  const missing = await storeOpenedAssets(res.workflow, res.assets, (_, err) => tooLarge.push(err));
   replaceDocument(res.workflow);
   markClean(null);
   update((s) => {
@@ -49,7 +51,15 @@ export async function openWorkflowText(text: string, name: string): Promise<bool
       ? translate(lang, 'toast.migrated', { name: res.workflow.name, v: res.migratedFrom })
       : translate(lang, 'toast.imported', { name: res.workflow.name }),
   );
-  if (missing.length) toast('error', translate(lang, 'asset.missingOnOpen', { n: missing.length }));
+  // An embedded decompression bomb is not stored (its node shows the image missing): say why.
+  if (tooLarge.length)
+    toast(
+      'error',
+      translate(lang, 'asset.tooLargeOnOpen', { n: tooLarge.length, name }),
+      localText(overBudgetText(tooLarge[0]!.width, tooLarge[0]!.height)),
+    );
+  if (missing.length > tooLarge.length)
+    toast('error', translate(lang, 'asset.missingOnOpen', { n: missing.length - tooLarge.length }));
   requestAnimationFrame(() => requestAnimationFrame(fitView));
   return true;
 }

@@ -1,3 +1,4 @@
+import { ImageTooLargeError } from '../../compiler/prepare/pixel-budget.ts';
 import { referencedAssets } from '../../compiler/workflow-file/index.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { hasAssetRecord, storedAssets, storeImageBlob } from '../assets/asset-db.ts';
@@ -11,12 +12,17 @@ import { showAsset } from '../assets/asset-view.ts';
 export async function storeOpenedAssets(
   wf: Workflow,
   bytes: ReadonlyMap<string, Uint8Array>,
+  /** Told of each embedded image refused by its header (over the pixel budget), never decoded. */
+  onTooLarge?: (hash: string, err: ImageTooLargeError) => void,
 ): Promise<string[]> {
   await Promise.all(
     [...bytes].map(async ([hash, b]) => {
       if (await hasAssetRecord(hash)) return;
       // Bytes that match their hash but are no image this browser decodes stay out (reported missing).
-      const rec = await storeImageBlob(new Blob([b as Uint8Array<ArrayBuffer>])).catch(() => null);
+      const rec = await storeImageBlob(new Blob([b as Uint8Array<ArrayBuffer>])).catch((err: unknown) => {
+        if (err instanceof ImageTooLargeError) onTooLarge?.(hash, err);
+        return null;
+      });
       if (rec) showAsset(rec);
     }),
   );

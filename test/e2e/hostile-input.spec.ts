@@ -1,0 +1,218 @@
+import { expect, test, type Page } from '@playwright/test';
+import sharp from 'sharp';
+import { bombPng, dataUrl, inpaintWorkflow } from '../hardening/bomb-images.ts';
+import { docOf, fromFileMenu, openBlank, viewSettled, type HookWindow } from './helpers.ts';
+
+/**
+ * Hostile input in the editor (issue 10): a decompression bomb (a small PNG whose header says
+ * 16000×16000) is refused by its header — on the node it was picked for, or in a notice when
+ * dropped or embedded in a shared file — and never decoded; a file that cannot be opened leaves the
+ * open workflow exactly as it was.
+ *
+ * "Never decoded" is measured, not assumed: the image worker's script is served with a counter
+ * around the browser's decoders (createImageBitmap, ImageDecoder), read back from each worker.
+ */
+const COUNT_DECODES = `
+self.__decodes = 0;
+{
+  const bitmap = self.createImageBitmap.bind(self);
+  self.createImageBitmap = (...a) => { self.__decodes++; return bitmap(...a); };
+  if (typeof self.ImageDecoder !== 'undefined') {
+    const Decoder = self.ImageDecoder;
+    self.ImageDecoder = class extends Decoder {
+      decode(...a) { self.__decodes++; return super.decode(...a); }
+    };
+  }
+}
+`;
+
+async function countWorkerDecodes(page: Page): Promise<void> {
+  await page.route(/\/asset-worker[^/]*\.js(\?.*)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: COUNT_DECODES + (await res.text()) });
+  });
+}
+
+/** Decodes done so far by every image worker of the page. */
+async function decodes(page: Page): Promise<number> {
+  const counts = await Promise.all(
+    page.workers().map((w) => w.evaluate(() => (self as unknown as { __decodes?: number }).__decodes ?? -1)),
+  );
+  expect(counts.length, 'an image worker is running').toBeGreaterThan(0);
+  expect(
+    counts.every((c) => c >= 0),
+    'every image worker carries the decode counter',
+  ).toBe(true);
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+const history = (page: Page) =>
+  page.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.history());
+
+type AssetDoc = {
+  nodes: { id: string; kind: string; params: Record<string, unknown> }[];
+  assets: Record<string, unknown>;
+};
+const fullDoc = (page: Page) => docOf(page) as Promise<unknown> as Promise<AssetDoc>;
+
+async function openVary(page: Page): Promise<string> {
+  await openBlank(page);
+  await page.getByRole('button', { name: 'New' }).click();
+  await page.locator('[data-template="vary-image-prompt"]').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(6);
+  await viewSettled(page); // the template is laid out once its sample images are in
+  return (await fullDoc(page)).nodes.find((n) => n.kind === 'inputImage')!.id;
+}
+
+const nodeOf = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+/** What the user reads about a bomb: its size, the budget, that it was not decoded, what to do. */
+const BUDGET_TEXT =
+  /16000×16000 \(256 Mpx\), more than the 67 Mpx, e\.g\. 8192×8192 .*It was not decoded\. Scale it down/;
+
+test('a decompression bomb picked on an Input Image node is refused on the node, undecoded; the workflow is untouched', async ({
+  page,
+}) => {
+  await countWorkerDecodes(page);
+  const img = await openVary(page);
+
+  // The counter works: a real PNG picked on the node is decoded (for its thumbnail).
+  const real = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a6' } })
+    .png()
+    .toBuffer();
+  const input = nodeOf(page, img).locator('input[type=file]');
+  await input.setInputFiles({ name: 'real.png', mimeType: 'image/png', buffer: real });
+  await expect(nodeOf(page, img).locator('img.thumb')).toHaveAttribute('data-asset', /.+/);
+  await expect
+    .poll(() => fullDoc(page).then((d) => d.nodes.find((n) => n.id === img)!.params.width))
+    .toBe(640);
+  await viewSettled(page);
+  const decodedBefore = await decodes(page);
+  expect(decodedBefore).toBeGreaterThan(0);
+
+  const before = await fullDoc(page);
+  const historyBefore = await history(page);
+  const bomb = bombPng(16000, 21);
+  expect(bomb.length).toBeLessThan(100_000); // tiny on disk, 1 GB as RGBA
+  await input.setInputFiles({ name: 'bomb.png', mimeType: 'image/png', buffer: bomb });
+
+  const refusal = nodeOf(page, img).locator('.image-refused[role=alert]');
+  await expect(refusal).toContainText('“bomb.png” was refused: too many pixels');
+  await expect(refusal).toContainText(BUDGET_TEXT);
+  expect(await decodes(page)).toBe(decodedBefore);
+  // The node keeps its image, the document and its undo history are exactly as they were.
+  expect(await fullDoc(page)).toEqual(before);
+  expect(await history(page)).toEqual(historyBefore);
+  await expect(nodeOf(page, img).locator('img.thumb')).toHaveAttribute(
+    'data-asset',
+    String(before.nodes.find((n) => n.id === img)!.params.image).replace('asset:', ''),
+  );
+
+  // The refusal stays until dismissed (or the next pick), not for a few seconds.
+  await refusal.getByRole('button', { name: 'Close' }).click();
+  await expect(refusal).toHaveCount(0);
+
+  // Dropped on the canvas: no node is added, a notice names the file and the budget.
+  await page.evaluate((b64) => {
+    const dt = new DataTransfer();
+    dt.items.add(
+      new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped-bomb.png', {
+        type: 'image/png',
+      }),
+    );
+    const pane = document.querySelector('.react-flow__pane')!;
+    const r = pane.getBoundingClientRect();
+    const at = {
+      clientX: r.left + 200,
+      clientY: r.top + 150,
+      bubbles: true,
+      cancelable: true,
+      dataTransfer: dt,
+    };
+    pane.dispatchEvent(new DragEvent('dragover', at));
+    pane.dispatchEvent(new DragEvent('drop', at));
+  }, bombPng(16000, 22).toString('base64'));
+  const notice = page.locator('.toast.error').filter({ hasText: '“dropped-bomb.png” was refused' });
+  await expect(notice).toContainText(BUDGET_TEXT);
+  expect(await decodes(page)).toBe(decodedBefore);
+  expect(await fullDoc(page)).toEqual(before);
+  expect(await history(page)).toEqual(historyBefore);
+});
+
+test('a shared workflow with bombs embedded opens without decoding them, and says why their images are missing', async ({
+  page,
+}) => {
+  await countWorkerDecodes(page);
+  await openBlank(page);
+  const small = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } })
+    .png()
+    .toBuffer();
+  const text = inpaintWorkflow({
+    photo: dataUrl(bombPng(16000, 23)),
+    mask: dataUrl(bombPng(16000, 24)),
+    prompt: dataUrl(small),
+  });
+  const chooser = page.waitForEvent('filechooser');
+  await fromFileMenu(page, 'Open…');
+  await (
+    await chooser
+  ).setFiles({ name: 'shared.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+
+  const notice = page.locator('.toast.error').filter({ hasText: '2 image(s) in “shared.json” were refused' });
+  await expect(notice).toContainText(BUDGET_TEXT);
+  // The small image is stored and decoded for its thumbnail; the two bombs never are.
+  await expect(nodeOf(page, 'inputImage-2').locator('img.thumb')).toHaveAttribute('data-asset', /.+/);
+  expect(await decodes(page)).toBe(1);
+  for (const id of ['inputImage-1', 'mask-1'])
+    await expect(nodeOf(page, id).locator('[data-asset-missing]')).toBeVisible();
+  // Not reported as a file saved without images.
+  await expect(page.locator('.toast').filter({ hasText: 'saved without images' })).toHaveCount(0);
+});
+
+test('a hostile workflow file that cannot be opened leaves the open workflow untouched', async ({ page }) => {
+  await openVary(page);
+  const before = await fullDoc(page);
+  const historyBefore = await history(page);
+
+  const open = async (name: string, body: string) => {
+    const chooser = page.waitForEvent('filechooser');
+    await fromFileMenu(page, 'Open…');
+    await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+    return page.getByRole('alertdialog');
+  };
+  const close = async () => {
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  };
+
+  // A dense list of a million items: refused by its length, before any node is checked.
+  let dialog = await open(
+    'million.json',
+    `{"format":"fooocus-flow/workflow","version":2,"nodes":[${'1,'.repeat(999_999)}1],"edges":[]}`,
+  );
+  await expect(dialog).toContainText('Could not open “million.json”');
+  await expect(dialog.locator('.json-path')).toHaveText('nodes');
+  await expect(dialog).toContainText('has 1,000,000 items; at most 5,000 are accepted');
+  await expect(dialog).toContainText('Your open workflow was not changed.');
+  expect(await fullDoc(page)).toEqual(before);
+  await close();
+
+  // Markup and control characters in a hostile file are shown as text; the JSON path says where.
+  const hostile = JSON.parse(JSON.stringify(before)) as AssetDoc;
+  hostile.nodes[0]!.kind = '<img src=x onerror="document.title=\'pwned\'">\u001b[2J';
+  const name = '<img src=x onerror=alert(1)>.json';
+  dialog = await open(name, JSON.stringify(hostile));
+  await expect(dialog).toContainText(`Could not open “${name}”`);
+  await expect(dialog.locator('.json-path').first()).toContainText('nodes[0].kind');
+  expect(await dialog.locator('img').count()).toBe(0);
+  expect(await page.title()).not.toBe('pwned');
+  expect(await fullDoc(page)).toEqual(before);
+  await close();
+
+  // Not JSON: line and column, never the file's bytes.
+  dialog = await open('truncated.json', '{"format": "fooocus-flow/workflow",\n  "nodes": [\u001b');
+  await expect(dialog).toContainText(/line 2, column \d+/);
+  expect(await dialog.innerText()).not.toContain('\u001b');
+  expect(await fullDoc(page)).toEqual(before);
+  expect(await history(page)).toEqual(historyBefore);
+});
