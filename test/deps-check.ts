@@ -5,7 +5,9 @@
  * - a locked package has no sha512 integrity hash, or comes from anywhere but the npm registry;
  * - a locked package runs an install script that package.json's `allowScripts` does not name
  *   (with true = reviewed and needed, false = reviewed and not needed);
- * - a locked package's licence is not on the allow-list below.
+ * - a locked package's licence is not on the allow-list below;
+ * - a locked package's version is on the hand-kept list of advisories and malicious releases in
+ *   `test/deps-known-bad.json` (offline, so only as current as that list: see SECURITY.md).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -71,10 +73,62 @@ export function checkDependencies(pkg: Record<string, unknown>, lock: Record<str
   return problems;
 }
 
+/** One advisory of deps-known-bad.json: the affected versions of each package it names. */
+export interface KnownBad {
+  advisory: string;
+  packages: Record<string, string[]>;
+}
+
+const COMPARATOR = /^(>=|<=|>|<)(\d+)\.(\d+)\.(\d+)$/;
+
+/** major.minor.patch of a version; a pre-release counts as its release (a conservative match). */
+function triple(version: string): number[] {
+  return version.split(/[-+]/)[0]!.split('.').map(Number);
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+}
+
+/**
+ * Whether a version is in a range of the list: one exact version ("4.4.2"), or comparators joined
+ * by spaces (">=7.0.0 <7.5.10"), all of which must hold. Anything else is a mistake in the list.
+ */
+export function inRange(version: string, range: string): boolean {
+  if (EXACT.test(range)) return version === range;
+  return range.split(/\s+/).every((part) => {
+    const m = COMPARATOR.exec(part);
+    if (!m) throw new Error(`deps-known-bad.json: cannot read the range "${range}"`);
+    const c = compare(triple(version), [Number(m[2]), Number(m[3]), Number(m[4])]);
+    return m[1] === '>=' ? c >= 0 : m[1] === '<=' ? c <= 0 : m[1] === '>' ? c > 0 : c < 0;
+  });
+}
+
+/** Every locked package whose version a listed advisory or malicious release covers. */
+export function knownBadVersions(lock: Record<string, unknown>, list: readonly KnownBad[]): string[] {
+  const problems: string[] = [];
+  for (const [path, entry] of Object.entries((lock.packages ?? {}) as Record<string, Locked>)) {
+    if (path === '' || entry.link || !entry.version) continue;
+    const name = path.replace(/^.*node_modules\//, '');
+    for (const bad of list)
+      for (const range of bad.packages[name] ?? [])
+        if (inRange(entry.version, range))
+          problems.push(
+            `${name}@${entry.version} (${path}) is affected by ${bad.advisory} (${range}): upgrade it`,
+          );
+  }
+  return problems;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const read = (f: string) => JSON.parse(readFileSync(ROOT + f, 'utf8')) as Record<string, unknown>;
   const lock = read('package-lock.json');
-  const problems = checkDependencies(read('package.json'), lock);
+  const known = read('test/deps-known-bad.json') as { updated: string; entries: KnownBad[] };
+  const problems = [
+    ...checkDependencies(read('package.json'), lock),
+    ...knownBadVersions(lock, known.entries),
+  ];
   const count = Object.keys((lock.packages ?? {}) as object).length - 1;
   if (problems.length) {
     console.error(`deps:check: ${problems.length} problem(s) in ${count} locked packages:`);
@@ -82,7 +136,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exitCode = 1;
   } else {
     console.log(
-      `deps:check: ${count} locked packages: direct ones pinned exactly, all from the npm registry with sha512 integrity, install scripts reviewed, licences allowed`,
+      `deps:check: ${count} locked packages: direct ones pinned exactly, all from the npm registry with sha512 integrity, install scripts reviewed, licences allowed, none on the known-bad list (${known.entries.length} advisories, updated ${known.updated})`,
     );
   }
 }
