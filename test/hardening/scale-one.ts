@@ -1,7 +1,8 @@
 /**
  * One size-scaled measurement, in its own process so its peak memory is its own:
  * `node --import tsx test/hardening/scale-one.ts <parser index> <MB>` prints one JSON line with the
- * time of the parse and the process's peak resident memory.
+ * time of the parse (wall and CPU: on a loaded machine wall time also counts waiting for a core, so
+ * linearity is judged on CPU time) and the process's peak resident memory.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -106,6 +107,7 @@ const targets = await loadTargets();
 const input = BUILD[index]!(mb);
 const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let outcome = 'ok';
 try {
   await targets[index]!.run(input as never);
@@ -113,5 +115,7 @@ try {
   outcome = targets[index]!.isTyped(err) ? 'refused' : `CRASH ${(err as Error).message}`;
 }
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const peakMb = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ index, mb: size / MB, ms, peakMb, outcome }));
+console.log(JSON.stringify({ index, mb: size / MB, ms, cpuMs, peakMb, outcome }));
