@@ -17,7 +17,7 @@ import { workflowNameIn } from './lib/node-names.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
 import { loadGallery } from './run/gallery.ts';
-import { resumeRuns } from './run/runner.ts';
+import { resumeRuns } from './run/run-actions.ts';
 import { checkConnection, loadAppConfig } from './run/settings.ts';
 
 async function boot() {

@@ -134,4 +134,3 @@ function pairs(flag: string, items: string[] | undefined): Record<string, string
   }
   return out;
 }
-

@@ -174,14 +174,7 @@ async function resumeSteps(args: RunArgs, out: string, io: RunIo, extras: RunExt
   const read = await readJournal(out);
   if (!read.ok) throw new Exit(EXIT.badInput, read.message);
   const { entry, context } = read;
-  const baseUrl = args.api ?? context.api;
-  if (!baseUrl) {
-    throw new Exit(
-      EXIT.badInput,
-      `${out} was run on the built-in simulated engine, which ended with its process: there is nothing to resume. ` +
-        'Run the workflow again.',
-    );
-  }
+  const baseUrl = resumeServer(args, out, context.api);
   io.stderr.write(
     entry.taskId
       ? `Resuming task ${entry.taskId} on ${baseUrl} ...\n`
@@ -202,6 +195,17 @@ async function resumeSteps(args: RunArgs, out: string, io: RunIo, extras: RunExt
   });
 }
 
+/** The server a resumed run goes on with: --api, else the recorded one (none for the built-in engine). */
+function resumeServer(args: RunArgs, out: string, recorded: string | null): string {
+  const baseUrl = args.api ?? recorded;
+  if (baseUrl) return baseUrl;
+  throw new Exit(
+    EXIT.badInput,
+    `${out} was run on the built-in simulated engine, which ended with its process: there is nothing to resume. ` +
+      'Run the workflow again.',
+  );
+}
+
 /** `--resume OUT` of a graph run as steps: finished steps are kept, the rest carried on. */
 async function resumePipeline(
   args: RunArgs,
@@ -212,14 +216,7 @@ async function resumePipeline(
 ): Promise<number> {
   if (!read.ok) throw new Exit(EXIT.badInput, read.message);
   const { context, steps, runs } = read.data;
-  const baseUrl = args.api ?? context.api;
-  if (!baseUrl) {
-    throw new Exit(
-      EXIT.badInput,
-      `${out} was run on the built-in simulated engine, which ended with its process: there is nothing to resume. ` +
-        'Run the workflow again.',
-    );
-  }
+  const baseUrl = resumeServer(args, out, context.api);
   const done = runs.filter((r) => r.state === 'finished').length;
   io.stderr.write(
     `Resuming the ${steps.length}-step run on ${baseUrl} (${done} request(s) already finished) ...\n`,

@@ -3,7 +3,7 @@ import type { MessageKey } from '../i18n/catalog.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
 import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
-import { resumeInterrupted, retryFailedStep, startRun, stopRun } from '../run/runner.ts';
+import { resumeInterrupted, retryFailedStep, startRun, stopRun } from '../run/run-actions.ts';
 import type { RunWait } from '../run/run-store.ts';
 import { useSettings } from '../run/settings.ts';
 import { runBlockers } from '../run/run-blockers.ts';

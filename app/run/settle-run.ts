@@ -19,7 +19,11 @@ function set(patch: Partial<RunState>): void {
 }
 
 /** Files what the run ended with; forgets the run only when nothing is left to pick up. */
-export async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: CompileResult | null): Promise<void> {
+export async function settle(
+  out: TrackedRunOutcome,
+  meta: EditorRunMeta,
+  res: CompileResult | null,
+): Promise<void> {
   switch (out.kind) {
     case 'finished':
     case 'stopped': {
@@ -108,4 +112,3 @@ export async function settle(out: TrackedRunOutcome, meta: EditorRunMeta, res: C
     }
   }
 }
-
