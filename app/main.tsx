@@ -18,7 +18,7 @@ import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
 import { loadGallery } from './run/gallery.ts';
 import { resumeRuns } from './run/run-actions.ts';
-import { checkConnection, loadAppConfig } from './run/settings.ts';
+import { loadAppConfig } from './run/settings.ts';
 
 async function boot() {
   installPrefs();
@@ -37,7 +37,8 @@ async function boot() {
   installKeyboard();
   installTestHooks();
   void resumeRuns();
-  void checkConnection();
+  // The API client is not in the first load: the connection check fetches it.
+  void import('./run/connection.ts').then((c) => c.checkConnection());
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App />

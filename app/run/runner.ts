@@ -28,7 +28,8 @@ import {
   type EditorRunRecord,
 } from './run-journal-idb.ts';
 import { initialRunState, isBusy, useRun, type RunState } from './run-store.ts';
-import { getClient, probeServer, useSettings } from './settings.ts';
+import { getClient, probeServer } from './connection.ts';
+import { useSettings } from './settings.ts';
 import { runBlockers } from './run-blockers.ts';
 import { nextStage } from './stage-map.ts';
 import {
