@@ -1,4 +1,5 @@
 import { idbGet } from '../persistence/idb.ts';
+import { loadCompiler } from '../store/compile-scheduler.ts';
 import { listPipelineRecords } from './pipeline-journal-idb.ts';
 import { listRunRecords } from './run-journal-idb.ts';
 
@@ -11,7 +12,9 @@ let loading: Promise<typeof import('./runner.ts')> | undefined;
 const runner = () => (loading ??= import('./runner.ts'));
 
 export async function startRun(): Promise<void> {
-  await (await runner()).startRun();
+  // runner.ts compiles at once (compileNow): the scheduler's compiler must be here.
+  const [r] = await Promise.all([runner(), loadCompiler()]);
+  await r.startRun();
 }
 
 /** Only a running run can be stopped, and then the runner is loaded already. */
