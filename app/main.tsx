@@ -12,7 +12,8 @@ import { restoreDraft, startAutosave } from './persistence/autosave.ts';
 import { startCompileScheduler } from './store/compile-scheduler.ts';
 import { startPixelCheck } from './store/pixel-check.ts';
 import { warmAssetWorkers } from './assets/worker-client.ts';
-import { update } from './store/editor-store.ts';
+import { update, useEditor } from './store/editor-store.ts';
+import { loadLanguage } from './i18n/i18n.ts';
 import { workflowNameIn } from './lib/node-names.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
@@ -22,7 +23,7 @@ import { loadAppConfig } from './run/settings.ts';
 
 async function boot() {
   installPrefs();
-  await loadAppConfig();
+  await Promise.all([loadAppConfig(), loadLanguage(useEditor.getState().lang)]);
   void loadGallery();
   const restored = await restoreDraft();
   if (!restored)
