@@ -27,8 +27,12 @@ const StartScreen = lazy(() => import('./panels/StartScreen.tsx').then((m) => ({
 const SettingsDialog = lazy(() =>
   import('./panels/SettingsDialog.tsx').then((m) => ({ default: m.SettingsDialog })),
 );
-const SearchDialog = lazy(() => import('./panels/SearchDialog.tsx').then((m) => ({ default: m.SearchDialog })));
-const ShortcutsHelp = lazy(() => import('./panels/ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })));
+const SearchDialog = lazy(() =>
+  import('./panels/SearchDialog.tsx').then((m) => ({ default: m.SearchDialog })),
+);
+const ShortcutsHelp = lazy(() =>
+  import('./panels/ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })),
+);
 const ImportFailureDialog = lazy(() =>
   import('./panels/ImportFailureDialog.tsx').then((m) => ({ default: m.ImportFailureDialog })),
 );

@@ -115,4 +115,3 @@ export async function probeServer(): Promise<boolean> {
     return false;
   }
 }
-
