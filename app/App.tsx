@@ -14,6 +14,7 @@ import { usePainter } from './panels/painter-state.ts';
 import { useSettingsDialog } from './panels/settings-dialog-state.ts';
 import { useGallery } from './run/gallery.ts';
 import { useSettings } from './run/settings.ts';
+import { SearchDialog } from './panels/SearchDialog.tsx';
 import { Toasts } from './panels/Toasts.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { LibraryMount } from './library/LibraryMount.tsx';
@@ -27,9 +28,6 @@ const StartScreen = lazy(() => import('./panels/StartScreen.tsx').then((m) => ({
 const SettingsDialog = lazy(() =>
   import('./panels/SettingsDialog.tsx').then((m) => ({ default: m.SettingsDialog })),
 );
-const SearchDialog = lazy(() =>
-  import('./panels/SearchDialog.tsx').then((m) => ({ default: m.SearchDialog })),
-);
 const ShortcutsHelp = lazy(() =>
   import('./panels/ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })),
 );
@@ -42,13 +40,11 @@ function OnDemand() {
   const painter = usePainter((s) => s.maskId !== null);
   const settings = useSettingsDialog((s) => s.open);
   const start = useEditor((s) => s.dialog === 'start');
-  const search = useEditor((s) => s.search !== null);
   const shortcuts = useEditor((s) => s.dialog === 'shortcuts');
   const importFailure = useEditor((s) => s.importFailure !== null);
   return (
     <Suspense fallback={null}>
       {start && <StartScreen />}
-      {search && <SearchDialog />}
       {shortcuts && <ShortcutsHelp />}
       {importFailure && <ImportFailureDialog />}
       {gallery && <Gallery />}
@@ -81,6 +77,8 @@ export function App() {
           </div>
           <Inspector />
         </main>
+        {/* In the first load: Space then typing at once must reach its input. */}
+        <SearchDialog />
         <OnDemand />
         <LibraryMount />
         <ConfirmDialog />
