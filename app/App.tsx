@@ -5,7 +5,6 @@ import { KNOWN_MODELS } from './lib/known-names.ts';
 import { ConflictBanner } from './panels/ConflictBanner.tsx';
 import { ConfirmDialog } from './panels/ConfirmDialog.tsx';
 import { StorageBanner } from './panels/StorageBanner.tsx';
-import { ImportFailureDialog } from './panels/ImportFailureDialog.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { Problems } from './panels/Problems.tsx';
@@ -16,7 +15,6 @@ import { useSettingsDialog } from './panels/settings-dialog-state.ts';
 import { useGallery } from './run/gallery.ts';
 import { useSettings } from './run/settings.ts';
 import { SearchDialog } from './panels/SearchDialog.tsx';
-import { ShortcutsHelp } from './panels/ShortcutsHelp.tsx';
 import { Toasts } from './panels/Toasts.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { LibraryMount } from './library/LibraryMount.tsx';
@@ -30,15 +28,25 @@ const StartScreen = lazy(() => import('./panels/StartScreen.tsx').then((m) => ({
 const SettingsDialog = lazy(() =>
   import('./panels/SettingsDialog.tsx').then((m) => ({ default: m.SettingsDialog })),
 );
+const ShortcutsHelp = lazy(() =>
+  import('./panels/ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })),
+);
+const ImportFailureDialog = lazy(() =>
+  import('./panels/ImportFailureDialog.tsx').then((m) => ({ default: m.ImportFailureDialog })),
+);
 
 function OnDemand() {
   const gallery = useGallery((s) => s.open);
   const painter = usePainter((s) => s.maskId !== null);
   const settings = useSettingsDialog((s) => s.open);
   const start = useEditor((s) => s.dialog === 'start');
+  const shortcuts = useEditor((s) => s.dialog === 'shortcuts');
+  const importFailure = useEditor((s) => s.importFailure !== null);
   return (
     <Suspense fallback={null}>
       {start && <StartScreen />}
+      {shortcuts && <ShortcutsHelp />}
+      {importFailure && <ImportFailureDialog />}
       {gallery && <Gallery />}
       {painter && <MaskPainter />}
       {settings && <SettingsDialog />}
@@ -69,9 +77,8 @@ export function App() {
           </div>
           <Inspector />
         </main>
+        {/* In the first load: Space then typing at once must reach its input. */}
         <SearchDialog />
-        <ShortcutsHelp />
-        <ImportFailureDialog />
         <OnDemand />
         <LibraryMount />
         <ConfirmDialog />

@@ -19,7 +19,7 @@ import {
   selectedFragment,
 } from './store/graph-actions.ts';
 import { fromClipboardText, toClipboardText } from '../compiler/authoring/clipboard.ts';
-import { startRun } from './run/runner.ts';
+import { startRun } from './run/run-actions.ts';
 import { openGallery, useGallery } from './run/gallery.ts';
 import { openSettings, useSettingsDialog } from './panels/settings-dialog-state.ts';
 import { openPainter, usePainter } from './panels/painter-state.ts';

@@ -12,17 +12,18 @@ import { restoreDraft, startAutosave } from './persistence/autosave.ts';
 import { startCompileScheduler } from './store/compile-scheduler.ts';
 import { startPixelCheck } from './store/pixel-check.ts';
 import { warmAssetWorkers } from './assets/worker-client.ts';
-import { update } from './store/editor-store.ts';
+import { update, useEditor } from './store/editor-store.ts';
+import { loadLanguage } from './i18n/i18n.ts';
 import { workflowNameIn } from './lib/node-names.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
 import { loadGallery } from './run/gallery.ts';
-import { resumeRuns } from './run/runner.ts';
-import { checkConnection, loadAppConfig } from './run/settings.ts';
+import { resumeRuns } from './run/run-actions.ts';
+import { loadAppConfig } from './run/settings.ts';
 
 async function boot() {
   installPrefs();
-  await loadAppConfig();
+  await Promise.all([loadAppConfig(), loadLanguage(useEditor.getState().lang)]);
   void loadGallery();
   const restored = await restoreDraft();
   if (!restored)
@@ -37,7 +38,8 @@ async function boot() {
   installKeyboard();
   installTestHooks();
   void resumeRuns();
-  void checkConnection();
+  // The API client is not in the first load: the connection check fetches it.
+  void import('./run/connection.ts').then((c) => c.checkConnection());
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <App />

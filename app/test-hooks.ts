@@ -1,5 +1,5 @@
 import { serializeWorkflow } from '../compiler/workflow-file/index.ts';
-import { compileNow } from './store/compile-scheduler.ts';
+import { compileSoon } from './store/compile-scheduler.ts';
 import { redo, undo, useEditor } from './store/editor-store.ts';
 import { flushAutosave, holdAutosave } from './persistence/autosave.ts';
 import { loadLayout } from './lib/layout.ts';
@@ -14,8 +14,8 @@ import { getAssetRecord } from './assets/asset-db.ts';
  */
 export function installTestHooks(): void {
   (window as unknown as { __fooocusFlow: unknown }).__fooocusFlow = {
-    compile: () => compileNow(),
-    request: () => compileNow().request,
+    compile: () => compileSoon(),
+    request: () => compileSoon().then((r) => r.request),
     doc: () => JSON.parse(serializeWorkflow(useEditor.getState().doc)) as unknown,
     history: () => ({
       past: useEditor.getState().history.past.length,

@@ -13,6 +13,7 @@ const parts: { name: string; load: () => Promise<() => Promise<Record<string, st
   { name: 'API client and simulated engine', load: async () => (await import('./client.ts')).benchClient },
   { name: 'batch on simulated engines', load: async () => (await import('./batch.ts')).benchBatch },
   { name: 'pipelines (steps)', load: async () => (await import('./pipeline.ts')).benchPipeline },
+  { name: 'first load (editor build)', load: async () => (await import('./first-load.ts')).benchFirstLoad },
   { name: 'editor (Chromium)', load: async () => (await import('./editor.ts')).benchEditor },
   {
     name: 'editor with real photos (Chromium)',

@@ -26,6 +26,16 @@ export interface RunContext {
   api: string | null;
 }
 
+/** The recorded run context of a journal (one-request or pipeline), with that journal's plan schema. */
+export function contextSchema<P extends z.ZodType>(plan: P) {
+  return z.looseObject({
+    workflow: z.string(),
+    plan,
+    diagnostics: z.array(z.unknown()),
+    api: z.string().nullable(),
+  });
+}
+
 const entrySchema = z.looseObject({
   version: z.literal(1),
   runId: z.string().min(1),
@@ -46,15 +56,12 @@ const entrySchema = z.looseObject({
 const fileSchema = z.looseObject({
   format: z.literal(FORMAT),
   run: entrySchema,
-  context: z.looseObject({
-    workflow: z.string(),
-    plan: z.looseObject({
+  context: contextSchema(
+    z.looseObject({
       stages: z.array(z.looseObject({ nodeId: z.string(), stage: z.string() })),
       images: z.looseObject({ count: z.number() }),
     }),
-    diagnostics: z.array(z.unknown()),
-    api: z.string().nullable(),
-  }),
+  ),
 });
 
 /** Write `data` to `path` so a reader sees the old or the new file, never half of one. */
@@ -66,16 +73,29 @@ export async function writeAtomically(path: string, data: string): Promise<void>
 
 export function fileJournal(out: string, context: RunContext): RunJournal & { path: string } {
   const path = join(out, JOURNAL_FILE);
-  const ctx = { ...context, workflow: serializeWorkflow(context.workflow) };
-  // Saves are queued: a later state must never be overtaken by an earlier one still being written.
-  let last: Promise<void> = Promise.resolve();
+  const ctx = recordableContext(context);
+  const write = queuedWrites(path);
   return {
     path,
-    save(entry: RunJournalEntry) {
-      const text = `${JSON.stringify({ format: FORMAT, run: entry, context: ctx }, null, 2)}\n`;
-      last = last.catch(() => undefined).then(() => writeAtomically(path, text));
-      return last;
-    },
+    save: (entry: RunJournalEntry) =>
+      write(`${JSON.stringify({ format: FORMAT, run: entry, context: ctx }, null, 2)}\n`),
+  };
+}
+
+/** The context as a journal records it: the workflow as its file text. */
+export function recordableContext(context: RunContext) {
+  return { ...context, workflow: serializeWorkflow(context.workflow) };
+}
+
+/**
+ * Atomic writes of one file, queued: a later state must never be overtaken by an earlier one still
+ * being written.
+ */
+export function queuedWrites(path: string): (text: string) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return (text) => {
+    last = last.catch(() => undefined).then(() => writeAtomically(path, text));
+    return last;
   };
 }
 
@@ -88,12 +108,8 @@ export type ReadJournal =
 
 export async function readJournal(out: string): Promise<ReadJournal> {
   const path = join(out, JOURNAL_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') return { ok: false, message: `Cannot read ${path}: ${(e as Error).message}` };
+  const read = await readJournalJson(path, fileSchema, 'a run journal');
+  if (read === null) {
     const done = await readFile(join(out, 'run.json'), 'utf8').then(
       () => true,
       () => false,
@@ -105,33 +121,62 @@ export async function readJournal(out: string): Promise<ReadJournal> {
         : `${out} has no ${JOURNAL_FILE}: it is not the output folder of a fooocus-flow run.`,
     };
   }
+  if (!read.ok) return read;
+  const request = laxRequestSchema.safeParse(read.data.run.request);
+  if (!request.success)
+    return { ok: false, message: `${path}: the recorded request is not a FooocusAPI request` };
+  const context = recordedContext(read.data.context, path);
+  if (!context.ok) return context;
+  return { ok: true, entry: read.data.run as unknown as RunJournalEntry, context: context.context };
+}
+
+/**
+ * A journal file read back as untrusted JSON and checked against its schema; null when there is no
+ * such file. `what` names it in the message ("a run journal").
+ */
+export async function readJournalJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  what: string,
+): Promise<{ ok: true; data: z.infer<S> } | { ok: false; message: string } | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return { ok: false, message: `Cannot read ${path}: ${(e as Error).message}` };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return { ok: false, message: `${path} is not valid JSON (was it edited by hand?)` };
   }
-  const parsed = fileSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
       ok: false,
-      message: `${path} is not a run journal: ${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}`,
+      message: `${path} is not ${what}: ${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}`,
     };
   }
-  const request = laxRequestSchema.safeParse(parsed.data.run.request);
-  if (!request.success)
-    return { ok: false, message: `${path}: the recorded request is not a FooocusAPI request` };
-  const workflow = parseWorkflowText(parsed.data.context.workflow, path);
+  return { ok: true, data: parsed.data };
+}
+
+/** The run context a journal recorded (checked by `contextSchema`), its workflow parsed again. */
+export function recordedContext(
+  c: z.infer<ReturnType<typeof contextSchema>>,
+  path: string,
+): { ok: true; context: RunContext } | { ok: false; message: string } {
+  const workflow = parseWorkflowText(c.workflow, path);
   if (!workflow.ok) return { ok: false, message: `${path}: the recorded workflow is not valid` };
   return {
     ok: true,
-    entry: parsed.data.run as unknown as RunJournalEntry,
     context: {
       workflow: workflow.workflow,
-      plan: parsed.data.context.plan as unknown as Plan,
-      diagnostics: parsed.data.context.diagnostics as Diagnostic[],
-      api: parsed.data.context.api,
+      plan: c.plan as unknown as Plan,
+      diagnostics: c.diagnostics as Diagnostic[],
+      api: c.api,
     },
   };
 }

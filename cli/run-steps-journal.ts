@@ -6,13 +6,19 @@
  * and what run.json needs. `fooocus-flow run --resume <out>` carries on from it: finished requests
  * are not sent again, the one in flight is followed (or found on the server), the rest are sent.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { StepRun } from '../api/run-steps.ts';
 import type { CompiledStep } from '../compiler/types.ts';
-import { parseWorkflowText, serializeWorkflow } from '../compiler/workflow-file/index.ts';
-import { writeAtomically, type RunContext } from './run-journal-file.ts';
+import {
+  contextSchema,
+  queuedWrites,
+  readJournalJson,
+  recordableContext,
+  recordedContext,
+  type RunContext,
+} from './run-journal-file.ts';
 
 export const STEPS_JOURNAL_FILE = 'run-steps-journal.json';
 const FORMAT = 'fooocus-flow/run-steps-journal';
@@ -25,12 +31,7 @@ export interface StepsJournalData {
 
 const fileSchema = z.looseObject({
   format: z.literal(FORMAT),
-  context: z.looseObject({
-    workflow: z.string(),
-    plan: z.looseObject({ images: z.looseObject({ count: z.number() }) }),
-    diagnostics: z.array(z.unknown()),
-    api: z.string().nullable(),
-  }),
+  context: contextSchema(z.looseObject({ images: z.looseObject({ count: z.number() }) })),
   steps: z
     .array(
       z.looseObject({
@@ -61,16 +62,12 @@ const fileSchema = z.looseObject({
 
 export function stepsJournal(out: string, context: RunContext, steps: CompiledStep[]) {
   const path = join(out, STEPS_JOURNAL_FILE);
-  const ctx = { ...context, workflow: serializeWorkflow(context.workflow) };
-  // Saves are queued: a later state must never be overtaken by an earlier one still being written.
-  let last: Promise<void> = Promise.resolve();
+  const ctx = recordableContext(context);
+  const write = queuedWrites(path);
   return {
     path,
-    save(runs: StepRun[]): Promise<void> {
-      const text = `${JSON.stringify({ format: FORMAT, context: ctx, steps, runs }, null, 2)}\n`;
-      last = last.catch(() => undefined).then(() => writeAtomically(path, text));
-      return last;
-    },
+    save: (runs: StepRun[]): Promise<void> =>
+      write(`${JSON.stringify({ format: FORMAT, context: ctx, steps, runs }, null, 2)}\n`),
   };
 }
 
@@ -83,41 +80,16 @@ export async function readStepsJournal(
   out: string,
 ): Promise<{ ok: true; data: StepsJournalData } | { ok: false; message: string } | null> {
   const path = join(out, STEPS_JOURNAL_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return { ok: false, message: `Cannot read ${path}: ${(e as Error).message}` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, message: `${path} is not valid JSON (was it edited by hand?)` };
-  }
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      message: `${path} is not a pipeline journal: ${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}`,
-    };
-  }
-  const workflow = parseWorkflowText(parsed.data.context.workflow, path);
-  if (!workflow.ok) return { ok: false, message: `${path}: the recorded workflow is not valid` };
-  const c = parsed.data.context;
+  const read = await readJournalJson(path, fileSchema, 'a pipeline journal');
+  if (read === null || !read.ok) return read;
+  const context = recordedContext(read.data.context, path);
+  if (!context.ok) return context;
   return {
     ok: true,
     data: {
-      context: {
-        workflow: workflow.workflow,
-        plan: c.plan as unknown as RunContext['plan'],
-        diagnostics: c.diagnostics as RunContext['diagnostics'],
-        api: c.api,
-      },
-      steps: parsed.data.steps as unknown as CompiledStep[],
-      runs: parsed.data.runs as unknown as StepRun[],
+      context: context.context,
+      steps: read.data.steps as unknown as CompiledStep[],
+      runs: read.data.runs as unknown as StepRun[],
     },
   };
 }

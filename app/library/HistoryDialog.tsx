@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { rebaseResultUrl, type TaskRecord } from '../../api/index.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { openRequestText } from '../persistence/open-request.ts';
-import { apiBaseUrl, getClient } from '../run/settings.ts';
+import { getClient } from '../run/connection.ts';
+import { apiBaseUrl } from '../run/settings.ts';
 import { openLibraryDialog } from './library-state.ts';
 
 const PAGE_SIZE = 8;

@@ -1,9 +1,8 @@
 import { useI18n } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/catalog.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
-import { downloadRunZip } from '../run/run-files.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
-import { resumeInterrupted, retryFailedStep, startRun, stopRun } from '../run/runner.ts';
+import { resumeInterrupted, retryFailedStep, startRun, stopRun } from '../run/run-actions.ts';
 import type { RunWait } from '../run/run-store.ts';
 import { useSettings } from '../run/settings.ts';
 import { runBlockers } from '../run/run-blockers.ts';
@@ -203,7 +202,7 @@ export function RunPanel() {
                 type="button"
                 className={`small${unkept ? ' primary' : ''}`}
                 data-testid="run-download"
-                onClick={() => void downloadRunZip(lastRun)}
+                onClick={() => void import('../run/run-files.ts').then((f) => f.downloadRunZip(lastRun))}
               >
                 {t('run.downloadImages')}
               </button>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n/i18n.ts';
-import { apiBaseUrl, setServerAddress, useSettings } from '../run/settings.ts';
+import { setServerAddress } from '../run/connection.ts';
+import { apiBaseUrl, useSettings } from '../run/settings.ts';
 
 /**
  * The FooocusAPI address the app server forwards to, editable: Apply asks the app server to switch

@@ -1,6 +1,7 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { useState } from 'react';
-import { checkConnection, setConnection, setSimSpeed, useSettings } from '../run/settings.ts';
+import { checkConnection } from '../run/connection.ts';
+import { setConnection, setSimSpeed, useSettings } from '../run/settings.ts';
 import { setGalleryLimit, useGallery } from '../run/gallery.ts';
 import { GALLERY_LIMIT_MB, galleryLimitMb, parseGalleryLimitMb } from '../run/gallery-limit.ts';
 

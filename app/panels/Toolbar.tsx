@@ -1,7 +1,7 @@
 import { doRedo, doUndo, newWorkflow, openSearch } from '../commands.ts';
 import { layout } from '../canvas/auto-layout.ts';
 import { fitView } from '../canvas/viewport.ts';
-import { useI18n } from '../i18n/i18n.ts';
+import { loadLanguage, useI18n } from '../i18n/i18n.ts';
 import { sealHistory, update, useEditor } from '../store/editor-store.ts';
 import { setWorkflowMeta } from '../store/graph-actions.ts';
 import { openGallery, useGallery } from '../run/gallery.ts';
@@ -93,11 +93,15 @@ export function Toolbar() {
         <select
           aria-label={t('menu.language')}
           value={lang}
-          onChange={(e) =>
-            update((s) => {
-              s.lang = e.target.value as 'en' | 'zh';
-            })
-          }
+          onChange={(e) => {
+            const next = e.target.value as 'en' | 'zh';
+            // Its catalogue first (fetched the first time), so the switch shows no text half-translated.
+            void loadLanguage(next).then(() =>
+              update((s) => {
+                s.lang = next;
+              }),
+            );
+          }}
         >
           <option value="en">English</option>
           <option value="zh">简体中文</option>

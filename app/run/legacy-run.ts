@@ -2,7 +2,7 @@ import { newRunId } from '../../api/run-ids.ts';
 import type { FooocusRequest } from '../../contract/index.ts';
 import { idbDelete, idbGet } from '../persistence/idb.ts';
 import { idbRunJournal, type EditorRunMeta } from './run-journal-idb.ts';
-import { getClient } from './settings.ts';
+import { getClient } from './connection.ts';
 
 /** What the editor kept of a running task before the journal (one row for all tabs). */
 interface LegacyActiveRun extends Omit<EditorRunMeta, 'seed'> {

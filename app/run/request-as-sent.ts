@@ -1,9 +1,7 @@
-import { compile } from '../../compiler/compile.ts';
-import { prepareImages } from '../../compiler/prepare/index.ts';
 import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
 import type { CompileResult } from '../../compiler/types.ts';
 import type { Workflow } from '../../nodes/graph.ts';
-import { serverCatalog } from '../store/compile-scheduler.ts';
+import { loadCompiler, serverCatalog } from '../store/compile-scheduler.ts';
 import { requestWithImages } from './inline-assets.ts';
 import { browserAssetStore } from '../assets/asset-db.ts';
 
@@ -20,6 +18,10 @@ export const RANDOM_SEED = -1;
  * workflow's own, or RANDOM_SEED (-1) when it asks for a random one, as the request view shows it.
  */
 export async function requestAsSent(doc: Workflow): Promise<CompileResult> {
+  const [{ compile }, { prepareImages }] = await Promise.all([
+    loadCompiler(),
+    import('../../compiler/prepare/index.ts'),
+  ]);
   const prep = await prepareImages(doc, assetImageAdapter, browserAssetStore).catch(() => ({ images: {} }));
   const res = compile(doc, { images: prep.images, catalog: serverCatalog(), seed: RANDOM_SEED });
   // Copy, Export and snippets carry the images themselves (base64), made from the stored bytes now.

@@ -38,7 +38,7 @@ import {
 } from './pipeline-journal-idb.ts';
 import { claimRun } from './run-journal-idb.ts';
 import { initialRunState, isBusy, useRun } from './run-store.ts';
-import { getClient } from './settings.ts';
+import { getClient } from './connection.ts';
 
 export interface StepsHooks {
   onProgress: (p: TrackedProgress) => void;

@@ -6,7 +6,7 @@
 import type { AssetMeta } from '../../nodes/assets.ts';
 import type { Workflow } from '../../nodes/graph.ts';
 import { importImage, type ImportedImage } from '../assets/import-image.ts';
-import { drawSample, type SampleKind } from './draw-samples.ts';
+import type { SampleKind } from './draw-samples.ts';
 
 /** An Input Image wired into an Image Prompt is a style reference; any other is the picture to work on. */
 function sampleOf(wf: Workflow, nodeId: string, kind: string): SampleKind | null {
@@ -26,6 +26,8 @@ export async function withSampleImages(wf: Workflow): Promise<{ workflow: Workfl
     if (s && !n.params.image) wanted.add(s);
   }
   if (wanted.size === 0) return { workflow: wf, filled: 0 };
+  // The drawing code comes with the first template that needs it, not in the editor's first load.
+  const { drawSample } = await import('./draw-samples.ts');
   const images = new Map<SampleKind, ImportedImage>();
   for (const kind of wanted) {
     const img = await importImage(await drawSample(kind), `sample-${kind}.png`);

@@ -1,4 +1,3 @@
-import { compile } from '../../compiler/compile.ts';
 import { withPrepareDiagnostics } from '../../compiler/prepare/merge.ts';
 import type { CompileOptions, CompileResult, Diagnostic } from '../../compiler/types.ts';
 import { useEditor } from './editor-store.ts';
@@ -38,8 +37,28 @@ export function groupDiagnostics(
   return next;
 }
 
-/** Compiles the current document now (tests, export). */
+type Compiler = typeof import('../../compiler/compile.ts');
+let compiler: Compiler | null = null;
+let loading: Promise<Compiler> | undefined;
+
+/**
+ * The compiler is not part of the editor's first load: the scheduler fetches it at start-up and the
+ * first diagnostics come once it is here (a run, a pixel check or an export waits for it).
+ */
+export function loadCompiler(): Promise<Compiler> {
+  return (loading ??= import('../../compiler/compile.ts').then((m) => (compiler = m)));
+}
+
+/** Compiles the current document now, once the compiler is loaded (tests, export). */
+export async function compileSoon(): Promise<CompileResult> {
+  await loadCompiler();
+  return compileNow();
+}
+
+/** Compiles the current document now; the compiler must be loaded (`loadCompiler`). */
 export function compileNow(): CompileResult {
+  if (!compiler) throw new Error('compileNow before the compiler was loaded: await loadCompiler() first');
+  const { compile } = compiler;
   const s = useEditor.getState();
   const pixel = pixelCheckFor(s.doc, s.pixelCheck);
   const res = withPrepareDiagnostics(
@@ -61,7 +80,9 @@ export function startCompileScheduler(): () => void {
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
-      if (useEditor.getState().compiledRevision !== useEditor.getState().docRevision) compileNow();
+      void loadCompiler().then(() => {
+        if (useEditor.getState().compiledRevision !== useEditor.getState().docRevision) compileNow();
+      });
     }, COMPILE_DEBOUNCE_MS);
   };
   schedule();

@@ -1,7 +1,6 @@
-import { prepareImages } from '../../compiler/prepare/prepare.ts';
 import type { ImageAdapter, RasterImage } from '../../compiler/prepare/raster.ts';
 import { RemoteImageNotFetchedError } from '../../compiler/prepare/remote-image.ts';
-import { compileNow } from './compile-scheduler.ts';
+import { compileSoon } from './compile-scheduler.ts';
 import { useEditor } from './editor-store.ts';
 import { pixelInputs, sameInputs } from './pixel-inputs.ts';
 import { assetImageAdapter } from '../assets/asset-image-adapter.ts';
@@ -58,6 +57,8 @@ export function startPixelCheck(): () => void {
     adapter.keepOnly(new Set(inputs));
     const mine = ++generation;
     // A check that fails as a whole finds nothing: better no finding than a stale one.
+    // The image checks come with the compiler, not in the first load.
+    const { prepareImages } = await import('../../compiler/prepare/prepare.ts');
     const found = await prepareImages(doc, adapter, browserAssetStore).catch(() => ({
       images: {},
       diagnostics: [],
@@ -65,7 +66,7 @@ export function startPixelCheck(): () => void {
     // A newer change started another check: this one's findings are about pixels no longer there.
     if (mine !== generation) return;
     useEditor.setState({ pixelCheck: { inputs, images: found.images, diagnostics: found.diagnostics } });
-    compileNow();
+    await compileSoon();
   };
 
   const onChange = () => {

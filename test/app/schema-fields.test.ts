@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { NODE_KINDS } from '../../nodes/registry.ts';
 import type { NodeKind } from '../../nodes/types.ts';
 import { kindFields } from '../../app/lib/schema-fields.ts';
-import { EN, ZH } from '../../app/i18n/catalog.ts';
+import { EN } from '../../app/i18n/catalog.ts';
+import { ZH } from '../../app/i18n/catalog-zh.ts';
 
 describe('inspector fields generated from the zod schemas', () => {
   it('gives every parameter of every kind a widget and a label in both languages', () => {

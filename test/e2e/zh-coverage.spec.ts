@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { EN, ZH } from '../../app/i18n/catalog.ts';
+import { EN } from '../../app/i18n/catalog.ts';
+import { ZH } from '../../app/i18n/catalog-zh.ts';
 import { EXTRA_CHOICE_LABELS } from '../../app/i18n/enum-labels.ts';
 import { kindFields } from '../../app/lib/schema-fields.ts';
 import { KNOWN_LABELS_ZH } from '../../app/lib/node-names.ts';
