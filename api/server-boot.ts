@@ -14,7 +14,7 @@ import { FooocusApiError } from './errors.ts';
 import { requestJson, type HttpContext } from './http.ts';
 import { TASKS_PATH } from './urls.ts';
 
-export const OPENAPI_PATH = '/openapi.json';
+const OPENAPI_PATH = '/openapi.json';
 
 const parameterSchema = z.looseObject({
   name: z.string(),
@@ -48,8 +48,9 @@ export function bootStampOf(document: unknown): string | null {
 type Opts = { signal?: AbortSignal | undefined; timeoutMs?: number | undefined };
 
 /**
- * A reader of the server's start-up stamp. A 404 (nothing published there, e.g. behind the app
- * server) is remembered, so a client that cannot have it asks once, not on every run.
+ * A reader of the server's start-up stamp: null when the server publishes none. A 404 (nothing
+ * published there, e.g. behind the app server) is remembered, so such a client asks once, not on
+ * every run. A failed read (refused, timed out) throws: it says nothing about the stamp.
  */
 export function bootStampReader(ctx: HttpContext): (opts?: Opts) => Promise<string | null> {
   let unpublished = false;
@@ -64,8 +65,9 @@ export function bootStampReader(ctx: HttpContext): (opts?: Opts) => Promise<stri
       });
       return bootStampOf(reply);
     } catch (e) {
-      if (e instanceof FooocusApiError && e.status === 404) unpublished = true;
-      throw e;
+      if (!(e instanceof FooocusApiError && e.status === 404)) throw e;
+      unpublished = true;
+      return null;
     }
   };
 }

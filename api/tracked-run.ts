@@ -19,6 +19,10 @@
  *    the task id in the journal. While queued it says how many tasks are ahead and keeps waiting.
  * 5. `stop()` sends `POST /v1/engine/control?action=stop` only while the running task is ours, and
  *    waits (bounded) for the record to say "stop"; images finished before the stop are returned.
+ * 6. A task neither queued, running nor finished may have been dropped by a restart: lost-task.ts
+ *    weighs the evidence — proof (the server's start-up stamp changed since the task was accepted,
+ *    kept in the journal so a resumed run has it too) ends the run at once as "lost-task"; weaker
+ *    signs only after a long idle spell.
  *
  * `resumeTrackedRun(entry)` picks any journal entry up again: follows a known task, searches for
  * one whose reply was lost, or returns the final record already seen.
