@@ -26,6 +26,8 @@ import type { QueueState } from './task-search.ts';
 import type { TrackedRunClient, TrackedRunOptions } from './tracked-run-types.ts';
 
 export interface LostTaskContext {
+  /** The run picks up a journal entry: the process that saw what happened before is gone. */
+  resumed: boolean;
   client: TrackedRunClient;
   reader: PatientReader;
   read: { timeoutMs: number };
@@ -58,6 +60,8 @@ const WAITING: LostVerdict = { kind: 'waiting' };
 export function createLostTaskJudge(c: LostTaskContext): LostTaskJudge {
   const { client, reader, read, entry, opts, now } = c;
   let idleSince: number | undefined;
+  /** Queue checks in a row that found our task neither queued nor running. */
+  let absent = 0;
 
   /** A stamp read that fails or is not offered is no evidence either way. */
   const stamp = async () => (client.bootStamp ? client.bootStamp(read).catch(() => null) : null);
@@ -85,17 +89,24 @@ export function createLostTaskJudge(c: LostTaskContext): LostTaskJudge {
     async noteBoot() {
       if (entry.bootStamp !== undefined) return;
       const value = await stamp();
-      if (value !== null) await c.save({ bootStamp: value });
+      // A journal that cannot take it only loses the fast proof; the run's own saves report the fault.
+      if (value !== null) await c.save({ bootStamp: value }).catch(() => undefined);
     },
     sawRunning() {
       idleSince = undefined;
+      absent = 0;
     },
     async judge(taskId, q, since) {
       if (q.queued) {
         idleSince = undefined;
+        absent = 0;
         return WAITING;
       }
-      if (entry.bootStamp !== undefined) {
+      absent++;
+      // The stamp is not read at the first sight of a task being started (a normal moment, which a
+      // stop waits on), only when a restart is possible: a resumed run, an outage, a second look.
+      const worthAsking = c.resumed || reader.sawOutage() || absent >= 2;
+      if (entry.bootStamp !== undefined && worthAsking) {
         const value = await stamp();
         if (value !== null && value !== entry.bootStamp) return restartProven(taskId);
       }

@@ -239,7 +239,7 @@ function drive(
     let startMills: number | undefined;
     /** Server clock: when our task was queued, from its row. */
     let queuedMills: number | undefined;
-    const lost = createLostTaskJudge({ client, reader, read, entry, opts, now, save });
+    const lost = createLostTaskJudge({ resumed: !fresh, client, reader, read, entry, opts, now, save });
     await lost.noteBoot();
     for (;;) {
       const record = await reader.read(() => client.getTask(taskId, read));
