@@ -27,6 +27,7 @@ import {
 } from './schemas.ts';
 import type { RunJournalEntry } from './run-journal.ts';
 import { resumeTrackedRun, startTrackedRun, type TrackedRun, type TrackedRunOptions } from './tracked-run.ts';
+import { bootStampReader } from './server-boot.ts';
 import { streamGenerate, type StreamOptions, type StreamOutcome } from './stream.ts';
 import {
   CONTROL_PATH,
@@ -256,6 +257,8 @@ export function createFooocusClient(options: FooocusClientOptions) {
     skip: (opts?: Signal) => control('skip', opts),
     listTasks,
     findTaskByResult,
+    /** Which run of the server answers (server-boot.ts): differs after a restart; null when not published. */
+    bootStamp: bootStampReader(ctx),
     async listModels(opts: Signal = {}): Promise<ModelList> {
       const what = 'the model list request';
       const reply = await requestJson(ctx, { method: 'GET', path: MODELS_PATH, what, ...opts });

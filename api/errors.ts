@@ -204,6 +204,13 @@ export const messages = {
       `${origin} 的 Fooocus 服务器已有 ${seconds} 秒既没有排队、运行也没有完成任务 ${taskId}，且服务器处于空闲：它很可能已重启，而 FooocusAPI 重启时会丢失队列。该任务没有列出任何图像，请重新运行工作流。` +
       (resumeHint ? `如果服务器没有重启，任务可能仍会完成：${resumeHint} 可以取回它。` : ''),
   }),
+  restartedTask: (origin: string, taskId: string) => ({
+    message:
+      `The Fooocus server at ${origin} was restarted after it accepted task ${taskId} and before the task finished: ` +
+      'FooocusAPI forgets its queue on a restart, so this task will never run. ' +
+      'No images were listed for this task; run the workflow again.',
+    messageZh: `${origin} 的 Fooocus 服务器在接受任务 ${taskId} 之后、任务完成之前重启了：FooocusAPI 重启时会丢失队列，该任务永远不会运行。该任务没有列出任何图像，请重新运行工作流。`,
+  }),
   journal: (why: string) => ({
     message: `The run's journal could not be written (${why}), so nothing was sent: a run that cannot be recorded could be lost.`,
     messageZh: `无法写入运行记录（${why}），因此没有发送任何内容：无法记录的运行可能会丢失。`,

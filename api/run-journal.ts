@@ -41,6 +41,12 @@ export interface RunJournalEntry {
    * lost by a restart once; resuming judges again, quickly.
    */
   failedKind?: FooocusApiErrorKind | undefined;
+  /**
+   * The server's start-up stamp (api/server-boot.ts) read once the task was known to be on the
+   * server. A different stamp later proves a restart since then: FooocusAPI forgot the task's place
+   * in its queue, so a task not finished by then never will be.
+   */
+  bootStamp?: string | undefined;
   updatedAt: number;
 }
 

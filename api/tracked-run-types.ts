@@ -20,6 +20,11 @@ export interface TrackedRunClient {
   ): Promise<TaskList>;
   stop(opts?: Opts): Promise<string>;
   imageUrl(url: string): string;
+  /**
+   * The server's start-up stamp (api/server-boot.ts), null when it publishes none. Optional: a
+   * client without it still runs; a restart is then inferred from slower evidence.
+   */
+  bootStamp?: ((opts?: Opts) => Promise<string | null>) | undefined;
 }
 
 export type TrackedPhase = 'submitting' | 'searching' | 'queued' | 'running' | 'stopping' | 'reconnecting';

@@ -19,6 +19,10 @@
  *    the task id in the journal. While queued it says how many tasks are ahead and keeps waiting.
  * 5. `stop()` sends `POST /v1/engine/control?action=stop` only while the running task is ours, and
  *    waits (bounded) for the record to say "stop"; images finished before the stop are returned.
+ * 6. A task neither queued, running nor finished may have been dropped by a restart: lost-task.ts
+ *    weighs the evidence — proof (the server's start-up stamp changed since the task was accepted,
+ *    kept in the journal so a resumed run has it too) ends the run at once as "lost-task"; weaker
+ *    signs only after a long idle spell.
  *
  * `resumeTrackedRun(entry)` picks any journal entry up again: follows a known task, searches for
  * one whose reply was lost, or returns the final record already seen.
@@ -27,6 +31,7 @@ import type { FooocusRequest } from '../contract/index.ts';
 import { FooocusApiError, messages } from './errors.ts';
 import { wasNeverSent } from './never-sent.ts';
 import { createPatientReader, DetachedError, ServerSilentError } from './patient-reads.ts';
+import { createLostTaskJudge } from './lost-task.ts';
 import { isFinalRecord, progressFromRecord } from './progress.ts';
 import { isRecognisable } from './request-match.ts';
 import { checkImageCount, toResultImages } from './results.ts';
@@ -230,15 +235,12 @@ function drive(
     let queueCheckedAt = -Infinity;
     let stopSentAt: number | undefined;
     let stopFirstSentAt: number | undefined;
-    let idleSince: number | undefined;
     /** Server clock: when our task started, from its running record. */
     let startMills: number | undefined;
     /** Server clock: when our task was queued, from its row. */
     let queuedMills: number | undefined;
-    const anotherFinishedSince = async (since: number) => {
-      const history = (await client.listTasks({ query: 'history', pageSize: 20 }, read)).history;
-      return history.some((r) => r.task_id !== taskId && (r.finish_mills ?? 0) >= since);
-    };
+    const lost = createLostTaskJudge({ resumed: !fresh, client, reader, read, entry, opts, now, save });
+    await lost.noteBoot();
     for (;;) {
       const record = await reader.read(() => client.getTask(taskId, read));
       if (record === null) {
@@ -255,7 +257,7 @@ function drive(
         }
         const running = record.task_status === 'running';
         if (running) {
-          idleSince = undefined;
+          lost.sawRunning();
           if (typeof record.start_mills === 'number' && record.start_mills > 0)
             startMills = record.start_mills;
         }
@@ -287,35 +289,14 @@ function drive(
           if (now() - queueCheckedAt >= queueEvery) {
             queueCheckedAt = now();
             const q = await reader.read(() => queueState((x) => client.listTasks(x, read), taskId));
-            // Not queued, not running, not done, on an idle server: a restart drops FooocusAPI's
-            // queue but keeps the row (null forever). Only a long spell of this is taken as proof:
-            // the real server can briefly hide a running task (runtime doc §1, CurrentTask).
-            idleSince = !q.queued && q.idle ? (idleSince ?? now()) : undefined;
-            // A short spell is enough after an outage, or when our task vanished with no other task
-            // finishing since it started (or, not seen running, since it was queued): a flip of the
-            // server's "current task" needs one (runtime doc §1). Both point at a restart.
-            const since = startMills ?? queuedMills;
-            const suspicious =
-              idleSince !== undefined &&
-              (reader.sawOutage() ||
-                entry.failedKind === 'lost-task' ||
-                (since !== undefined && !(await reader.read(() => anotherFinishedSince(since)))));
-            const lostAfter = suspicious
-              ? (opts.lostAfterOutageMs ?? 60_000)
-              : (opts.lostAfterMs ?? 1_800_000);
-            if (idleSince !== undefined && now() - idleSince >= lostAfter) {
-              // The journal stays "submitted": if the judgement was wrong, resuming still finds it.
-              const error = new FooocusApiError({
-                kind: 'lost-task',
-                ...messages.lostTask(
-                  client.baseUrl,
-                  taskId,
-                  Math.round((now() - idleSince) / 1000),
-                  opts.resumeHint,
-                ),
-              });
-              await save({ note: error.message, failedKind: 'lost-task' });
-              return outcome({ kind: 'failed', taskId, error });
+            // Neither queued, running nor finished: lost by a restart? (lost-task.ts weighs the evidence.)
+            const verdict = await lost.judge(taskId, q, startMills ?? queuedMills);
+            if (verdict.kind === 'final') return finish(verdict.record);
+            if (verdict.kind === 'lost') {
+              // The journal stays "submitted" with its task id: if the judgement was wrong, resuming
+              // still finds the task; the caller (the batch) may send the request again.
+              await save({ note: verdict.error.message, failedKind: 'lost-task' });
+              return outcome({ kind: 'failed', taskId, error: verdict.error });
             }
             const waiting = !q.queued
               ? 'waiting: the server is starting the task ...'

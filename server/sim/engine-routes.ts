@@ -45,8 +45,13 @@ export function buildRoutes(sim: SimState, routesRef: { all: Route[] }): Route[]
       },
       { head: true },
     ),
-    route('GET', '/openapi.json', (ctx) => sendJson(ctx, 200, openApiDocument(routesRef.all)), {
-      head: true,
-    }),
+    route(
+      'GET',
+      '/openapi.json',
+      (ctx) => sendJson(ctx, 200, openApiDocument(routesRef.all, sim.startedIso)),
+      {
+        head: true,
+      },
+    ),
   ];
 }

@@ -8,6 +8,7 @@ import { STOCK_LORAS, STOCK_MODELS } from './catalog.ts';
 import type { EngineConfig } from './engine-options.ts';
 import { buildRoutes } from './engine-routes.ts';
 import { HistoryDb } from './history.ts';
+import { pythonLocalIso } from './openapi.ts';
 import {
   isPreflight,
   sendJson,
@@ -55,6 +56,8 @@ export async function startRun(
   const { opts, dataDir } = config;
   const stopped = new AbortController();
   const abandoned = new Promise<void>((resolve) => stopped.signal.addEventListener('abort', () => resolve()));
+  // Microseconds, like Python's datetime: two runs of the engine never share a start-up stamp.
+  const startedMicros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   const sim: SimState = {
     dataDir,
     get apiKey() {
@@ -80,7 +83,8 @@ export async function startRun(
     fetchPolicy: { allowRemote: opts.allowRemoteFetch },
     models: opts.models ?? STOCK_MODELS,
     loras: opts.loras ?? STOCK_LORAS,
-    startedAt: Date.now(),
+    startedAt: Math.floor(startedMicros / 1000),
+    startedIso: pythonLocalIso(startedMicros),
     signal: stopped.signal,
   };
   sim.worker = new SimWorker({

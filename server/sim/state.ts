@@ -27,6 +27,11 @@ export interface SimState {
   loras: readonly string[];
   /** `/tasks` end_at default: the server start time (an upstream bug, contract §6.1). */
   startedAt: number;
+  /**
+   * The same instant as upstream's openapi.json shows it (end_at's default, local time with
+   * microseconds): unique per run of the engine, so it tells a restart.
+   */
+  startedIso: string;
   /** Aborted when this run of the engine is killed or closed: every drainer stops. */
   signal: AbortSignal;
 }

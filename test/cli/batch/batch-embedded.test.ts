@@ -24,9 +24,9 @@ import {
 const TUNING = JSON.stringify({
   intervalMs: 20,
   queueCheckMs: 50,
-  // Short, so the task the killed engine lost is judged lost within the test. (At 5 s the resumed
-  // batch waited on two of engine A's tasks for the 30-minute no-evidence limit: see issue 14's note.)
-  lostAfterOutageMs: 300,
+  // Realistic, like the other batch tests: the tasks the killed engine lost are judged lost by proof
+  // of its restart (its start-up stamp, api/lost-task.ts), by this process or the resumed one.
+  lostAfterOutageMs: 5000,
   serverBackoffMs: 100,
   searchGraceMs: 100,
   readBackoffMs: 20,
@@ -170,11 +170,12 @@ describe('fooocus-flow batch: Ctrl+C', () => {
     const env = { FOOOCUS_FLOW_BATCH_TUNING: TUNING };
     const run = spawnCli(args, env);
     const held = await hold.reached;
-    await waitFor(
+    const recorded = await waitFor(
       () => readManifestFile(out),
       (m) => m.items.some((i) => i.taskId === held.taskId),
       'task recorded',
     );
+    const heldItemId = recorded.items.find((i) => i.taskId === held.taskId)!.id;
     run.child.kill('SIGINT');
     expect(await run.exited, run.out.text).toBe(130);
     expect(run.out.text).toMatch(/stopped on their servers/);
@@ -182,8 +183,12 @@ describe('fooocus-flow batch: Ctrl+C', () => {
     const client = createFooocusClient({ baseUrl: sim.url });
     expect((await client.getTask(held.taskId))?.task_status).toBe('stop');
     const stopped = await readManifestFile(out);
-    expect(stopped.items.filter((i) => i.state === 'done')).toHaveLength(0);
-    expect(stopped.items.every((i) => i.state === 'queued')).toBe(true);
+    // The task queued behind the stopped one may finish anyway: when the stopped task's coroutine
+    // ends after the next one started, FooocusAPI clears "current" under it (runtime doc §1) and a
+    // stop cannot reach it. Its result is then kept (done), never lost; everything else is queued.
+    expect(stopped.items.find((i) => i.id === heldItemId)?.state).toBe('queued');
+    expect(stopped.items.filter((i) => i.state === 'done').length).toBeLessThanOrEqual(1);
+    expect(stopped.items.every((i) => i.state === 'queued' || i.state === 'done')).toBe(true);
 
     const again = spawnCli(args, env);
     expect(await again.exited, again.out.text).toBe(0);
