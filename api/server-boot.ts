@@ -7,7 +7,7 @@
  *
  * It is only ever compared for equality: it is the server's local time, which a client cannot
  * place on its own clock. A server that does not publish it (an older build, a proxy in front that
- * hides `/openapi.json`, like Fooocus Flow's app server) gives null, and the caller does without.
+ * hides `/openapi.json`; Fooocus Flow's app server forwards it) gives null, and the caller does without.
  */
 import { z } from 'zod';
 import { FooocusApiError } from './errors.ts';

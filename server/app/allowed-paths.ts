@@ -12,6 +12,9 @@ const ALLOWED: { methods: readonly string[]; pattern: RegExp }[] = [
   { methods: ['GET', 'HEAD'], pattern: /^\/inputs\/[^/]+$/ },
   { methods: ['GET', 'HEAD'], pattern: /^\/v1\/engines\/[A-Za-z0-9_-]+$/ },
   { methods: ['POST'], pattern: /^\/v1\/tools\/[A-Za-z0-9_-]+$/ },
+  // Read for its start-up stamp only (api/server-boot.ts): the proof that a server restarted and lost
+  // a task, so a run resumed in the editor ends at once instead of waiting the long limit.
+  { methods: ['GET'], pattern: /^\/openapi\.json$/ },
 ];
 
 /** The simulated engine's test-control routes: forwarded only when the app server is told to. */

@@ -3,6 +3,7 @@
  * another host or escape the API path, the server-side key is added, SSE streams through, and the
  * built editor is served with an SPA fallback and no path traversal.
  */
+import { bootStampOf } from '../../api/server-boot.ts';
 import { startAppServer, type AppServer } from '../../server/app-server.ts';
 import type { SimEngine } from '../../server/sim/index.ts';
 import { postJson, rawRequest } from './helpers.ts';
@@ -38,6 +39,13 @@ describe('proxy', () => {
     expect(img.headers.get('content-type')).toBe('image/png');
   });
 
+  it("forwards GET /openapi.json, so the editor can read the server's start-up stamp", async () => {
+    const res = await fetch(`${app.url}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(bootStampOf(await res.json())).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await fetch(`${app.url}/api/openapi.json`, { method: 'POST' })).status).toBe(405);
+  });
+
   it('maps the upstream 307 back under /api', async () => {
     const r = await rawRequest(app.url, { method: 'POST', path: '/api/v1/engine/generate', body: '{}' });
     expect(r.status).toBe(307);
@@ -45,7 +53,7 @@ describe('proxy', () => {
   });
 
   it('refuses everything else with a clear JSON 404', async () => {
-    for (const path of ['/api/docs', '/api/', '/api/openapi.json', '/api/v1/engine/other', '/api']) {
+    for (const path of ['/api/docs', '/api/redoc', '/api/', '/api/v1/engine/other', '/api']) {
       const res = await fetch(`${app.url}${path}`);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { detail: string }).detail).toMatch(
