@@ -14,18 +14,34 @@ export interface ImportedImage {
  * Puts an image (a picked, dropped or pasted file, a painted mask, a result) in the asset store:
  * hashed, measured and thumbnailed off the main thread, so the editor stays responsive and the
  * document only gets a reference. Null (and the user told which file) when it is not an image.
+ * `onPreview` gets an object URL of the thumbnail as soon as it is drawn, before the hash (which
+ * the reference needs) is known: the caller can show the photo at once. The URL stays valid while
+ * the asset is shown (it becomes the asset's thumbnail URL).
  */
-export async function importImage(blob: Blob, name = ''): Promise<ImportedImage | null> {
+export async function importImage(
+  blob: Blob,
+  name = '',
+  onPreview?: (thumbUrl: string) => void,
+): Promise<ImportedImage | null> {
   const lang = useEditor.getState().lang;
+  let previewUrl: string | undefined;
   try {
-    const rec = await analyseImageBlob(blob);
-    showAsset(rec);
+    const rec = await analyseImageBlob(
+      blob,
+      onPreview &&
+        ((thumb) => {
+          previewUrl = URL.createObjectURL(thumb);
+          onPreview(previewUrl);
+        }),
+    );
+    showAsset(rec, previewUrl);
     // The node shows the image now; the bytes reach IndexedDB meanwhile (autosave waits for them).
     writeAssetRecord(rec).catch((err: unknown) =>
       toast('error', translate(lang, 'asset.storeFailed', { name: name || 'image' }), String(err)),
     );
     return { ref: assetRef(rec.meta.hash), meta: rec.meta };
   } catch (err) {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
     toast('error', translate(lang, 'asset.unreadable', { name: name || 'image' }), (err as Error).message);
     return null;
   }

@@ -35,12 +35,18 @@ export function setNodeImage(
   });
 }
 
-/** The node's image as stored: a thumbnail for an asset (never the full photo), a missing asset, a URL. */
-function Preview({ value }: { value: string }) {
+/**
+ * The node's image as stored: a thumbnail for an asset (never the full photo), a missing asset, a
+ * URL. `chosen`: the thumbnail of a file just chosen, shown while it is hashed (before the node
+ * holds it).
+ */
+function Preview({ value, chosen }: { value: string; chosen: { url: string; file: File } | null }) {
   const { t } = useI18n();
   const hash = assetHashOf(value);
   const asset = useAsset(hash);
   const [broken, setBroken] = useState<string | null>(null);
+  if (chosen)
+    return <img className="thumb" src={chosen.url} alt="" draggable={false} data-chosen={chosen.file.name} />;
   if (!value) return <div className="thumb empty">{t('node.noImage')}</div>;
   if (hash) {
     if (asset.missing)
@@ -85,10 +91,13 @@ export function ImageField({ id, node, field, compact }: Props) {
   const w = node.params.width as number | null | undefined;
   const h = node.params.height as number | null | undefined;
 
+  // The chosen file's thumbnail, on screen before its hash is known; the last file chosen wins.
+  const [chosen, setChosen] = useState<{ file: File; url: string } | null>(null);
   const fromFile = async (f: File) => {
     if (!isImageFile(f)) return;
-    const img = await importImage(f, f.name);
+    const img = await importImage(f, f.name, (url) => setChosen({ file: f, url }));
     if (img) setNodeImage(node.id, field, img.ref, img.meta, img.meta);
+    setChosen((c) => (c?.file === f ? null : c));
   };
 
   return (
@@ -103,7 +112,7 @@ export function ImageField({ id, node, field, compact }: Props) {
         }
       }}
     >
-      <Preview value={value} />
+      <Preview value={value} chosen={chosen} />
       {w && h ? <span className="image-size">{`${w} × ${h}`}</span> : null}
       <div className="image-actions">
         <button type="button" className="small nodrag" onClick={() => file.current?.click()} id={id}>
