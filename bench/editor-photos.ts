@@ -147,6 +147,19 @@ function stepMedians(runs: Steps[]): string {
   return `${parts.join(', ')} ms`;
 }
 
+/**
+ * The renderer main thread's CPU time while `work` runs (Chromium's ThreadTime metric): unlike
+ * latency, a busy machine does not inflate it, so it compares two pages fairly under any load.
+ */
+async function cpuWhile<T>(cdp: CDPSession, work: () => Promise<T>): Promise<{ result: T; cpu: number }> {
+  await cdp.send('Performance.enable');
+  const threadTime = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')!.value * 1000;
+  const t0 = await threadTime();
+  const result = await work();
+  return { result, cpu: (await threadTime()) - t0 };
+}
+
 async function heapAfterGc(cdp: CDPSession): Promise<number> {
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.collectGarbage');
@@ -242,9 +255,17 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
 
     const without: number[] = [];
     const withPhotos: number[] = [];
-    for (const words of ['a lighthouse on a cliff at dawn, ', 'dramatic sky, golden light']) {
-      without.push(...(await typingLatency(plain.page, settings, prompt, words)));
-      withPhotos.push(...(await typingLatency(page, settings, prompt, words)));
+    const cpu = { without: 0, with: 0, keys: 0 };
+    const plainCdp = await plain.ctx.newCDPSession(plain.page);
+    // Short turns, alternating, so a burst of load from elsewhere falls on both sides alike.
+    for (const words of ['a lighthouse ', 'on a cliff at dawn, ', 'dramatic sky, ', 'golden light']) {
+      const a = await cpuWhile(plainCdp, () => typingLatency(plain.page, settings, prompt, words));
+      const b = await cpuWhile(cdp, () => typingLatency(page, settings, prompt, words));
+      without.push(...a.result);
+      withPhotos.push(...b.result);
+      cpu.without += a.cpu;
+      cpu.with += b.cpu;
+      cpu.keys += words.length;
     }
     out['typing latency without photos: median'] = ms(pct(without, 50));
     out['typing latency without photos: p95'] = ms(pct(without, 95));
@@ -253,6 +274,8 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
     out['typing latency p95, with photos / without (goal ≤ 1.3)'] = (
       pct(withPhotos, 95) / pct(without, 95)
     ).toFixed(2);
+    out['typing, main-thread CPU per key without / with photos (load-independent)'] =
+      `${ms(cpu.without / cpu.keys)} / ${ms(cpu.with / cpu.keys)} (ratio ${(cpu.with / cpu.without).toFixed(2)})`;
     await plain.ctx.close();
 
     // 50 edits (alternating fields, so each is its own undo step), then 50 undos.

@@ -197,6 +197,12 @@ async function nodePosition(page: Page, nodeId: string): Promise<{ x: number; y:
 }
 
 async function typingLatency(page: Page): Promise<number[]> {
+  // At the readable minimum zoom the fitted view may leave the node under the palette: bring it in.
+  await page.evaluate(() =>
+    (window as unknown as { __fooocusFlow: { showNode(id: string): void } }).__fooocusFlow.showNode(
+      'promptSettings-1',
+    ),
+  );
   await page.locator('.react-flow__node[data-id="promptSettings-1"] .flow-node-header').click();
   const field = page.locator('#i-promptSettings-1-prompt');
   await field.click();
