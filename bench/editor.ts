@@ -93,8 +93,12 @@ async function loadGraph(page: Page, wf: Workflow): Promise<void> {
       ),
     wf,
   );
+  // A large graph mounts only the nodes in view (app/canvas/Canvas.tsx): wait for the document and
+  // for nodes on screen, not for all of them in the DOM.
   await page.waitForFunction(
-    (n) => document.querySelectorAll('.react-flow__node').length === n,
+    (n) =>
+      (window as unknown as { __fooocusFlow: { doc(): { nodes: unknown[] } } }).__fooocusFlow.doc().nodes
+        .length === n && document.querySelectorAll('.react-flow__node').length > 0,
     wf.nodes.length,
     { timeout: 60000 },
   );
