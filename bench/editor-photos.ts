@@ -11,8 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium, ms, pct, startPreview } from './editor.ts';
@@ -48,7 +48,12 @@ export async function photo(seed: number): Promise<Buffer> {
 }
 
 /** Key event → the next frame that can show the character, for each key (timestamps of the events themselves, so time an event waited behind other work counts). */
-async function typingLatency(page: Page, node: string, field: string, text: string): Promise<number[]> {
+export async function typingLatency(
+  page: Page,
+  node: string,
+  field: string,
+  text: string,
+): Promise<number[]> {
   await page.locator(`.react-flow__node[data-id="${node}"] .flow-node-header`).click();
   await page.locator(field).click();
   await page.evaluate(`(() => {
@@ -72,22 +77,87 @@ async function typingLatency(page: Page, node: string, field: string, text: stri
   });
 }
 
-/** Chooses a file on an image field and returns the time until its thumbnail is on screen. */
-async function chooseAndTime(page: Page, input: string, file: string, hash: string): Promise<number> {
+/** Where the time from file chosen to thumbnail shown went: each step's end, in ms after the choice. */
+type Steps = Record<string, number>;
+/** The steps, in order: the worker's (see asset-worker.ts) and the page's. */
+const STEPS = [
+  'start',
+  'read',
+  'decoded',
+  'encoded',
+  'preview',
+  'inserted',
+  'shown',
+  'hashed',
+  'reply',
+  'stored',
+];
+
+/**
+ * Chooses a file on an image field and returns when each step ended, up to its thumbnail on screen
+ * (`shown`: the node shows the chosen photo, from its file or from the stored asset) and the node
+ * holding the stored asset (`stored`).
+ */
+export async function chooseAndTime(page: Page, node: string, file: string, hash: string): Promise<Steps> {
   await page.evaluate(`(() => {
     document.addEventListener('change', function () { window.__chosenAt = performance.now(); }, { capture: true, once: true });
   })()`);
+  const name = basename(file);
   // A string, not a function: tsx's name-keeping helper does not exist inside the page.
   const shown = page.evaluate(`new Promise((resolve) => {
+    const at = '.react-flow__node[data-id="${node}"] ';
+    const stored = at + 'img.thumb[data-asset="${hash}"]';
+    const either = stored + ', ' + at + 'img.thumb[data-chosen="${name}"]';
+    const loaded = (img) => img && img.complete && img.naturalWidth > 0;
+    let inserted = null;
+    let shownAt = null;
+    const mo = new MutationObserver(() => {
+      if (inserted === null && document.querySelector(either)) inserted = performance.now();
+    });
+    mo.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'data-asset', 'data-chosen'] });
     function check() {
-      const img = document.querySelector('.react-flow__node img.thumb[data-asset="${hash}"]');
-      if (img && img.complete && img.naturalWidth > 0) resolve(performance.now() - window.__chosenAt);
-      else requestAnimationFrame(check);
+      const t = performance.now();
+      if (shownAt === null && [...document.querySelectorAll(either)].some(loaded)) shownAt = t;
+      if (shownAt !== null && loaded(document.querySelector(stored))) {
+        mo.disconnect();
+        const c = window.__chosenAt;
+        const steps = { inserted: (inserted ?? shownAt) - c, shown: shownAt - c, stored: t - c };
+        for (const m of performance.getEntriesByType('mark'))
+          if (m.name.startsWith('asset:')) steps[m.name.slice(6)] = m.startTime - c;
+        resolve(steps);
+      } else requestAnimationFrame(check);
     }
     requestAnimationFrame(check);
-  })`) as Promise<number>;
-  await page.locator(input).setInputFiles(file);
+  })`) as Promise<Steps>;
+  await page.locator(`.react-flow__node[data-id="${node}"] input[type=file]`).setInputFiles(file);
   return shown;
+}
+
+/** Median time of each step, as "step +Δ ms" from the step before (where the time goes). */
+function stepMedians(runs: Steps[]): string {
+  let prev = 0;
+  const parts: string[] = [];
+  for (const step of STEPS) {
+    const xs = runs.map((r) => r[step]).filter((x): x is number => typeof x === 'number');
+    if (xs.length === 0) continue;
+    const at = pct(xs, 50);
+    parts.push(`${step} +${(at - prev).toFixed(0)}`);
+    prev = at;
+  }
+  return `${parts.join(', ')} ms`;
+}
+
+/**
+ * The renderer main thread's CPU time while `work` runs (Chromium's ThreadTime metric): unlike
+ * latency, a busy machine does not inflate it, so it compares two pages fairly under any load.
+ */
+async function cpuWhile<T>(cdp: CDPSession, work: () => Promise<T>): Promise<{ result: T; cpu: number }> {
+  await cdp.send('Performance.enable');
+  const threadTime = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')!.value * 1000;
+  const t0 = await threadTime();
+  const result = await work();
+  return { result, cpu: (await threadTime()) - t0 };
 }
 
 async function heapAfterGc(cdp: CDPSession): Promise<number> {
@@ -109,6 +179,9 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
     writeFileSync(path, jpg);
     files.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
   }
+  out['load average at start (1, 5, 15 min; 2 cores)'] = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ');
   out['photos'] = `${files.length} × ${W}×${H} JPEG, ${files.map((f) => mb(f.bytes)).join(', ')}`;
   // Six more for the drop of ten at once.
   const dropped = [...files];
@@ -151,22 +224,27 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
       throw new Error('the Vary + Image Prompt template should have two Input Image nodes');
     const prompt = `#i-${settings}-prompt`;
     const negative = `#i-${settings}-negative_prompt`;
-    const inputOf = (id: string) => `.react-flow__node[data-id="${id}"] input[type=file]`;
 
     // Every photo is new once, then chosen again (already stored): 8 choices in all; the last two
     // leave one photo in each Input Image node.
     const thumbs: number[] = [];
     const cold: number[] = [];
+    const steps: Steps[] = [];
+    const stored: number[] = [];
     for (let round = 0; round < 2; round++)
       for (let i = 0; i < files.length; i++) {
-        const t = await chooseAndTime(page, inputOf(images[i % 2]!), files[i]!.path, files[i]!.hash);
-        thumbs.push(t);
-        if (round === 0) cold.push(t);
+        const s = await chooseAndTime(page, images[i % 2]!, files[i]!.path, files[i]!.hash);
+        steps.push(s);
+        thumbs.push(s.shown!);
+        stored.push(s.stored!);
+        if (round === 0) cold.push(s.shown!);
       }
     out['file chosen → thumbnail shown: median'] = ms(pct(thumbs, 50));
     out['file chosen → thumbnail shown: p95'] = ms(pct(thumbs, 95));
     out['file chosen → thumbnail shown, new photo: median'] = ms(pct(cold, 50));
     out['file chosen → thumbnail shown, new photo: max'] = ms(Math.max(...cold));
+    out['file chosen → node holds the stored photo (hashed): median'] = ms(pct(stored, 50));
+    out['file chosen → thumbnail shown: where the time goes (medians)'] = stepMedians(steps);
     await page.getByTestId('save-status').and(page.locator('[data-status="saved"]')).waitFor();
 
     const heapLoaded = await heapAfterGc(cdp);
@@ -177,9 +255,27 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
 
     const without: number[] = [];
     const withPhotos: number[] = [];
-    for (const words of ['a lighthouse on a cliff at dawn, ', 'dramatic sky, golden light']) {
-      without.push(...(await typingLatency(plain.page, settings, prompt, words)));
-      withPhotos.push(...(await typingLatency(page, settings, prompt, words)));
+    const cpu = { without: 0, with: 0, keys: 0 };
+    const plainCdp = await plain.ctx.newCDPSession(plain.page);
+    // Short turns, alternating, so a burst of load from elsewhere falls on both sides alike.
+    // Eight turns (about 120 keys a side): a p95 of fewer keys is mostly the machine's noise.
+    for (const words of [
+      'a lighthouse ',
+      'on a cliff at dawn, ',
+      'dramatic sky, ',
+      'golden light, ',
+      'waves breaking ',
+      'on black rocks, ',
+      'seen from the sea, ',
+      'soft haze',
+    ]) {
+      const a = await cpuWhile(plainCdp, () => typingLatency(plain.page, settings, prompt, words));
+      const b = await cpuWhile(cdp, () => typingLatency(page, settings, prompt, words));
+      without.push(...a.result);
+      withPhotos.push(...b.result);
+      cpu.without += a.cpu;
+      cpu.with += b.cpu;
+      cpu.keys += words.length;
     }
     out['typing latency without photos: median'] = ms(pct(without, 50));
     out['typing latency without photos: p95'] = ms(pct(without, 95));
@@ -188,6 +284,8 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
     out['typing latency p95, with photos / without (goal ≤ 1.3)'] = (
       pct(withPhotos, 95) / pct(without, 95)
     ).toFixed(2);
+    out['typing, main-thread CPU per key without / with photos (load-independent)'] =
+      `${ms(cpu.without / cpu.keys)} / ${ms(cpu.with / cpu.keys)} (ratio ${(cpu.with / cpu.without).toFixed(2)})`;
     await plain.ctx.close();
 
     // 50 edits (alternating fields, so each is its own undo step), then 50 undos.
@@ -222,6 +320,9 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
     await ctx.close();
 
     Object.assign(out, await benchPhotoDrop(browser, preview.url, dropped));
+    out['load average at end'] = loadavg()
+      .map((x) => x.toFixed(1))
+      .join(', ');
   } finally {
     await browser.close();
     preview.stop();

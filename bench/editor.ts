@@ -93,8 +93,12 @@ async function loadGraph(page: Page, wf: Workflow): Promise<void> {
       ),
     wf,
   );
+  // A large graph mounts only the nodes in view (app/canvas/Canvas.tsx): wait for the document and
+  // for nodes on screen, not for all of them in the DOM.
   await page.waitForFunction(
-    (n) => document.querySelectorAll('.react-flow__node').length === n,
+    (n) =>
+      (window as unknown as { __fooocusFlow: { doc(): { nodes: unknown[] } } }).__fooocusFlow.doc().nodes
+        .length === n && document.querySelectorAll('.react-flow__node').length > 0,
     wf.nodes.length,
     { timeout: 60000 },
   );
@@ -197,6 +201,12 @@ async function nodePosition(page: Page, nodeId: string): Promise<{ x: number; y:
 }
 
 async function typingLatency(page: Page): Promise<number[]> {
+  // At the readable minimum zoom the fitted view may leave the node under the palette: bring it in.
+  await page.evaluate(() =>
+    (window as unknown as { __fooocusFlow: { showNode(id: string): void } }).__fooocusFlow.showNode(
+      'promptSettings-1',
+    ),
+  );
   await page.locator('.react-flow__node[data-id="promptSettings-1"] .flow-node-header').click();
   const field = page.locator('#i-promptSettings-1-prompt');
   await field.click();

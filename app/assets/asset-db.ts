@@ -87,9 +87,12 @@ export function writeAssetRecord(rec: AssetRecord): Promise<void> {
   return p;
 }
 
-/** Hash, metadata and thumbnail of an image, computed off the main thread (nothing stored yet). */
-export async function analyseImageBlob(blob: Blob): Promise<AssetRecord> {
-  const { thumb, ...meta } = await analyseImage(blob);
+/**
+ * Hash, metadata and thumbnail of an image, computed off the main thread (nothing stored yet).
+ * `onPreview` gets the thumbnail first, before the hash is known.
+ */
+export async function analyseImageBlob(blob: Blob, onPreview?: (thumb: Blob) => void): Promise<AssetRecord> {
+  const { thumb, ...meta } = await analyseImage(blob, onPreview);
   // Keep the bytes with the type their header gives, whatever the file claimed.
   return { meta, blob: blob.type === meta.type ? blob : new Blob([blob], { type: meta.type }), thumb };
 }

@@ -17,14 +17,23 @@ export const useAssetView = create<AssetViewState>()(() => ({ thumbs: {}, metas:
 
 const loading = new Map<string, Promise<void>>();
 
-/** Makes a stored (or just made) record known to the views. */
-export function showAsset(rec: Pick<AssetRecord, 'meta' | 'thumb'>): void {
+/**
+ * Makes a stored (or just made) record known to the views. `thumbUrl`: an object URL of its
+ * thumbnail already made (the preview shown while it was hashed): the views take it over, so the
+ * node's image does not load again; it is revoked when the asset was already known.
+ */
+export function showAsset(rec: Pick<AssetRecord, 'meta' | 'thumb'>, thumbUrl?: string): void {
   const hash = rec.meta.hash;
   const s = useAssetView.getState();
-  if (s.metas[hash]) return;
+  if (s.metas[hash]) {
+    // An image already decoded keeps showing when its URL is revoked; a later load uses the known URL.
+    if (thumbUrl) URL.revokeObjectURL(thumbUrl);
+    return;
+  }
   const { [hash]: _gone, ...missing } = s.missing;
+  const url = thumbUrl ?? (rec.thumb ? URL.createObjectURL(rec.thumb) : null);
   useAssetView.setState({
-    thumbs: rec.thumb ? { ...s.thumbs, [hash]: URL.createObjectURL(rec.thumb) } : s.thumbs,
+    thumbs: url ? { ...s.thumbs, [hash]: url } : s.thumbs,
     metas: { ...s.metas, [hash]: rec.meta },
     missing,
   });

@@ -19,19 +19,35 @@ export type ImageImport = { ok: true; image: ImportedImage } | { ok: false; titl
  * hashed, measured and thumbnailed off the main thread, so the editor stays responsive and the
  * document only gets a reference. A file that is no image, or whose header states more pixels than
  * the budget (a decompression bomb: refused before any decode), comes back refused, naming the file.
+ * `onPreview` gets an object URL of the thumbnail as soon as it is drawn, before the hash (which
+ * the reference needs) is known: the caller can show the photo at once. The URL stays valid while
+ * the asset is shown (it becomes the asset's thumbnail URL).
  */
-export async function tryImportImage(blob: Blob, name = ''): Promise<ImageImport> {
+export async function tryImportImage(
+  blob: Blob,
+  name = '',
+  onPreview?: (thumbUrl: string) => void,
+): Promise<ImageImport> {
   const lang = useEditor.getState().lang;
   const label = name || 'image';
+  let previewUrl: string | undefined;
   try {
-    const rec = await analyseImageBlob(blob);
-    showAsset(rec);
+    const rec = await analyseImageBlob(
+      blob,
+      onPreview &&
+        ((thumb) => {
+          previewUrl = URL.createObjectURL(thumb);
+          onPreview(previewUrl);
+        }),
+    );
+    showAsset(rec, previewUrl);
     // The node shows the image now; the bytes reach IndexedDB meanwhile (autosave waits for them).
     writeAssetRecord(rec).catch((err: unknown) =>
       toast('error', translate(lang, 'asset.storeFailed', { name: label }), String(err)),
     );
     return { ok: true, image: { ref: assetRef(rec.meta.hash), meta: rec.meta } };
   } catch (err) {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
     if (err instanceof ImageTooLargeError)
       return {
         ok: false,

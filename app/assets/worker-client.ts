@@ -14,6 +14,8 @@ interface Job {
   id: number;
   op: 'analyse' | 'decode';
   blob: Blob;
+  /** Called with the thumbnail when it is ready, before the answer (analyse only). */
+  onPreview?: ((thumb: Blob) => void) | undefined;
   resolve: (v: never) => void;
   reject: (e: Error) => void;
 }
@@ -29,7 +31,14 @@ function spawn(): { w: Worker; job: Job | null } {
   slot.w.onmessage = (e: MessageEvent<WorkerReply>) => {
     const job = slot.job;
     if (!job || job.id !== e.data.id) return;
+    if (e.data.ok && e.data.op === 'preview') {
+      markSteps({ preview: performance.timeOrigin + performance.now() });
+      job.onPreview?.(e.data.thumb);
+      return;
+    }
     slot.job = null;
+    if (e.data.ok && e.data.op === 'analyse')
+      markSteps({ ...e.data.marks, reply: performance.timeOrigin + performance.now() });
     if (e.data.ok) job.resolve(e.data.result as never);
     else if (e.data.tooLarge)
       job.reject(new ImageTooLargeError(e.data.tooLarge.width, e.data.tooLarge.height));
@@ -47,6 +56,19 @@ function spawn(): { w: Worker; job: Job | null } {
   return slot;
 }
 
+/**
+ * The worker's steps (file read, hashed, decoded, thumbnail encoded) and the reply, as performance
+ * marks `asset:<step>` on the page's timeline: the bench reads them to show where an upload's time
+ * goes. Only the last analysis's marks are kept, so they never pile up.
+ */
+function markSteps(marks: Record<string, number> | undefined): void {
+  if (typeof performance.mark !== 'function') return;
+  for (const [step, at] of Object.entries(marks ?? {})) {
+    performance.clearMarks(`asset:${step}`); // only the last analysis's marks are kept
+    performance.mark(`asset:${step}`, { startTime: at - performance.timeOrigin });
+  }
+}
+
 /** Hands waiting jobs to idle workers (starting workers up to the pool size). */
 function pump(): void {
   while (queue.length) {
@@ -58,9 +80,9 @@ function pump(): void {
   }
 }
 
-function ask<T>(op: 'analyse' | 'decode', blob: Blob): Promise<T> {
+function ask<T>(op: 'analyse' | 'decode', blob: Blob, onPreview?: (thumb: Blob) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    queue.push({ id: ++seq, op, blob, resolve: resolve as (v: never) => void, reject });
+    queue.push({ id: ++seq, op, blob, onPreview, resolve: resolve as (v: never) => void, reject });
     pump();
   });
 }
@@ -78,9 +100,12 @@ export function warmAssetWorkers(): void {
   while (workers.length < POOL) spawn();
 }
 
-/** Hash, type, pixel size and thumbnail of an image file, computed off the main thread. */
-export function analyseImage(blob: Blob): Promise<Analysed> {
-  return ask<Analysed>('analyse', blob);
+/**
+ * Hash, type, pixel size and thumbnail of an image file, computed off the main thread. `onPreview`
+ * gets the thumbnail as soon as it is drawn, before the hash (the slower part) is known.
+ */
+export function analyseImage(blob: Blob, onPreview?: (thumb: Blob) => void): Promise<Analysed> {
+  return ask<Analysed>('analyse', blob, onPreview);
 }
 
 /** The image's RGBA pixels, decoded off the main thread. */

@@ -16,7 +16,10 @@ export interface DecodedPixels {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; op: 'analyse'; result: Analysed }
+  /** Not the answer yet: the thumbnail, ready before the hash is (the node can show it now). */
+  | { id: number; ok: true; op: 'preview'; thumb: Blob }
+  /** `marks`: when each step ended in the worker (epoch ms), kept as performance marks for the bench. */
+  | { id: number; ok: true; op: 'analyse'; result: Analysed; marks?: Record<string, number> }
   | { id: number; ok: true; op: 'decode'; result: DecodedPixels }
   | {
       id: number;

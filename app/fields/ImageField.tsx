@@ -35,12 +35,18 @@ export function setNodeImage(
   });
 }
 
-/** The node's image as stored: a thumbnail for an asset (never the full photo), a missing asset, a URL. */
-function Preview({ value }: { value: string }) {
+/**
+ * The node's image as stored: a thumbnail for an asset (never the full photo), a missing asset, a
+ * URL. `chosen`: the thumbnail of a file just chosen, shown while it is hashed (before the node
+ * holds it).
+ */
+function Preview({ value, chosen }: { value: string; chosen: { url: string; file: File } | null }) {
   const { t } = useI18n();
   const hash = assetHashOf(value);
   const asset = useAsset(hash);
   const [broken, setBroken] = useState<string | null>(null);
+  if (chosen)
+    return <img className="thumb" src={chosen.url} alt="" draggable={false} data-chosen={chosen.file.name} />;
   if (!value) return <div className="thumb empty">{t('node.noImage')}</div>;
   if (hash) {
     if (asset.missing)
@@ -88,12 +94,15 @@ export function ImageField({ id, node, field, compact }: Props) {
   // A refused file (a decompression bomb, or no image) is said here, on its node, until the next pick;
   // the node keeps what it had.
   const [refused, setRefused] = useState<{ title: string; reason: string } | null>(null);
+  // The chosen file's thumbnail, on screen before its hash is known; the last file chosen wins.
+  const [chosen, setChosen] = useState<{ file: File; url: string } | null>(null);
 
   const fromFile = async (f: File) => {
     if (!isImageFile(f)) return;
-    const r = await tryImportImage(f, f.name);
+    const r = await tryImportImage(f, f.name, (url) => setChosen({ file: f, url }));
     setRefused(r.ok ? null : { title: r.title, reason: r.reason });
     if (r.ok) setNodeImage(node.id, field, r.image.ref, r.image.meta, r.image.meta);
+    setChosen((c) => (c?.file === f ? null : c));
   };
 
   return (
@@ -108,7 +117,7 @@ export function ImageField({ id, node, field, compact }: Props) {
         }
       }}
     >
-      <Preview value={value} />
+      <Preview value={value} chosen={chosen} />
       {refused && (
         <div className="image-refused" role="alert">
           <strong>{refused.title}</strong>

@@ -182,6 +182,29 @@ export async function addRunEvicting(run: StoredRun, limit = DEFAULT_GALLERY_BYT
   return drop;
 }
 
+/**
+ * Rewrites one stored run in one transaction (durability "strict"): `change` gets the run as it is
+ * now and returns its new version. Resolves with what was written, or null when the run is gone.
+ */
+export async function updateRun(
+  id: string,
+  change: (run: StoredRun) => StoredRun,
+): Promise<StoredRun | null> {
+  const db = await open();
+  const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
+  const store = tx.objectStore(STORE);
+  let written: StoredRun | null = null;
+  const req = store.get(id);
+  req.onsuccess = () => {
+    const run = req.result as StoredRun | undefined;
+    if (!run) return;
+    written = change(run);
+    store.put(written);
+  };
+  await done(tx);
+  return written;
+}
+
 export async function deleteRun(id: string): Promise<void> {
   const db = await open();
   const tx = db.transaction(STORE, 'readwrite');

@@ -12,6 +12,7 @@ import {
 } from './gallery-db.ts';
 import { analyseImageBlob, getAssetRecord, writeAssetRecord } from '../assets/asset-db.ts';
 import { releaseResultAssets } from '../assets/result-assets.ts';
+import { migrateBlobRuns } from './gallery-migrate.ts';
 import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
@@ -126,6 +127,27 @@ export async function loadGallery(): Promise<void> {
   } catch {
     useGallery.setState({ loaded: true });
   }
+  migrateOnce ??= migrateBlobRuns(showMigrated).catch(() => 0);
+}
+
+/** Runs from before results were assets are migrated once per page (gallery-migrate.ts). */
+let migrateOnce: Promise<number> | null = null;
+
+/** A migrated run's images, already shown with their blobs, now know their assets too. */
+function showMigrated(run: StoredRun): void {
+  useGallery.setState((s) => ({
+    runs: s.runs.map((r) =>
+      r.id !== run.id
+        ? r
+        : {
+            ...r,
+            images: r.images.map((i) => {
+              const asset = i.asset ?? run.images.find((x) => x.url === i.url && x.asset)?.asset;
+              return asset ? { ...i, asset } : i;
+            }),
+          },
+    ),
+  }));
 }
 
 /**

@@ -56,3 +56,32 @@ describe('asset worker queue', () => {
     expect(assetJobs()).toEqual({ waiting: 0, running: 0 });
   });
 });
+
+describe('asset worker preview', () => {
+  it('hands the thumbnail over before the answer, and the job stays the worker’s until the answer', async () => {
+    const { analyseImage, assetJobs } = await import('../../app/assets/worker-client.ts');
+    const start = posted.length;
+    const previews: Blob[] = [];
+    let answered = false;
+    const first = analyseImage(new Blob(['photo']), (thumb) => previews.push(thumb)).then((r) => {
+      answered = true;
+      return r;
+    });
+    const second = analyseImage(new Blob(['other']));
+    const third = analyseImage(new Blob(['third']));
+    const job = posted[start]!;
+    const thumb = new Blob(['thumb']);
+    job.worker.onmessage?.({ data: { id: job.msg.id, ok: true, op: 'preview', thumb } } as MessageEvent);
+    expect(previews).toEqual([thumb]);
+    await Promise.resolve();
+    expect(answered).toBe(false);
+    // A preview does not free the worker: the third photo still waits.
+    expect(assetJobs()).toEqual({ waiting: 1, running: 2 });
+    job.worker.reply(job.msg.id, { hash: 'h', thumb });
+    expect(await first).toEqual({ hash: 'h', thumb });
+    expect(assetJobs()).toEqual({ waiting: 0, running: 2 });
+    for (const p of posted.slice(start + 1)) p.worker.reply(p.msg.id, { hash: 'x' });
+    await Promise.all([second, third]);
+    expect(assetJobs()).toEqual({ waiting: 0, running: 0 });
+  });
+});
