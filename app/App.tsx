@@ -20,6 +20,7 @@ import { ShortcutsHelp } from './panels/ShortcutsHelp.tsx';
 import { Toasts } from './panels/Toasts.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { LibraryMount } from './library/LibraryMount.tsx';
+import { BatchMount } from './batch/BatchMount.tsx';
 import { useEditor } from './store/editor-store.ts';
 
 // Not needed for the first paint: each is loaded the first time it opens.
@@ -74,6 +75,7 @@ export function App() {
         <ImportFailureDialog />
         <OnDemand />
         <LibraryMount />
+        <BatchMount />
         <ConfirmDialog />
         <Toasts />
         <datalist id="known-models">

@@ -4,6 +4,7 @@ import { EN_EDITOR_UX, ZH_EDITOR_UX } from './catalog-editor-ux.ts';
  * UI chrome texts in both languages. Node kinds, fields and diagnostics carry their own `{en, zh}`
  * texts in the domain; this catalogue covers everything the editor itself says.
  */
+import { EN_BATCH, ZH_BATCH } from './catalog-batch.ts';
 import { EN_DOCS_IN, ZH_DOCS_IN } from './catalog-docs-in.ts';
 import { EN_TOOLBAR, ZH_TOOLBAR } from './catalog-toolbar.ts';
 
@@ -282,6 +283,7 @@ export const EN = {
   'menu.saveWithoutImagesHint': 'A reusable template: images are left out of the file',
   'toast.savedWithoutImages': 'Saved “{name}” without its images.',
   ...EN_DOCS_IN,
+  ...EN_BATCH,
   ...EN_TOOLBAR,
 } as const;
 
@@ -552,5 +554,6 @@ export const ZH: Record<MessageKey, string> = {
   'menu.saveWithoutImagesHint': '可重复使用的模板：文件中不包含图像',
   'toast.savedWithoutImages': '已保存“{name}”（不含图像）。',
   ...ZH_DOCS_IN,
+  ...ZH_BATCH,
   ...ZH_TOOLBAR,
 };
