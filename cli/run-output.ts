@@ -12,7 +12,7 @@ import type { Workflow } from '../nodes/graph.ts';
 import { resultFileName } from '../server/file-io.ts';
 
 // Moved to server/ (the app server's batch engine uses them too); the CLI's run still imports them from here.
-export { checkOutDirFree, resultFileName } from '../server/file-io.ts';
+export { checkOutDirFree } from '../server/file-io.ts';
 
 export interface TextSink {
   write(text: string): unknown;
