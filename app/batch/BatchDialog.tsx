@@ -16,9 +16,11 @@ import {
   batchStatus,
   batchZipUrl,
   createBatch,
+  listBatches,
   startBatch,
   stopBatch,
   uploadBatchImage,
+  type BatchEntry,
   type BatchItemStatus,
   type BatchStatus,
 } from './batch-client.ts';
@@ -59,7 +61,7 @@ function ItemCell({ id, item }: { id: string; item: BatchItemStatus }) {
 }
 
 export function BatchDialog() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const doc = useEditor((s) => s.doc);
   const batchId = useBatchDialog((s) => s.batchId);
   const inputs = useMemo(() => [...exposedImageNames(doc)], [doc]);
@@ -68,6 +70,7 @@ export function BatchDialog() {
   const [status, setStatus] = useState<BatchStatus | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [earlier, setEarlier] = useState<BatchEntry[]>([]);
   const folder = useRef<HTMLInputElement>(null);
   const close = () => openBatchDialog(false);
 
@@ -88,6 +91,17 @@ export function BatchDialog() {
       clearInterval(timer);
     };
   }, [batchId, running]);
+
+  useEffect(() => {
+    // Earlier batches (also from before a reload): open one to see it, resume it, download it.
+    if (batchId) return;
+    let stop = false;
+    listBatches().then(
+      (list) => !stop && setEarlier(list.slice(0, 20)),
+      () => undefined,
+    );
+    return () => void (stop = true);
+  }, [batchId]);
 
   useEffect(() => {
     // The folder picker: a non-standard attribute React does not know.
@@ -198,6 +212,28 @@ export function BatchDialog() {
             >
               {t('batch.start')}
             </button>
+            {earlier.length > 0 && (
+              <div className="batch-earlier">
+                <h3>{t('batch.earlier')}</h3>
+                <ul>
+                  {earlier.map((b) => (
+                    <li key={b.id}>
+                      <button
+                        type="button"
+                        className="link"
+                        data-testid="batch-earlier"
+                        onClick={() => useBatchDialog.setState({ batchId: b.id })}
+                      >
+                        {b.workflowName || b.id}
+                      </button>{' '}
+                      <span className="hint">
+                        {new Date(b.createdAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en')}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
           </div>
         ) : (
           <div className="batch-run">

@@ -51,6 +51,16 @@ export async function uploadBatchImage(id: string, file: File): Promise<string> 
   return z.object({ name: z.string() }).parse(body).name;
 }
 
+const listSchema = z.object({
+  batches: z
+    .array(
+      z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), workflowName: z.string(), createdAt: z.number() }),
+    )
+    .max(100_000),
+});
+export type BatchEntry = z.infer<typeof listSchema>['batches'][number];
+export const listBatches = async () => listSchema.parse(await call('')).batches;
+
 export const batchStatus = async (id: string) => statusSchema.parse(await call(`/${id}`));
 export const startBatch = async (id: string) =>
   statusSchema.parse(await call(`/${id}/start`, { method: 'POST' }));

@@ -96,6 +96,14 @@ test('Run as batch: grid fills, Stop while held, Resume, all done, zip with ever
     ['photo-2.png', 'done'],
     ['photo-3.png', 'done'],
   ]);
+
+  // After a reload the batch is still there: listed under earlier batches, opened with its results.
+  await page.reload();
+  await page.getByTestId('file-menu').click();
+  await page.getByTestId('open-batch').click();
+  await page.getByTestId('batch-earlier').first().click();
+  await expect(dialog.getByTestId('batch-state')).toHaveAttribute('data-state', 'finished');
+  await expect(dialog.getByTestId('batch-result')).toHaveCount(3);
 });
 
 test('Run as batch is disabled, with the reason, when no image input is exposed', async ({ page }) => {
