@@ -51,7 +51,9 @@ function ItemCell({ id, item }: { id: string; item: BatchItemStatus }) {
         {item.label}
       </span>
       <span className="batch-item-state">
-        {t(`batch.item.${item.state}`, { p: Math.round(item.progress ?? 0) })}
+        {item.state === 'running' && /queued|submitt/.test(item.phase ?? '')
+          ? t('batch.item.waitingOnServer')
+          : t(`batch.item.${item.state}`, { p: Math.round(item.progress ?? 0) })}
       </span>
       {item.state === 'failed' && item.error && (
         <span className="batch-item-error">{t('batch.failedReason', { reason: item.error })}</span>

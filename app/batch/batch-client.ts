@@ -13,6 +13,8 @@ const itemSchema = z.object({
   state: z.enum(['queued', 'running', 'collecting', 'done', 'failed']),
   error: z.string().max(5000).optional(),
   progress: z.number().optional(),
+  /** The engine's word for where a running item is (queued, running, …): only matched, never shown. */
+  phase: z.string().max(200).optional(),
   files: z.array(z.string().max(1000)).max(1000).optional(),
   thumbs: z.object({ input: z.string().optional(), results: z.array(z.string()).max(1000) }).optional(),
 });

@@ -30,6 +30,7 @@ export const EN_BATCH = {
   'batch.item.queued': 'waiting',
   'batch.item.running': 'running {p}%',
   'batch.item.collecting': 'saving',
+  'batch.item.waitingOnServer': 'waiting on the server',
   'batch.item.done': 'done',
   'batch.item.failed': 'failed',
 } as const;
@@ -65,6 +66,7 @@ export const ZH_BATCH: Record<keyof typeof EN_BATCH, string> = {
   'batch.item.queued': '等待中',
   'batch.item.running': '运行中 {p}%',
   'batch.item.collecting': '保存中',
+  'batch.item.waitingOnServer': '在服务器上等待',
   'batch.item.done': '完成',
   'batch.item.failed': '失败',
 };
