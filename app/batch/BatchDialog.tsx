@@ -289,6 +289,12 @@ export function BatchDialog() {
                 </button>
               )}
             </div>
+            {status.state === 'stopped' && status.messages.length > 0 && (
+              // The engine's last word (e.g. a server taken out after failing), as plain text.
+              <p className="hint" data-testid="batch-message">
+                {status.messages[status.messages.length - 1]}
+              </p>
+            )}
             <ul className="batch-grid">
               {status.items.map((item) => (
                 <ItemCell key={item.id} id={status.id} item={item} />
