@@ -70,4 +70,3 @@ export async function checkOutDirFree(out: string): Promise<string | undefined> 
     throw e;
   }
 }
-
