@@ -29,18 +29,18 @@ const ITEMS: Item[] = [
   },
   { label: 'menu.exportRequest', run: () => void exportRequestFile() },
   {
+    label: 'menu.runBatch',
+    run: () => openBatchDialog(true),
+    testId: 'open-batch',
+    blockedBy: (hasImageInput) => (hasImageInput ? null : 'menu.runBatchNoInput'),
+  },
+  {
     label: 'menu.library',
     run: () => openLibraryDialog('library'),
     testId: 'open-library',
     groupStart: true,
   },
   { label: 'menu.history', run: () => openLibraryDialog('history'), testId: 'open-history' },
-  {
-    label: 'menu.runBatch',
-    run: () => openBatchDialog(true),
-    testId: 'open-batch',
-    blockedBy: (hasImageInput) => (hasImageInput ? null : 'menu.runBatchNoInput'),
-  },
 ];
 
 /**
