@@ -289,6 +289,7 @@ export function createBatchRegistry(dir: string, target: () => BatchTarget) {
       say,
       changed: () => undefined,
       serverStatus: entry.servers,
+      stoppingText: 'Stopped: the running task was stopped on the server. Resume goes on where it stopped.',
     })
       .then((o) => {
         if (!o.terminal && o.how === 'finished') say('Every server was taken out; resume once it answers.');

@@ -45,6 +45,8 @@ export interface BatchRunOptions {
   changed: () => void;
   /** Every server's state, kept up to date (the caller shows it). */
   serverStatus: Map<string, ServerStatus>;
+  /** What to say when stopped (embedded queue); the default speaks of Ctrl+C, for the terminal. */
+  stoppingText?: string | undefined;
 }
 
 export interface BatchOutcome {
@@ -269,7 +271,8 @@ export async function runBatchItems(o: BatchRunOptions): Promise<BatchOutcome> {
     say(
       o.queue
         ? 'Stopping the coordinator; the workers go on. Run the same command again to collect their results.'
-        : 'Stopping: running tasks are stopped on their servers (confirmed) ... (Ctrl+C again leaves them running)',
+        : (o.stoppingText ??
+            'Stopping: running tasks are stopped on their servers (confirmed) ... (Ctrl+C again leaves them running)'),
     );
   }
   // Embedded: closing a worker stops its task on the server and waits for the confirmation.
