@@ -61,6 +61,8 @@ export default defineConfig({
         // Browser tests hold runs and inject faults through /api/__sim/* (server/sim/test-control.ts).
         SIM_TEST_CONTROL: '1',
         FOOOCUS_FLOW_WORKFLOWS: E2E_LIBRARY_DIR,
+        // "Run as batch…" keeps its batches here (test/e2e/batch.spec.ts), not in the user's data folder.
+        FOOOCUS_FLOW_BATCHES: join(tmpdir(), `fooocus-flow-e2e-batches-${RUN_PORT}`),
         // An address changed from Settings in a test is kept here, not in the user's ~/.fooocus-flow.
         APP_SETTINGS_FILE: join(tmpdir(), `fooocus-flow-e2e-${RUN_PORT}`, 'app-server.json'),
       },

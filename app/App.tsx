@@ -18,6 +18,7 @@ import { SearchDialog } from './panels/SearchDialog.tsx';
 import { Toasts } from './panels/Toasts.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { LibraryMount } from './library/LibraryMount.tsx';
+import { BatchMount } from './batch/BatchMount.tsx';
 import { useEditor } from './store/editor-store.ts';
 
 // Not needed for the first paint: each is loaded the first time it opens.
@@ -81,6 +82,7 @@ export function App() {
         <SearchDialog />
         <OnDemand />
         <LibraryMount />
+        <BatchMount />
         <ConfirmDialog />
         <Toasts />
         <datalist id="known-models">

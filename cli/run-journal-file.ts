@@ -5,7 +5,7 @@
  * entry of api/tracked-run.ts plus what the CLI needs to write run.json exactly like a normal run.
  * It is removed once run.json is in place. Read back as untrusted input (zod).
  */
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RunJournal, RunJournalEntry } from '../api/run-journal.ts';
@@ -13,6 +13,9 @@ import { laxRequestSchema } from '../contract/index.ts';
 import type { Diagnostic, Plan } from '../compiler/types.ts';
 import { parseWorkflowText, serializeWorkflow } from '../compiler/workflow-file/index.ts';
 import type { Workflow } from '../nodes/graph.ts';
+import { writeAtomically } from '../server/file-io.ts';
+
+export { writeAtomically };
 
 export const JOURNAL_FILE = 'run-journal.json';
 const FORMAT = 'fooocus-flow/run-journal';
@@ -63,13 +66,6 @@ const fileSchema = z.looseObject({
     }),
   ),
 });
-
-/** Write `data` to `path` so a reader sees the old or the new file, never half of one. */
-export async function writeAtomically(path: string, data: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, data);
-  await rename(temp, path);
-}
 
 export function fileJournal(out: string, context: RunContext): RunJournal & { path: string } {
   const path = join(out, JOURNAL_FILE);

@@ -3,12 +3,16 @@
  * folder, which holds the run journal from the start and the result files only once all of them
  * were downloaded (staged, then moved in).
  */
-import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProgressEvent } from '../api/progress.ts';
 import type { Plan } from '../compiler/types.ts';
 import { resultSteps } from '../compiler/result-steps.ts';
 import type { Workflow } from '../nodes/graph.ts';
+import { resultFileName } from '../server/file-io.ts';
+
+// Moved to server/ (the app server's batch engine uses them too); the CLI's run still imports them from here.
+export { checkOutDirFree } from '../server/file-io.ts';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -64,16 +68,6 @@ export function defaultOutDir(cwd: string, now: Date): string {
   return join(cwd, 'fooocus-flow-out', now.toISOString().replace(/[:.]/g, '-'));
 }
 
-/**
- * `01.png`, `02.png` ... (three digits from 100 images on), keeping the server's file type; with a
- * step, `01-vary.png`, `02-face.png`.
- */
-export function resultFileName(index: number, total: number, url: string, step?: string): string {
-  const ext = /\.(png|jpe?g|webp)(?:$|\?)/i.exec(url)?.[1]?.toLowerCase() ?? 'png';
-  const number = String(index + 1).padStart(Math.max(2, String(total).length), '0');
-  return `${number}${step ? `-${step}` : ''}.${ext}`;
-}
-
 /** One saved result, as recorded in run.json. */
 export interface SavedFile {
   file: string;
@@ -114,19 +108,6 @@ export function mapResults(
     mapping: r.mapping,
     note: r.note?.en,
   };
-}
-
-/** Refuse an `--out` that already holds files: a run never mixes its results with others. */
-export async function checkOutDirFree(out: string): Promise<string | undefined> {
-  try {
-    const entries = await readdir(out);
-    return entries.length > 0 ? `${out} already exists and is not empty; choose another --out` : undefined;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTDIR') return `${out} exists and is not a folder`;
-    throw e;
-  }
 }
 
 /**

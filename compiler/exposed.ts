@@ -83,3 +83,14 @@ function coerce(text: string, current: unknown): unknown {
   }
   return text;
 }
+
+/** The exposed parameters that take an image (what `--input NAME=…` and "Run as batch…" bind). */
+export function exposedImageNames(wf: Workflow): Set<string> {
+  const names = new Set<string>();
+  for (const x of wf.exposed) {
+    const node = wf.nodes.find((n) => n.id === x.nodeId);
+    const schema = node && getKind(node.kind)?.params.shape[x.param];
+    if (schema && fieldMeta.get(schema)?.widget === 'image') names.add(x.name);
+  }
+  return names;
+}

@@ -5,6 +5,8 @@
  * A folder may import its own layer's files and lower layers only. Folders that share a layer are
  * peers and never import each other (app ↔ cli, api ↔ server): what both need moves down a layer.
  * app/ (the browser) never imports server/ (Node), even though server/ is a lower layer.
+ * One exception to the peer rule: server/batch/ (the batch engine the CLI and the app server share)
+ * is a client of FooocusAPI and uses api/; the simulated engine and the rest of server/ never do.
  * contract/, nodes/ and compiler/ are also pure TypeScript: no React, DOM stores or Node modules.
  * bench/ and test/ sit on top and may import anything.
  */
@@ -18,6 +20,9 @@ export const LAYER_RANK = { contract: 0, nodes: 1, compiler: 2, api: 3, server: 
 
 /** Lower layers a folder still may not import: the editor runs in the browser, server/ in Node. */
 const NEVER = { app: new Set(['server']) };
+
+/** Sub-folders allowed to import a peer layer: server/batch/ runs items through the api/ client. */
+const PEER_CLIENTS = [{ under: `server${sep}batch${sep}`, to: 'api' }];
 
 /** Packages (and node: built-ins) the pure layers may not use. */
 const PLATFORM = /^(node:|react$|react\/|react-dom|@xyflow\/|zustand|immer$|sharp$|bullmq$|ioredis$)/;
@@ -64,7 +69,11 @@ export const layerImports = {
       const data = { from, to };
       if (LAYER_RANK[to] > LAYER_RANK[from]) context.report({ node, messageId: 'upward', data });
       else if (NEVER[from]?.has(to)) context.report({ node, messageId: 'browser' });
-      else if (LAYER_RANK[to] === LAYER_RANK[from]) context.report({ node, messageId: 'peer', data });
+      else if (LAYER_RANK[to] === LAYER_RANK[from]) {
+        const rel = relative(root, file);
+        if (PEER_CLIENTS.some((p) => p.to === to && rel.startsWith(p.under))) return;
+        context.report({ node, messageId: 'peer', data });
+      }
     }
 
     return {

@@ -12,6 +12,8 @@ import { forward, MAX_PROXY_BODY_BYTES, type ProxyTarget } from './app/proxy.ts'
 import { applySecurityHeaders, securityHeaders } from './app/security-headers.ts';
 import { checkTargetChange, createTargetStore, TARGET_PATH, targetBodySchema } from './app/api-target.ts';
 import { serveStatic } from './app/static.ts';
+import { createBatchRegistry } from './batch-app/batch-registry.ts';
+import { BATCH_PATH, handleBatches } from './batch-app/batch-routes.ts';
 import { handleLibrary, LIBRARY_PATH } from './library/library-routes.ts';
 import { LibraryStore } from './library/library-store.ts';
 
@@ -56,6 +58,8 @@ const optionsSchema = z.object({
   keepAliveTimeoutMs: z.number().int().positive().default(5_000),
   /** The workflow library's folder (server/library/); without it /app/workflows answers 404. */
   libraryDir: z.string().min(1).optional(),
+  /** Where "Run as batch…" keeps its batches (server/batch-app/); without it /app/batches answers 404. */
+  batchDir: z.string().min(1).optional(),
   /** Largest /api request body forwarded (413 beyond). */
   maxBodyBytes: z.number().int().positive().default(MAX_PROXY_BODY_BYTES),
   /**
@@ -124,6 +128,13 @@ export async function startAppServer(
   };
   let headers = securityHeaders(targets.current().origin);
   const library = opts.libraryDir ? new LibraryStore(opts.libraryDir) : null;
+  // Batches run on the FooocusAPI the proxy forwards to now (the key only goes to the start-up address).
+  const batches = opts.batchDir
+    ? createBatchRegistry(opts.batchDir, () => {
+        const t = targets.current();
+        return { url: `${t.origin}${t.basePath}`, apiKey: t.apiKey };
+      })
+    : null;
   const config = (): AppConfig => {
     const t = targets.current();
     return {
@@ -205,6 +216,14 @@ export async function startAppServer(
       void handleLibrary(req, res, library, sendJson);
       return;
     }
+    if (rawUrl === BATCH_PATH || rawUrl.startsWith(`${BATCH_PATH}/`) || rawUrl.startsWith(`${BATCH_PATH}?`)) {
+      // Same rules as /api: only the editor's own pages may start, read or download batches.
+      const allowed = guardFor(server).check(req, { path: BATCH_PATH, query: '' });
+      if (!allowed.ok) return refuse(res, allowed.status, allowed.reason);
+      if (!batches) return sendJson(res, 404, { detail: 'This app server keeps no batches.' });
+      void handleBatches(req, res, batches, sendJson);
+      return;
+    }
     if (rawUrl === API_PREFIX || rawUrl.startsWith(`${API_PREFIX}/`) || rawUrl.startsWith(`${API_PREFIX}?`)) {
       const decision = decideProxy(method, rawUrl, API_PREFIX, { testControl: opts.forwardTestControl });
       if (!decision.ok)
@@ -240,11 +259,14 @@ export async function startAppServer(
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      // Running batches stop their tasks first (confirmed); their manifests let them resume.
+      await batches?.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { startAppServer, type AppServer } from './app-server.ts';
 import { readSavedTarget } from './app/api-target.ts';
 import { buildEditor, editorBuildState } from './build-editor.ts';
-import { defaultLibraryDir } from './library/library-dir.ts';
+import { defaultBatchDir, defaultLibraryDir } from './library/library-dir.ts';
 import { startSimEngine, type SimEngine } from './sim/index.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -171,6 +171,8 @@ export async function launch(
         forwardTestControl: sim !== null && env.SIM_TEST_CONTROL === '1',
         // The workflow library (FOOOCUS_FLOW_WORKFLOWS or the user's data dir), shared with the CLI.
         libraryDir: defaultLibraryDir(rawEnv),
+        // "Run as batch…" (FOOOCUS_FLOW_BATCHES or the user's data dir).
+        batchDir: defaultBatchDir(rawEnv),
         startApiUrl: saved,
         settingsFile,
       },

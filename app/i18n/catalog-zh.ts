@@ -1,4 +1,5 @@
 import type { MessageKey } from './catalog.ts';
+import { ZH_BATCH } from './catalog-batch.ts';
 import { ZH_DOCS_IN } from './catalog-docs-in.ts';
 import { ZH_EDITOR_UX } from './catalog-editor-ux.ts';
 import { ZH_TOOLBAR } from './catalog-toolbar.ts';
@@ -271,5 +272,6 @@ export const ZH: Record<MessageKey, string> = {
   'menu.saveWithoutImagesHint': '可重复使用的模板：文件中不包含图像',
   'toast.savedWithoutImages': '已保存“{name}”（不含图像）。',
   ...ZH_DOCS_IN,
+  ...ZH_BATCH,
   ...ZH_TOOLBAR,
 };

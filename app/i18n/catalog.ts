@@ -5,6 +5,7 @@ import { EN_EDITOR_UX } from './catalog-editor-ux.ts';
  * texts in the domain; this catalogue covers everything the editor itself says. The Chinese texts
  * are in catalog-zh.ts, loaded only when the editor shows Chinese (i18n.ts `loadLanguage`).
  */
+import { EN_BATCH } from './catalog-batch.ts';
 import { EN_DOCS_IN } from './catalog-docs-in.ts';
 import { EN_TOOLBAR } from './catalog-toolbar.ts';
 
@@ -286,6 +287,7 @@ export const EN = {
   'menu.saveWithoutImagesHint': 'A reusable template: images are left out of the file',
   'toast.savedWithoutImages': 'Saved “{name}” without its images.',
   ...EN_DOCS_IN,
+  ...EN_BATCH,
   ...EN_TOOLBAR,
 } as const;
 

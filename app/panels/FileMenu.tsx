@@ -3,6 +3,9 @@ import { useI18n } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/catalog.ts';
 import { exportRequestFile, pickWorkflowFile, saveWorkflowFile } from '../persistence/files.ts';
 import { openLibraryDialog } from '../library/library-state.ts';
+import { exposedImageNames } from '../../compiler/exposed.ts';
+import { openBatchDialog } from '../batch/batch-state.ts';
+import { useEditor } from '../store/editor-store.ts';
 
 interface Item {
   label: MessageKey;
@@ -12,6 +15,8 @@ interface Item {
   testId?: string;
   /** A line above this item: files, then the server's lists. */
   groupStart?: boolean;
+  /** Why it cannot be chosen now (shown as its hint), or null. */
+  blockedBy?: (hasImageInput: boolean) => MessageKey | null;
 }
 
 const ITEMS: Item[] = [
@@ -23,6 +28,12 @@ const ITEMS: Item[] = [
     hint: 'menu.saveWithoutImagesHint',
   },
   { label: 'menu.exportRequest', run: () => void exportRequestFile() },
+  {
+    label: 'menu.runBatch',
+    run: () => openBatchDialog(true),
+    testId: 'open-batch',
+    blockedBy: (hasImageInput) => (hasImageInput ? null : 'menu.runBatchNoInput'),
+  },
   {
     label: 'menu.library',
     run: () => openLibraryDialog('library'),
@@ -40,6 +51,7 @@ const ITEMS: Item[] = [
 export function FileMenu() {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
+  const hasImageInput = useEditor((s) => exposedImageNames(s.doc).size > 0);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const items = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
@@ -60,6 +72,7 @@ export function FileMenu() {
     if (refocus) button.current?.focus();
   };
   const choose = (item: Item) => {
+    if (item.blockedBy?.(hasImageInput)) return;
     close(false);
     item.run();
   };
@@ -117,7 +130,12 @@ export function FileMenu() {
               tabIndex={-1}
               aria-label={t(item.label)}
               aria-keyshortcuts={item.keys?.replace('Ctrl', 'Control')}
-              title={item.hint ? t(item.hint) : undefined}
+              title={(() => {
+                const hint = item.blockedBy?.(hasImageInput) ?? item.hint;
+                return hint ? t(hint) : undefined;
+              })()}
+              aria-disabled={item.blockedBy?.(hasImageInput) ? true : undefined}
+              style={item.blockedBy?.(hasImageInput) ? { opacity: 0.5 } : undefined}
               data-testid={item.testId}
               onClick={() => choose(item)}
             >

@@ -6,11 +6,11 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EXIT, type CliIO } from '../io.ts';
 import type { TextSink } from '../run-output.ts';
-import { bullWorker, checkRedis, connectionOf, parseRedisUrl } from './bullmq-queue.ts';
-import { BatchExit, EXIT_CANCELLED, runBatch } from './coordinator.ts';
-import { DEFAULT_ITEM_ATTEMPTS, type ItemQueue } from './queue.ts';
-import { startServerWorker } from './server-worker.ts';
-import { batchTuning } from './tuning.ts';
+import { bullWorker, checkRedis, connectionOf, parseRedisUrl } from '../../server/batch/bullmq-queue.ts';
+import { DEFAULT_ITEM_ATTEMPTS, type ItemQueue } from '../../server/batch/queue.ts';
+import { startServerWorker } from '../../server/batch/server-worker.ts';
+import { batchTuning } from '../../server/batch/tuning.ts';
+import { BatchExit, EXIT_CANCELLED, runBatch } from './run-batch.ts';
 
 export const BATCH_USAGE = `Usage: fooocus-flow batch <workflow.json> --out DIR [options]
 

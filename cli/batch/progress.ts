@@ -5,13 +5,8 @@
  * count changes. Server URLs and messages pass the terminal-safe sink (cli/terminal-safe.ts).
  */
 import type { TextSink } from '../run-output.ts';
-import type { ManifestItem } from './manifest.ts';
-import type { ServerState } from './queue.ts';
-
-export interface ServerStatus {
-  state: ServerState;
-  message?: string | undefined;
-}
+import type { ManifestItem } from '../../server/batch/manifest.ts';
+import type { ServerStatus } from '../../server/batch/queue.ts';
 
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -12,11 +12,22 @@ export const LIBRARY_ENV = 'FOOOCUS_FLOW_WORKFLOWS';
 export function defaultLibraryDir(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env[LIBRARY_ENV];
   if (configured) return resolve(configured);
-  const base =
-    process.platform === 'win32'
-      ? (env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'))
-      : process.platform === 'darwin'
-        ? join(homedir(), 'Library', 'Application Support')
-        : (env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'));
-  return join(base, 'fooocus-flow', 'workflows');
+  return join(userDataDir(env), 'fooocus-flow', 'workflows');
+}
+
+export const BATCHES_ENV = 'FOOOCUS_FLOW_BATCHES';
+
+/** Where "Run as batch…" keeps its batches: `FOOOCUS_FLOW_BATCHES`, else `<user data dir>/fooocus-flow/batches`. */
+export function defaultBatchDir(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env[BATCHES_ENV];
+  if (configured) return resolve(configured);
+  return join(userDataDir(env), 'fooocus-flow', 'batches');
+}
+
+function userDataDir(env: NodeJS.ProcessEnv): string {
+  return process.platform === 'win32'
+    ? (env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'))
+    : process.platform === 'darwin'
+      ? join(homedir(), 'Library', 'Application Support')
+      : (env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'));
 }

@@ -15,6 +15,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { megabytes } from '../../compiler/text-size.ts';
+import { BodyTooLarge, readBody } from '../app/read-body.ts';
 import { LibraryError, MAX_LIBRARY_FILE_BYTES, type LibraryStore } from './library-store.ts';
 
 export const LIBRARY_PATH = '/app/workflows';
@@ -22,21 +23,6 @@ export const LIBRARY_PATH = '/app/workflows';
 const actionBody = z.object({ to: z.string().max(200) }).strict();
 
 type Send = (res: ServerResponse, status: number, value: unknown) => void;
-
-class BodyTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** `/app/workflows/<name>[/<action>]` → its parts; null when the path is not one of ours. */
 function parsePath(pathname: string): { name: string | null; action: string | null } | null {

@@ -25,6 +25,8 @@ tester.run('layers/imports', layerImports, {
     { filename: at('app/run/runner.ts'), code: "import { create } from 'zustand';", options },
     { filename: at('app/run/runner.ts'), code: "const m = () => import('../panels/Gallery.tsx');", options },
     { filename: at('cli/main.ts'), code: "import { x } from '../server/launch.ts';", options },
+    // The batch engine is a FooocusAPI client (the one exception to the api ↔ server peer rule).
+    { filename: at('server/batch/item-run.ts'), code: "import { x } from '../../api/client.ts';", options },
     { filename: at('cli/main.ts'), code: "import { readFile } from 'node:fs/promises';", options },
     { filename: at('test/app/a.test.ts'), code: "import { x } from '../../app/run/runner.ts';", options },
     { filename: at('bench/run.ts'), code: "import { x } from '../cli/main.ts';", options },
@@ -57,6 +59,12 @@ tester.run('layers/imports', layerImports, {
     {
       filename: at('server/sim/engine.ts'),
       code: "import { x } from '../../api/index.ts';",
+      options,
+      errors: [{ messageId: 'peer', data: { from: 'server', to: 'api' } }],
+    },
+    {
+      filename: at('server/app/proxy.ts'),
+      code: "import { x } from '../../api/client.ts';",
       options,
       errors: [{ messageId: 'peer', data: { from: 'server', to: 'api' } }],
     },

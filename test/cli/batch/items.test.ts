@@ -6,10 +6,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openWorkflowText } from '../../../compiler/workflow-file/index.ts';
 import type { Workflow } from '../../../nodes/graph.ts';
-import { buildItems, ItemsError } from '../../../cli/batch/items.ts';
-import { parseCsv, parseJsonl, readTable, TABLE_LIMITS } from '../../../cli/batch/table.ts';
-import { csvCell, renderIndexHtml, renderResultsCsv } from '../../../cli/batch/report.ts';
-import { newManifest } from '../../../cli/batch/manifest.ts';
+import { buildItems, ItemsError } from '../../../server/batch/items.ts';
+import { parseCsv, parseJsonl, readTable, TABLE_LIMITS } from '../../../server/batch/table.ts';
+import { csvCell, renderIndexHtml, renderResultsCsv } from '../../../server/batch/report.ts';
+import { newManifest } from '../../../server/batch/manifest.ts';
 import { removeTempDirs, tempDir, writePhotos, writeVaryWorkflow } from './helpers.ts';
 
 afterEach(removeTempDirs);

@@ -6,8 +6,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runBatch } from '../../../cli/batch/coordinator.ts';
-import { batchTuning } from '../../../cli/batch/tuning.ts';
+import { runBatch } from '../../../cli/batch/run-batch.ts';
+import { batchTuning } from '../../../server/batch/tuning.ts';
 import { terminalSafeIO } from '../../../cli/terminal-safe.ts';
 import { startSimEngine, type SimEngine } from '../../../server/sim/index.ts';
 import { captureIo } from '../run-helpers.ts';

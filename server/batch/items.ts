@@ -8,11 +8,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { applyExposed } from '../../compiler/exposed.ts';
+import { applyExposed, exposedImageNames } from '../../compiler/exposed.ts';
 import { didYouMean } from '../../compiler/workflow-file/suggest.ts';
-import { fieldMeta } from '../../nodes/field.ts';
 import type { Workflow } from '../../nodes/graph.ts';
-import { getKind } from '../../nodes/registry.ts';
 import { readTable, TABLE_LIMITS } from './table.ts';
 
 export interface BatchItem {
@@ -37,16 +35,6 @@ export interface ItemSources {
 export class ItemsError extends Error {}
 
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
-
-export function imageParamNames(wf: Workflow): Set<string> {
-  const names = new Set<string>();
-  for (const x of wf.exposed) {
-    const node = wf.nodes.find((n) => n.id === x.nodeId);
-    const schema = node && getKind(node.kind)?.params.shape[x.param];
-    if (schema && fieldMeta.get(schema)?.widget === 'image') names.add(x.name);
-  }
-  return names;
-}
 
 /** The files an `--input` value names: a folder's images, a glob's matches (in its last part), or one file. */
 export async function listInputFiles(name: string, pattern: string): Promise<string[]> {
@@ -99,7 +87,7 @@ function itemId(inputs: Record<string, string>, set: Record<string, string>): st
 
 export async function buildItems(wf: Workflow, sources: ItemSources): Promise<BatchItem[]> {
   const exposed = new Set(wf.exposed.map((x) => x.name));
-  const images = imageParamNames(wf);
+  const images = exposedImageNames(wf);
   const unknown = (name: string, where: string) =>
     new ItemsError(
       `${where}: "${name}" is not an exposed parameter of this workflow (exposed: ${[...exposed].join(', ') || 'none'})${didYouMean(name, exposed)}`,

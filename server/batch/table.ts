@@ -5,7 +5,7 @@
  * (line for JSONL) and the column.
  */
 import { z } from 'zod';
-import { readInput } from '../io.ts';
+import { readInput } from '../file-io.ts';
 
 export const TABLE_LIMITS = {
   fileBytes: 16 * 1024 * 1024,

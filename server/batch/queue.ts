@@ -68,6 +68,12 @@ export interface ItemResult {
 
 export type ServerState = 'ok' | 'backoff' | 'out';
 
+/** A server as the progress shows it: its state and the last thing said about it. */
+export interface ServerStatus {
+  state: ServerState;
+  message?: string | undefined;
+}
+
 export type ItemEvent =
   | {
       type: 'running';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { writeAtomically } from '../run-journal-file.ts';
+import { writeAtomically } from '../file-io.ts';
 import type { Manifest, ManifestItem } from './manifest.ts';
 
 export function escapeHtml(s: string): string {

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeAtomically } from '../run-journal-file.ts';
+import { writeAtomically } from '../file-io.ts';
 import type { ItemResult, StoredEntry } from './queue.ts';
 
 export const MANIFEST_FILE = 'manifest.json';

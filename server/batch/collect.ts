@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createFooocusClient } from '../../api/client.ts';
 import { createPatientReader } from '../../api/patient-reads.ts';
-import { resultFileName } from '../run-output.ts';
+import { resultFileName } from '../file-io.ts';
 import type { ManifestItem } from './manifest.ts';
 import type { ItemResult } from './queue.ts';
 import type { BatchTuning } from './tuning.ts';

@@ -21,7 +21,7 @@ import { applyExposed } from '../../compiler/exposed.ts';
 import { prepareImages, withPrepareDiagnostics } from '../../compiler/prepare/index.ts';
 import { nodeImageAdapter } from '../node-image-adapter.ts';
 import { assetRef, type AssetMeta } from '../../nodes/assets.ts';
-import { inputFileAsset, type OpenedWorkflow } from '../assets.ts';
+import { inputFileAsset, type OpenedWorkflow } from '../assets/open-workflow.ts';
 import type { BatchItem } from './items.ts';
 import { runPipelineItem } from './item-steps.ts';
 import { isServerTrouble, itemReporter, strip, type RunItemParams } from './item-common.ts';

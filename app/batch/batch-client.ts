@@ -1,0 +1,76 @@
+/**
+ * The app server's batches (server/batch-app/batch-routes.ts), from the editor. Replies are
+ * validated with zod; an error reply's `detail` becomes the message.
+ */
+import { z } from 'zod';
+
+export const BATCH_BASE = '/app/batches';
+
+const itemSchema = z.object({
+  id: z.string(),
+  index: z.number().int(),
+  label: z.string().max(500),
+  state: z.enum(['queued', 'running', 'collecting', 'done', 'failed']),
+  error: z.string().max(5000).optional(),
+  progress: z.number().optional(),
+  /** The engine's word for where a running item is (queued, running, …): only matched, never shown. */
+  phase: z.string().max(200).optional(),
+  files: z.array(z.string().max(1000)).max(1000).optional(),
+  thumbs: z.object({ input: z.string().optional(), results: z.array(z.string()).max(1000) }).optional(),
+});
+const statusSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  workflowName: z.string(),
+  input: z.string(),
+  state: z.enum(['new', 'running', 'stopping', 'stopped', 'finished']),
+  inputs: z.array(z.string()).max(100_000),
+  items: z.array(itemSchema).max(100_000),
+  messages: z.array(z.string().max(5000)).max(50),
+});
+export type BatchStatus = z.infer<typeof statusSchema>;
+export type BatchItemStatus = z.infer<typeof itemSchema>;
+const errorSchema = z.object({ detail: z.string() });
+
+export class BatchRequestError extends Error {}
+
+async function call(path: string, init?: RequestInit): Promise<unknown> {
+  const res = await fetch(`${BATCH_BASE}${path}`, { ...init, headers: { accept: 'application/json' } });
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok) return body;
+  const detail = errorSchema.safeParse(body);
+  throw new BatchRequestError(
+    detail.success ? detail.data.detail.slice(0, 500) : `the app server answered ${res.status}`,
+  );
+}
+
+export async function createBatch(workflow: string, input: string): Promise<string> {
+  const body = await call('', { method: 'POST', body: JSON.stringify({ workflow, input }) });
+  return z.object({ id: z.string().regex(/^[0-9a-f]{16}$/) }).parse(body).id;
+}
+
+export async function uploadBatchImage(id: string, file: File): Promise<string> {
+  const body = await call(`/${id}/inputs/${encodeURIComponent(file.name)}`, { method: 'PUT', body: file });
+  return z.object({ name: z.string() }).parse(body).name;
+}
+
+const listSchema = z.object({
+  batches: z
+    .array(
+      z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), workflowName: z.string(), createdAt: z.number() }),
+    )
+    .max(100_000),
+});
+export type BatchEntry = z.infer<typeof listSchema>['batches'][number];
+export const listBatches = async () => listSchema.parse(await call('')).batches;
+
+export const batchStatus = async (id: string) => statusSchema.parse(await call(`/${id}`));
+export const startBatch = async (id: string) =>
+  statusSchema.parse(await call(`/${id}/start`, { method: 'POST' }));
+export const stopBatch = async (id: string) =>
+  statusSchema.parse(await call(`/${id}/stop`, { method: 'POST' }));
+
+export const batchFileUrl = (id: string, rel: string) =>
+  `${BATCH_BASE}/${id}/files/${rel.split('/').map(encodeURIComponent).join('/')}`;
+export const batchInputUrl = (id: string, name: string) =>
+  `${BATCH_BASE}/${id}/inputs/${encodeURIComponent(name)}`;
+export const batchZipUrl = (id: string) => `${BATCH_BASE}/${id}/zip`;
