@@ -8,8 +8,8 @@
  */
 import { join } from 'node:path';
 import { createFooocusClient } from '../../../api/client.ts';
-import { EXIT_CANCELLED, runBatch } from '../../../cli/batch/coordinator.ts';
-import { batchTuning } from '../../../cli/batch/tuning.ts';
+import { EXIT_CANCELLED, runBatch } from '../../../cli/batch/run-batch.ts';
+import { batchTuning } from '../../../server/batch/tuning.ts';
 import { terminalSafeIO } from '../../../cli/terminal-safe.ts';
 import { startSimEngine, type SimEngine } from '../../../server/sim/index.ts';
 import { captureIo } from '../run-helpers.ts';
