@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { docOf, fromFileMenu, layout, openBlank, type HookWindow } from './helpers.ts';
+import { docOf, dropCanvasFiles, fromFileMenu, layout, openBlank, type HookWindow } from './helpers.ts';
 
 /**
  * Images as assets in the editor: a real JPEG is stored once (IndexedDB, by hash), the document
@@ -286,26 +286,10 @@ test('photos dropped on the canvas together each become an Input Image node with
   await openBlank(page);
   const photos = await Promise.all([1, 2, 3].map((s) => jpeg(100 + s)));
   const hashes = photos.map(sha256);
-  await page.evaluate(
-    (files) => {
-      const dt = new DataTransfer();
-      files.forEach((b64, i) => {
-        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-        dt.items.add(new File([bytes], `photo-${i}.jpg`, { type: 'image/jpeg' }));
-      });
-      const pane = document.querySelector('.react-flow__pane')!;
-      const r = pane.getBoundingClientRect();
-      const at = {
-        clientX: r.left + 200,
-        clientY: r.top + 150,
-        bubbles: true,
-        cancelable: true,
-        dataTransfer: dt,
-      };
-      pane.dispatchEvent(new DragEvent('dragover', at));
-      pane.dispatchEvent(new DragEvent('drop', at));
-    },
-    photos.map((p) => p.toString('base64')),
+  await dropCanvasFiles(
+    page,
+    photos.map((p, i) => ({ name: `photo-${i}.jpg`, type: 'image/jpeg', base64: p.toString('base64') })),
+    { x: 200, y: 150 },
   );
   for (const h of hashes)
     await expect(page.locator(`.react-flow__node img.thumb[data-asset="${h}"]`)).toBeVisible();

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { requestDifferences } from '../../compiler/equivalence.ts';
 import { E2E_LIBRARY_DIR } from '../../playwright.config.ts';
-import { docOf, fromFileMenu, openBlank, request, viewSettled } from './helpers.ts';
+import { docOf, dropCanvasFiles, fromFileMenu, openBlank, request, viewSettled } from './helpers.ts';
 import {
   RUN_URL,
   clickRun,
@@ -41,20 +41,9 @@ async function pasteOnCanvas(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Control+v');
 }
 
-/** Drops a file on the canvas the way the browser delivers one (a DataTransfer holding a File). */
-async function dropFile(page: Page, name: string, text: string): Promise<void> {
-  await page.locator('.react-flow__pane').evaluate(
-    (pane, f) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([f.text], f.name, { type: 'text/plain' }));
-      const r = pane.getBoundingClientRect();
-      const at = { clientX: r.x + r.width / 2, clientY: r.y + r.height / 2, bubbles: true, dataTransfer: dt };
-      pane.dispatchEvent(new DragEvent('dragover', at));
-      pane.dispatchEvent(new DragEvent('drop', at));
-    },
-    { name, text },
-  );
-}
+/** Drops a text file on the canvas. */
+const dropFile = (page: Page, name: string, text: string) =>
+  dropCanvasFiles(page, [{ name, type: 'text/plain', base64: Buffer.from(text).toString('base64') }]);
 
 for (const name of SEEDS)
   for (const form of ['json', 'py'] as const) {

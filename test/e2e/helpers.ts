@@ -160,3 +160,41 @@ export async function fitView(page: Page): Promise<void> {
     .getByRole('button', { name: /Fit view|适应视图/ })
     .click();
 }
+
+/** A file for dropCanvasFiles: its bytes as base64 (Buffers do not cross into the page). */
+export interface DroppedFile {
+  name: string;
+  type: string;
+  base64: string;
+}
+
+/**
+ * Drops files on the canvas the way the browser delivers them (one DataTransfer holding Files), at
+ * `at` inside the pane (its centre by default).
+ */
+export async function dropCanvasFiles(
+  page: Page,
+  files: DroppedFile[],
+  at?: { x: number; y: number },
+): Promise<void> {
+  await page.locator('.react-flow__pane').evaluate(
+    (pane, { files, at }) => {
+      const dt = new DataTransfer();
+      for (const f of files)
+        dt.items.add(
+          new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }),
+        );
+      const r = pane.getBoundingClientRect();
+      const init = {
+        clientX: r.left + (at ? at.x : r.width / 2),
+        clientY: r.top + (at ? at.y : r.height / 2),
+        bubbles: true,
+        cancelable: true,
+        dataTransfer: dt,
+      };
+      pane.dispatchEvent(new DragEvent('dragover', init));
+      pane.dispatchEvent(new DragEvent('drop', init));
+    },
+    { files, at },
+  );
+}

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { bombPng, dataUrl, inpaintWorkflow } from '../hardening/bomb-images.ts';
-import { docOf, fromFileMenu, openBlank, viewSettled, type HookWindow } from './helpers.ts';
+import { docOf, dropCanvasFiles, fromFileMenu, openBlank, viewSettled, type HookWindow } from './helpers.ts';
 
 /**
  * Hostile input in the editor (issue 10): a decompression bomb (a small PNG whose header says
@@ -120,25 +120,14 @@ test('a decompression bomb picked on an Input Image node is refused on the node,
 
   // Dropped on the canvas: no node is added, a notice names the file and the budget.
   const dropped = bombPng(16000, 22);
-  await page.evaluate((b64) => {
-    const dt = new DataTransfer();
-    dt.items.add(
-      new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'dropped-bomb.png', {
-        type: 'image/png',
-      }),
-    );
-    const pane = document.querySelector('.react-flow__pane')!;
-    const r = pane.getBoundingClientRect();
-    const at = {
-      clientX: r.left + 200,
-      clientY: r.top + 150,
-      bubbles: true,
-      cancelable: true,
-      dataTransfer: dt,
-    };
-    pane.dispatchEvent(new DragEvent('dragover', at));
-    pane.dispatchEvent(new DragEvent('drop', at));
-  }, dropped.toString('base64'));
+  await dropCanvasFiles(
+    page,
+    [{ name: 'dropped-bomb.png', type: 'image/png', base64: dropped.toString('base64') }],
+    {
+      x: 200,
+      y: 150,
+    },
+  );
   const notice = page.locator('.toast.error').filter({ hasText: '“dropped-bomb.png” was refused' });
   await expect(notice).toContainText(BUDGET_TEXT);
   expect(await decoded(page)).not.toContain(dropped.length);
