@@ -221,9 +221,16 @@ async function fetchAsImages(
   return images;
 }
 
-/** Shows a run as stored now, kept or not (replacing the entry with its id). */
-async function show(run: StoredRun, images: GalleryImage[]): Promise<GalleryRun> {
-  const kept = await keep(run, images);
+/**
+ * Stores a run and shows it, kept or not (replacing the entry with its id). `write`: the images
+ * whose assets are not stored yet (an entry that grows does not rewrite the ones it had).
+ */
+async function show(
+  run: StoredRun,
+  images: GalleryImage[],
+  write: readonly GalleryImage[] = images,
+): Promise<GalleryRun> {
+  const kept = await keep(run, write);
   const shown: GalleryRun = { ...run, kept, images };
   useGallery.setState((s) => ({ runs: [...s.runs.filter((r) => r.id !== run.id), shown] }));
   if (kept) {
@@ -293,7 +300,7 @@ export function appendResults(
       }
       const images = [...(before?.images ?? []), ...fresh];
       const base = before ? { ...before, stopped: meta.stopped } : { ...meta, id, kept: false };
-      return show(toStored({ ...base, images }), images);
+      return show(toStored({ ...base, images }), images, before?.kept ? fresh : images);
     });
   growing.set(id, next);
   return next;

@@ -13,20 +13,33 @@ import type { Workflow } from '../../nodes/graph.ts';
  * IndexedDB is fake-indexeddb with the real transaction rules.
  */
 const fetched: string[] = [];
+/** Hashes written to the asset store: a growing entry writes each new result once, never the old ones again. */
+const written: string[] = [];
 vi.mock('../../app/run/result-image.ts', () => ({
   fetchResultImage: (url: string) => {
     fetched.push(url);
     return Promise.resolve(new Blob([`png:${url}`], { type: 'image/png' }));
   },
 }));
-vi.mock('../../app/assets/asset-db.ts', async (original) => ({
-  ...(await original<typeof import('../../app/assets/asset-db.ts')>()),
-  analyseImageBlob: async (blob: Blob) => {
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    return { meta: { hash, type: 'image/png', width: 8, height: 8, bytes: bytes.length }, blob, thumb: null };
-  },
-}));
+vi.mock('../../app/assets/asset-db.ts', async (original) => {
+  const real = await original<typeof import('../../app/assets/asset-db.ts')>();
+  return {
+    ...real,
+    writeAssetRecord: (rec: import('../../app/assets/asset-db.ts').AssetRecord) => {
+      written.push(rec.meta.hash);
+      return real.writeAssetRecord(rec);
+    },
+    analyseImageBlob: async (blob: Blob) => {
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      return {
+        meta: { hash, type: 'image/png', width: 8, height: 8, bytes: bytes.length },
+        blob,
+        thumb: null,
+      };
+    },
+  };
+});
 
 const ID = '0123456789abcdef';
 const workflow = { version: 1, name: 'wf', nodes: [], edges: [] } as unknown as Workflow;
@@ -56,6 +69,7 @@ const labels = (run: { images: { label?: string | undefined }[] } | undefined) =
 
 beforeEach(async () => {
   fetched.length = 0;
+  written.length = 0;
   const { db } = await page();
   await db.clearRuns();
 });
@@ -96,6 +110,8 @@ describe('an editor batch in the gallery', () => {
     expect(runs[0]!.stopped).toBe(false);
     expect(runs[0]!.kept).toBe(true);
     expect(fetched).toHaveLength(3);
+    expect(written).toHaveLength(3);
+    expect(new Set(written).size).toBe(3);
 
     // Reloaded: the batch is opened again before the gallery was ever loaded on this page.
     const second = await page();
@@ -106,6 +122,7 @@ describe('an editor batch in the gallery', () => {
     expect(stored.map((r) => r.id)).toEqual([batchGalleryId(ID)]);
     expect(labels(stored[0])).toEqual(['photo-1.png', 'photo-2.png', 'photo-3.png']);
     expect(new Set(stored[0]!.images.map((i) => i.asset?.hash)).size).toBe(3);
+    expect(written).toHaveLength(3);
   });
 
   it('a page reloaded mid-batch adds only the items finished since, to the same entry', async () => {
