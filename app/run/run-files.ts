@@ -6,8 +6,9 @@ import { downloadBlob } from '../persistence/files.ts';
 import type { GalleryRun } from './gallery.ts';
 import { pipelineFiles } from './pipeline-files.ts';
 
-/** A run's images as files: one image, or all with what made them in one zip (gallery and run panel). */
 const safeName = (name: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
+
+/** A run's images as files: one image, or all with what made them in one zip (gallery and run panel). */
 function runFileBase(run: GalleryRun): string {
   return `${safeName(run.name || 'fooocus-flow')}-${run.seed}`;
 }

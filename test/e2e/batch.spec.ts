@@ -5,6 +5,7 @@
  * every result with the manifest, contact sheet and CSV. The results are in the gallery as one entry
  * for the batch (never twice, also after a reload), and "Use as Input Image" works from it.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
@@ -158,6 +159,14 @@ test('Run as batch: grid fills, Stop while held, Resume, all done, zip with ever
   // "Use as Input Image" from the batch's entry: a new image node with that very result asset.
   await entry.getByTestId('gallery-item').nth(1).click();
   await expect(page.getByTestId('lightbox')).toContainText('photo-2.png');
+  // Downloaded, it is named after its item's input file and holds the very result asset's bytes.
+  const [one] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('lightbox').getByRole('button', { name: 'Download', exact: true }).click(),
+  ]);
+  expect(one.suggestedFilename()).toMatch(/-photo-2-2\.png$/);
+  const bytes = await readFile((await one.path())!);
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(stored[0]!.hashes[1]);
   const before = new Set((await docOf(page)).nodes.map((n) => n.id));
   await page.getByTestId('lightbox').getByRole('button', { name: 'Use as Input Image' }).click();
   await expect(page.locator('.dialog.gallery')).toHaveCount(0);
