@@ -18,11 +18,15 @@ export async function fileBatchResults(status: BatchStatus, workflow: Workflow):
   const id = batchGalleryId(status.id);
   const shown = useGallery.getState().runs.find((r) => r.id === id);
   // A cheap first look at what this page shows; appendResults checks the store as well.
-  const wanted = batchResultsToAdd(
-    status,
-    (shown?.images ?? []).map((i) => i.url),
-  );
-  if (wanted.length === 0) return;
+  if (
+    batchResultsToAdd(
+      status,
+      (shown?.images ?? []).map((i) => i.url),
+    ).length === 0
+  )
+    return;
+  // All finished results, in item order: the entry shows them so, whatever order they finished in.
+  const wanted = batchResultsToAdd(status, []);
   await appendResults(
     id,
     {

@@ -271,7 +271,8 @@ const growing = new Map<string, Promise<unknown>>();
 /**
  * Adds results to the entry `id` (made with `meta` when there is none yet), leaving out every URL
  * it already shows, here or in the store (a page reloaded before the gallery was opened): an
- * entry that grows as its work finishes (a batch) never shows a result twice. Resolves with the
+ * entry that grows as its work finishes (a batch) never shows a result twice. Its images are put in
+ * the order of `wanted` (those it does not list first). Resolves with the
  * entry as shown, or null when nothing was added.
  */
 export function appendResults(
@@ -298,7 +299,11 @@ export function appendResults(
         if (before && !shownNow) release(before);
         return null;
       }
-      const images = [...(before?.images ?? []), ...fresh];
+      // In the order of `wanted` (a batch's item order, whatever order its items finished in).
+      const rank = new Map(wanted.map((w, i) => [w.url, i]));
+      const images = [...(before?.images ?? []), ...fresh].sort(
+        (a, b) => (rank.get(a.url) ?? -1) - (rank.get(b.url) ?? -1),
+      );
       const base = before ? { ...before, stopped: meta.stopped } : { ...meta, id, kept: false };
       return show(toStored({ ...base, images }), images, before?.kept ? fresh : images);
     });

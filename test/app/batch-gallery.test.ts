@@ -44,13 +44,15 @@ vi.mock('../../app/assets/asset-db.ts', async (original) => {
 const ID = '0123456789abcdef';
 const workflow = { version: 1, name: 'wf', nodes: [], edges: [] } as unknown as Workflow;
 
-function status(done: number, state: BatchStatus['state'] = 'running'): BatchStatus {
+/** The batch's status with `done` items finished: the first ones, or those listed. */
+function status(done: number | number[], state: BatchStatus['state'] = 'running'): BatchStatus {
+  const finished = (index: number) => (typeof done === 'number' ? index < done : done.includes(index));
   const items = [0, 1, 2].map((index) => ({
     id: `i${index}`,
     index,
     label: `photo-${index + 1}.png`,
-    state: index < done ? ('done' as const) : ('queued' as const),
-    ...(index < done ? { files: [`items/${index}/result-1.png`] } : {}),
+    state: finished(index) ? ('done' as const) : ('queued' as const),
+    ...(finished(index) ? { files: [`items/${index}/result-1.png`] } : {}),
   }));
   return { id: ID, workflowName: 'Vary', input: 'image', state, inputs: [], items, messages: [] };
 }
@@ -133,6 +135,17 @@ describe('an editor batch in the gallery', () => {
     expect(stored).toHaveLength(1);
     expect(labels(stored[0])).toEqual(['photo-1.png', 'photo-2.png', 'photo-3.png']);
     expect(fetched).toHaveLength(3);
+  });
+
+  it('shows results in item order, whatever order the items finished in (a stopped item resumed last)', async () => {
+    const { feed, gallery } = await page();
+    await feed.fileBatchResults(status([1]), workflow);
+    await feed.fileBatchResults(status([1, 2], 'stopped'), workflow);
+    await feed.fileBatchResults(status(3, 'finished'), workflow);
+    const runs = gallery.useGallery.getState().runs;
+    expect(runs).toHaveLength(1);
+    expect(labels(runs[0])).toEqual(['photo-1.png', 'photo-2.png', 'photo-3.png']);
+    expect(fetched).toEqual([1, 2, 0].map((i) => `/app/batches/${ID}/files/items/${i}/result-1.png`));
   });
 
   it('two status reads filed at once (dialog and background) add each result once', async () => {
