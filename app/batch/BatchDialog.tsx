@@ -24,6 +24,7 @@ import {
   type BatchItemStatus,
   type BatchStatus,
 } from './batch-client.ts';
+import { fileBatchResults } from './batch-feed.ts';
 import { openBatchDialog, useBatchDialog } from './batch-state.ts';
 import './batch.css';
 
@@ -93,6 +94,12 @@ export function BatchDialog() {
       clearInterval(timer);
     };
   }, [batchId, running]);
+
+  useEffect(() => {
+    // Finished items' results join the gallery as one entry for the batch (never twice).
+    if (status && status.state !== 'new') void fileBatchResults(status, doc).catch(() => undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the graph is only kept with a new entry
+  }, [status]);
 
   useEffect(() => {
     // Earlier batches (also from before a reload): open one to see it, resume it, download it.

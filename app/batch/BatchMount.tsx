@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
+import { useEditor } from '../store/editor-store.ts';
 import { openBatchDialog, useBatchDialog } from './batch-state.ts';
 
 const BatchDialog = lazy(() => import('./BatchDialog.tsx').then((m) => ({ default: m.BatchDialog })));
@@ -6,6 +7,20 @@ const BatchDialog = lazy(() => import('./BatchDialog.tsx').then((m) => ({ defaul
 /** The "Run as batch…" dialog, loaded when first opened; Escape closes it like every dialog. */
 export function BatchMount() {
   const open = useBatchDialog((s) => s.open);
+  const batchId = useBatchDialog((s) => s.batchId);
+  useEffect(() => {
+    // Closed while its batch runs: its results still join the gallery as items finish.
+    if (open || !batchId) return;
+    let stop: (() => void) | null = null;
+    let gone = false;
+    void import('./batch-feed.ts').then((m) => {
+      if (!gone) stop = m.followBatch(batchId, () => useEditor.getState().doc);
+    });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [open, batchId]);
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => {

@@ -33,6 +33,8 @@ export const EN_BATCH = {
   'batch.item.waitingOnServer': 'waiting on the server',
   'batch.item.done': 'done',
   'batch.item.failed': 'failed',
+  'batch.gallery.title': 'Batch {id}',
+  'batch.gallery.open': 'Open batch',
 } as const;
 
 export const ZH_BATCH: Record<keyof typeof EN_BATCH, string> = {
@@ -69,4 +71,6 @@ export const ZH_BATCH: Record<keyof typeof EN_BATCH, string> = {
   'batch.item.waitingOnServer': '在服务器上等待',
   'batch.item.done': '完成',
   'batch.item.failed': '失败',
+  'batch.gallery.title': '批次 {id}',
+  'batch.gallery.open': '打开批次',
 };

@@ -3,6 +3,8 @@ import { downloadImage, downloadRunZip } from '../run/run-files.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { findImage, openGallery, removeAllRuns, removeRun, useGallery } from '../run/gallery.ts';
 import { openRunWorkflow, putAsInput } from '../run/gallery-actions.ts';
+import { batchZipUrl } from '../batch/batch-client.ts';
+import { useBatchDialog } from '../batch/batch-state.ts';
 
 export { openRunWorkflow, putAsInput };
 
@@ -38,11 +40,19 @@ export function Gallery() {
         {runs.length === 0 && <p className="hint">{t('gallery.empty')}</p>}
         <div className="gallery-runs" data-testid="gallery">
           {[...runs].reverse().map((run) => (
-            <section key={run.id} className="gallery-run" data-run={run.id}>
+            <section
+              key={run.id}
+              className="gallery-run"
+              data-run={run.id}
+              data-testid={run.batch ? 'gallery-batch' : undefined}
+            >
               <header>
                 <strong>{run.name}</strong>
                 <span className="status">
-                  {fmt.format(run.at)} · {t('run.seed')} {run.seed}
+                  {fmt.format(run.at)} ·{' '}
+                  {run.batch
+                    ? t('batch.gallery.title', { id: run.batch.id })
+                    : `${t('run.seed')} ${run.seed}`}
                   {run.stopped ? ` · ${t('gallery.stopped')}` : ''}
                 </span>
                 {!run.kept && (
@@ -51,12 +61,18 @@ export function Gallery() {
                   </span>
                 )}
                 <span className="push-right" />
-                <button type="button" className="small" onClick={() => void openRunWorkflow(run)}>
-                  {t('gallery.openWorkflow')}
-                </button>
-                <button type="button" className="small" onClick={() => void downloadRunZip(run)}>
-                  {t('gallery.downloadAll')}
-                </button>
+                {run.batch ? (
+                  <BatchActions id={run.batch.id} />
+                ) : (
+                  <>
+                    <button type="button" className="small" onClick={() => void openRunWorkflow(run)}>
+                      {t('gallery.openWorkflow')}
+                    </button>
+                    <button type="button" className="small" onClick={() => void downloadRunZip(run)}>
+                      {t('gallery.downloadAll')}
+                    </button>
+                  </>
+                )}
                 <button type="button" className="small" onClick={() => void removeRun(run.id)}>
                   {t('gallery.delete')}
                 </button>
@@ -89,6 +105,11 @@ export function Gallery() {
                         {l(img.step)}
                       </span>
                     )}
+                    {img.label !== undefined && (
+                      <span className="image-step" data-testid="gallery-item-label" title={img.label}>
+                        {img.label}
+                      </span>
+                    )}
                   </button>
                 ))}
               </div>
@@ -98,6 +119,29 @@ export function Gallery() {
         {lightbox && <Lightbox />}
       </div>
     </div>
+  );
+}
+
+/** A batch's entry: its dialog again (grid, Stop/Resume) and its zip from the app server. */
+function BatchActions({ id }: { id: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <button
+        type="button"
+        className="small"
+        data-testid="gallery-open-batch"
+        onClick={() => {
+          openGallery(false);
+          useBatchDialog.setState({ open: true, batchId: id });
+        }}
+      >
+        {t('batch.gallery.open')}
+      </button>
+      <a className="button small" href={batchZipUrl(id)} download data-testid="gallery-batch-zip">
+        {t('batch.zip')}
+      </a>
+    </>
   );
 }
 
@@ -129,7 +173,8 @@ function Lightbox() {
     <div className="lightbox" role="dialog" aria-label={t('gallery.lightbox')} data-testid="lightbox">
       <div className="lightbox-bar">
         <span className="status">
-          {main.run.name} · {t('run.seed')} {main.run.seed} · {main.image.width} × {main.image.height}
+          {main.run.name} · {main.image.label ?? `${t('run.seed')} ${main.run.seed}`} · {main.image.width} ×{' '}
+          {main.image.height}
           {main.image.step ? ` · ${l(main.image.step)}` : ''}
         </span>
         <span className="push-right" />
@@ -162,9 +207,11 @@ function Lightbox() {
         <button type="button" className="small" onClick={() => void putAsInput(main.run, lightbox!.index)}>
           {t('gallery.useAsInput')}
         </button>
-        <button type="button" className="small" onClick={() => void openRunWorkflow(main.run)}>
-          {t('gallery.openWorkflow')}
-        </button>
+        {!main.run.batch && (
+          <button type="button" className="small" onClick={() => void openRunWorkflow(main.run)}>
+            {t('gallery.openWorkflow')}
+          </button>
+        )}
         <button
           type="button"
           className="small"

@@ -23,6 +23,8 @@ export interface StoredImage {
   step?: LocalText | undefined;
   /** The request (1-based) that made it, for a graph run as several requests (a pipeline). */
   requestStep?: number | undefined;
+  /** In a batch's entry: the item (its input file's name) this result belongs to. */
+  label?: string | undefined;
 }
 
 /** One request of a pipeline run as the gallery keeps it: enough to replay the pipeline. */
@@ -60,6 +62,8 @@ export interface StoredRun {
   runId?: string | undefined;
   /** A graph run as several requests: each step's request (JSON text), task ids and why it starts there. */
   steps?: StoredStep[] | undefined;
+  /** An editor batch ("Run as batch…"): one entry grows as its items finish (app/batch/batch-gallery.ts). */
+  batch?: { id: string } | undefined;
   bytes: number;
 }
 

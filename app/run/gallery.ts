@@ -191,6 +191,56 @@ function settleGalleryProblem(): void {
   if (!useGallery.getState().runs.some((r) => !r.kept)) reportStorageSuccess('gallery');
 }
 
+/** Fetches result images and makes each an asset (hashed, measured, thumbnailed in the asset worker). */
+async function fetchAsImages(
+  wanted: readonly Pick<StoredImage, 'url' | 'step' | 'requestStep' | 'label'>[],
+  onRefused: RefusedImage,
+): Promise<GalleryImage[]> {
+  const images: GalleryImage[] = [];
+  for (const { url, step, requestStep, label } of wanted) {
+    try {
+      const blob = await fetchResultImage(url, onRefused);
+      if (!blob) continue;
+      const rec = await analyseImageBlob(blob);
+      images.push({
+        asset: rec.meta,
+        width: rec.meta.width,
+        height: rec.meta.height,
+        url,
+        ...(step ? { step } : {}),
+        ...(requestStep ? { requestStep } : {}),
+        ...(label !== undefined ? { label } : {}),
+        blob: rec.blob,
+        thumb: rec.thumb,
+        src: URL.createObjectURL(rec.blob),
+      });
+    } catch {
+      // an image the server lists but cannot serve: the others are still kept
+    }
+  }
+  return images;
+}
+
+/**
+ * Stores a run and shows it, kept or not (replacing the entry with its id). `write`: the images
+ * whose assets are not stored yet (an entry that grows does not rewrite the ones it had).
+ */
+async function show(
+  run: StoredRun,
+  images: GalleryImage[],
+  write: readonly GalleryImage[] = images,
+): Promise<GalleryRun> {
+  const kept = await keep(run, write);
+  const shown: GalleryRun = { ...run, kept, images };
+  useGallery.setState((s) => ({ runs: [...s.runs.filter((r) => r.id !== run.id), shown] }));
+  if (kept) {
+    // Space was found: runs refused earlier may fit now too; and show what the eviction removed.
+    await retryKeepRuns();
+    await refreshGallery().catch(() => undefined);
+  }
+  return shown;
+}
+
 /**
  * Fetches the result images and stores the run; returns the run as shown (null when nothing came
  * back), with `kept` saying whether the store took it.
@@ -207,41 +257,58 @@ export async function storeResults(
   /** An image the server sent over the byte cap or pixel budget (app/run/result-image.ts). */
   onRefused: RefusedImage = () => undefined,
 ): Promise<GalleryRun | null> {
-  const images: GalleryImage[] = [];
-  for (const [i, url] of urls.entries()) {
-    try {
-      const blob = await fetchResultImage(url, onRefused);
-      if (!blob) continue;
-      // Hashed, measured and thumbnailed in the asset worker: the result becomes an asset.
-      const rec = await analyseImageBlob(blob);
-      const step = steps[i];
-      const requestStep = requestSteps[i];
-      images.push({
-        asset: rec.meta,
-        width: rec.meta.width,
-        height: rec.meta.height,
-        url,
-        ...(step ? { step } : {}),
-        ...(requestStep ? { requestStep } : {}),
-        blob: rec.blob,
-        thumb: rec.thumb,
-        src: URL.createObjectURL(rec.blob),
-      });
-    } catch {
-      // an image the server lists but cannot serve: the others are still kept
-    }
-  }
+  const images = await fetchAsImages(
+    urls.map((url, i) => ({ url, step: steps[i], requestStep: requestSteps[i] })),
+    onRefused,
+  );
   if (images.length === 0) return null;
-  const run = toStored({ ...meta, id, images, kept: false });
-  const kept = await keep(run, images);
-  const shown: GalleryRun = { ...run, kept, images };
-  useGallery.setState((s) => ({ runs: [...s.runs.filter((r) => r.id !== run.id), shown] }));
-  if (kept) {
-    // Space was found: runs refused earlier may fit now too; and show what the eviction removed.
-    await retryKeepRuns();
-    await refreshGallery().catch(() => undefined);
-  }
-  return shown;
+  return show(toStored({ ...meta, id, images, kept: false }), images);
+}
+
+/** One chain per entry: results added to it are added one after another (two polls never race). */
+const growing = new Map<string, Promise<unknown>>();
+
+/**
+ * Adds results to the entry `id` (made with `meta` when there is none yet), leaving out every URL
+ * it already shows, here or in the store (a page reloaded before the gallery was opened): an
+ * entry that grows as its work finishes (a batch) never shows a result twice. Its images are put in
+ * the order of `wanted` (those it does not list first). Resolves with the
+ * entry as shown, or null when nothing was added.
+ */
+export function appendResults(
+  id: string,
+  meta: Omit<StoredRun, 'images' | 'bytes' | 'id'>,
+  wanted: readonly Pick<StoredImage, 'url' | 'label'>[],
+  onRefused: RefusedImage = () => undefined,
+): Promise<GalleryRun | null> {
+  const next = (growing.get(id) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      const stored = async () => {
+        const r = (await listRuns().catch(() => [])).find((x) => x.id === id);
+        return r ? toGallery(r, true) : undefined;
+      };
+      const shownNow = useGallery.getState().runs.find((r) => r.id === id);
+      const before = shownNow ?? (await stored());
+      const have = new Set(before?.images.map((i) => i.url));
+      const fresh = await fetchAsImages(
+        wanted.filter((w) => !have.has(w.url) && (have.add(w.url), true)),
+        onRefused,
+      );
+      if (fresh.length === 0) {
+        if (before && !shownNow) release(before);
+        return null;
+      }
+      // In the order of `wanted` (a batch's item order, whatever order its items finished in).
+      const rank = new Map(wanted.map((w, i) => [w.url, i]));
+      const images = [...(before?.images ?? []), ...fresh].sort(
+        (a, b) => (rank.get(a.url) ?? -1) - (rank.get(b.url) ?? -1),
+      );
+      const base = before ? { ...before, stopped: meta.stopped } : { ...meta, id, kept: false };
+      return show(toStored({ ...base, images }), images, before?.kept ? fresh : images);
+    });
+  growing.set(id, next);
+  return next;
 }
 
 /** The banner's Try again: stores the runs this page holds only in memory, oldest first. */

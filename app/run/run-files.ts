@@ -6,13 +6,20 @@ import { downloadBlob } from '../persistence/files.ts';
 import type { GalleryRun } from './gallery.ts';
 import { pipelineFiles } from './pipeline-files.ts';
 
+const safeName = (name: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
+
 /** A run's images as files: one image, or all with what made them in one zip (gallery and run panel). */
 function runFileBase(run: GalleryRun): string {
-  const safe = (run.name || 'fooocus-flow').replace(/[^\p{L}\p{N}._-]+/gu, '-').slice(0, 40);
-  return `${safe}-${run.seed}`;
+  return `${safeName(run.name || 'fooocus-flow')}-${run.seed}`;
 }
 
-export const resultFileName = (run: GalleryRun, i: number) => `${runFileBase(run)}-${i + 1}.png`;
+/** A batch's result is named after its item's input file (a batch has no one seed). */
+export const resultFileName = (run: GalleryRun, i: number) => {
+  const label = run.batch ? run.images[i]?.label : undefined;
+  return label !== undefined
+    ? `${safeName(run.name || 'fooocus-flow')}-${safeName(label.replace(/\.[^.]*$/, ''))}-${i + 1}.png`
+    : `${runFileBase(run)}-${i + 1}.png`;
+};
 const fileName = resultFileName;
 
 export function downloadImage(run: GalleryRun, i: number): void {

@@ -2,12 +2,15 @@
  * "Run as batch…" in the editor, end to end on the app server with the simulated engine: a template
  * with an exposed image input, three real generated images, the grid filling in, Stop while the
  * engine holds the first item (the task is stopped there), Resume, all done, and the zip holds
- * every result with the manifest, contact sheet and CSV.
+ * every result with the manifest, contact sheet and CSV. The results are in the gallery as one entry
+ * for the batch (never twice, also after a reload), and "Use as Input Image" works from it.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
+import { docOf } from './helpers.ts';
 import {
   holdAt,
   holdReached,
@@ -76,6 +79,28 @@ test('Run as batch: grid fills, Stop while held, Resume, all done, zip with ever
   for (const img of await results.all())
     await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
   await page.screenshot({ path: `${DIR}/batch-done.png` });
+  const zipHref = (await page.getByTestId('batch-zip').getAttribute('href'))!;
+  const batchId = /\/app\/batches\/([0-9a-f]{16})\/zip$/.exec(zipHref)![1]!;
+
+  // The results are in the gallery as ONE entry for the batch, each result under its item's name.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await page.getByTestId('open-gallery').click();
+  const entry = page.getByTestId('gallery-batch');
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText(`Batch ${batchId}`);
+  await expect(entry.getByTestId('gallery-item-label')).toHaveText(
+    ['photo-1.png', 'photo-2.png', 'photo-3.png'],
+    { timeout: 30_000 },
+  ); // fetched, hashed and stored as assets on a busy machine
+  for (const img of await entry.locator('img').all())
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expect(entry.getByTestId('gallery-batch-zip')).toHaveAttribute('href', zipHref);
+  await page.screenshot({ path: `${DIR}/gallery-batch.png` });
+  // "Open batch" brings its dialog back, with its grid and its zip.
+  await entry.getByTestId('gallery-open-batch').click();
+  await expect(dialog.getByTestId('batch-state')).toHaveAttribute('data-state', 'finished');
+  await expect(dialog.getByTestId('batch-result')).toHaveCount(3);
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -104,6 +129,51 @@ test('Run as batch: grid fills, Stop while held, Resume, all done, zip with ever
   await page.getByTestId('batch-earlier').first().click();
   await expect(dialog.getByTestId('batch-state')).toHaveAttribute('data-state', 'finished');
   await expect(dialog.getByTestId('batch-result')).toHaveCount(3);
+
+  // Reopened after the reload, the batch adds nothing twice: still one entry with 3 results.
+  await page.keyboard.press('Escape');
+  await page.getByTestId('open-gallery').click();
+  await expect(entry).toHaveCount(1);
+  await expect(entry.getByTestId('gallery-item')).toHaveCount(3);
+  const stored = await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const req = indexedDB.open('fooocus-flow-results');
+      req.onsuccess = () => resolve(req.result);
+    });
+    const runs = await new Promise<{ batch?: { id: string }; images: { asset: { hash: string } }[] }[]>(
+      (resolve) => {
+        const req = db.transaction('runs', 'readonly').objectStore('runs').getAll();
+        req.onsuccess = () => resolve(req.result as never);
+      },
+    );
+    db.close();
+    return runs
+      .filter((r) => r.batch)
+      .map((r) => ({ id: r.batch!.id, hashes: r.images.map((i) => i.asset.hash) }));
+  });
+  expect(stored).toHaveLength(1);
+  expect(stored[0]!.id).toBe(batchId);
+  expect(new Set(stored[0]!.hashes).size).toBe(3);
+
+  // "Use as Input Image" from the batch's entry: a new image node with that very result asset.
+  await entry.getByTestId('gallery-item').nth(1).click();
+  await expect(page.getByTestId('lightbox')).toContainText('photo-2.png');
+  // Downloaded, it is named after its item's input file and holds the very result asset's bytes.
+  const [one] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('lightbox').getByRole('button', { name: 'Download', exact: true }).click(),
+  ]);
+  expect(one.suggestedFilename()).toMatch(/-photo-2-2\.png$/);
+  const bytes = await readFile((await one.path())!);
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(stored[0]!.hashes[1]);
+  const before = new Set((await docOf(page)).nodes.map((n) => n.id));
+  await page.getByTestId('lightbox').getByRole('button', { name: 'Use as Input Image' }).click();
+  await expect(page.locator('.dialog.gallery')).toHaveCount(0);
+  const added = (await docOf(page)).nodes.find((n) => n.kind === 'inputImage' && !before.has(n.id));
+  expect(added?.params.image).toBe(`asset:${stored[0]!.hashes[1]}`);
+  await expect(
+    page.locator(`.react-flow__node[data-id="${added!.id}"] img.thumb[data-asset="${stored[0]!.hashes[1]}"]`),
+  ).toBeVisible();
 });
 
 test('Run as batch is disabled, with the reason, when no image input is exposed', async ({ page }) => {
