@@ -122,6 +122,8 @@ export async function runBatchItems(o: BatchRunOptions): Promise<BatchOutcome> {
   }
   async function collectOnce(item: ManifestItem, result: NonNullable<ManifestItem['result']>): Promise<void> {
     try {
+      // The result is on record before its download, so an interrupted download is retried, not lost.
+      await store.save();
       const got = await collectItem(out, item, result, o.apiKey, o.tuning);
       item.files = got.files;
       item.thumbs = got.thumbs;
@@ -180,7 +182,8 @@ export async function runBatchItems(o: BatchRunOptions): Promise<BatchOutcome> {
         item.server = e.result.baseUrl;
         item.taskId = e.result.taskId;
         item.worker = e.result.worker;
-        void store.save().then(() => collect(item));
+        // Registered now, not after the save: a stop that ends the batch meanwhile must wait for it.
+        void collect(item);
         break;
       case 'failed':
         item.state = 'failed';

@@ -143,7 +143,12 @@ describe('batches on the app server', () => {
     held.release();
     expect(stopSent).toBe(true);
     expect(stopped.state).toBe('stopped');
-    expect(stopped.items.map((i) => i.state)).toEqual(['queued', 'queued', 'queued', 'queued']);
+    // The item queued on the engine behind the held one may run to its end when the stop lands as the
+    // engine switches tasks (FooocusAPI clears "current" under the next task; runtime doc §1): then it
+    // is collected before Stop answers. Nothing is left half-way.
+    const states = stopped.items.map((i) => i.state);
+    expect(states.every((st) => st === 'queued' || st === 'done')).toBe(true);
+    expect(states.filter((st) => st === 'done').length).toBeLessThanOrEqual(1);
     const client = createFooocusClient({ baseUrl: sim.url });
     expect((await client.getTask(point.taskId))?.task_status).toBe('stop');
 
