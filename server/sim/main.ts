@@ -73,11 +73,6 @@ export async function runSimCli(args: string[], io: SimCliIo, hooks: SimCliHooks
     );
     return 1;
   }
-  io.stdout.write(
-    `FooocusAPI simulator listening on ${engine.url} (${a.speed} ms per step${a['api-key'] ? ', API key required' : ''})\n`,
-  );
-  io.stdout.write(`Outputs and inputs are stored in ${engine.dataDir}\n`);
-
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = () => {
@@ -87,7 +82,14 @@ export async function runSimCli(args: string[], io: SimCliIo, hooks: SimCliHooks
       // close() also removes the engine's temp data folder (not a --data-dir given by the user).
       void engine.close().then(() => resolve(0));
     };
+    // Handlers first, then the lines that say it is ready: a signal sent as soon as they are read
+    // must find them (without a handler, SIGTERM kills the process before it cleans up).
     for (const signal of SIGNALS) process.on(signal, stop);
+    io.stdout.write(
+      `FooocusAPI simulator listening on ${engine.url} (${a.speed} ms per step${a['api-key'] ? ', API key required' : ''})\n`,
+    );
+    io.stdout.write(`Outputs and inputs are stored in ${engine.dataDir}\n`);
+
     hooks.onStarted?.(engine, stop);
   });
 }
