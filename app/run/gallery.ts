@@ -17,7 +17,7 @@ import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
 import { forgetKeptPipeline } from './pipeline-journal-idb.ts';
-import { fetchResultImage, type RefusedImage } from './result-image.ts';
+import type { RefusedImage } from './result-image.ts';
 
 /**
  * An image as the gallery shows it: its bytes as a Blob (a stored asset's, read by the browser
@@ -197,6 +197,9 @@ async function fetchAsImages(
   onRefused: RefusedImage,
 ): Promise<GalleryImage[]> {
   const images: GalleryImage[] = [];
+  if (!wanted.length) return images;
+  // Not in the first load (with it the API's error texts and image-size guards): fetched with the first result.
+  const { fetchResultImage } = await import('./result-image.ts');
   for (const { url, step, requestStep, label } of wanted) {
     try {
       const blob = await fetchResultImage(url, onRefused);
