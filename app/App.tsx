@@ -11,7 +11,7 @@ import { Problems } from './panels/Problems.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
 import { usePainter } from './panels/painter-state.ts';
 import { useSettingsDialog } from './panels/settings-dialog-state.ts';
-import { useGallery } from './run/gallery.ts';
+import { useGallery } from './run/gallery-state.ts';
 import { useSettings } from './run/settings.ts';
 import { SearchDialog } from './panels/SearchDialog.tsx';
 import { Toasts } from './panels/Toasts.tsx';
