@@ -3,10 +3,10 @@
  * use, so a wrong server (or a changed FooocusAPI) fails with a message naming the bad field
  * instead of an `undefined` deep inside the editor. Extra keys are tolerated: versions differ.
  */
-import { z } from 'zod';
+import * as z from '../contract/zod-mini.ts';
 import { FooocusApiError, messages } from './errors.ts';
 
-const millis = z.number().nullable();
+const millis = z.nullable(z.number());
 
 /**
  * The task record (sync reply, `/tasks/{id}`, `/tasks` items). One loose shape covers all of its
@@ -14,17 +14,17 @@ const millis = z.number().nullable();
  * record (with `preview`), and the finished DB row ("finished" | "stop" | "skip").
  */
 export const taskRecordSchema = z.looseObject({
-  id: z.number().optional(),
-  task_id: z.string().min(1),
-  req_params: z.record(z.string(), z.unknown()).nullable().optional(),
-  in_queue_mills: millis.optional(),
-  start_mills: millis.optional(),
-  finish_mills: millis.optional(),
-  task_status: z.string().nullable(),
-  progress: z.number().nullable().optional(),
-  preview: z.string().nullable().optional(),
-  webhook_url: z.string().nullable().optional(),
-  result: z.array(z.string()).nullable().optional(),
+  id: z.optional(z.number()),
+  task_id: z.string().check(z.minLength(1)),
+  req_params: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  in_queue_mills: z.optional(millis),
+  start_mills: z.optional(millis),
+  finish_mills: z.optional(millis),
+  task_status: z.nullable(z.string()),
+  progress: z.optional(z.nullable(z.number())),
+  preview: z.optional(z.nullable(z.string())),
+  webhook_url: z.optional(z.nullable(z.string())),
+  result: z.optional(z.nullable(z.array(z.string()))),
 });
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
 
@@ -38,9 +38,9 @@ export type TaskList = z.infer<typeof taskListSchema>;
 /** One SSE `data:` payload of a streaming generate (contract §5.3). */
 export const streamEventSchema = z.looseObject({
   progress: z.number(),
-  preview: z.string().nullable().optional(),
+  preview: z.optional(z.nullable(z.string())),
   message: z.string(),
-  images: z.array(z.string()).optional(),
+  images: z.optional(z.array(z.string())),
 });
 export type StreamEvent = z.infer<typeof streamEventSchema>;
 
@@ -60,14 +60,14 @@ export const validationDetailSchema = z.looseObject({
   type: z.string(),
   loc: z.array(z.union([z.string(), z.number()])),
   msg: z.string(),
-  input: z.unknown().optional(),
-  ctx: z.record(z.string(), z.unknown()).optional(),
+  input: z.optional(z.unknown()),
+  ctx: z.optional(z.record(z.string(), z.unknown())),
 });
 export const validationBodySchema = z.looseObject({ detail: z.array(validationDetailSchema) });
 
 /** Parse `value` or throw a `bad-reply` error that names the first wrong field and what was found. */
-export function parseReply<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
+export function parseReply<T>(schema: z.core.$ZodType<T>, value: unknown, what: string): T {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? `field "${issue.path.join('.')}"` : 'the reply';

@@ -9,7 +9,7 @@
  * place on its own clock. A server that does not publish it (an older build, a proxy in front that
  * hides `/openapi.json`; Fooocus Flow's app server forwards it) gives null, and the caller does without.
  */
-import { z } from 'zod';
+import * as z from '../contract/zod-mini.ts';
 import { FooocusApiError } from './errors.ts';
 import { requestJson, type HttpContext } from './http.ts';
 import { TASKS_PATH } from './urls.ts';
@@ -18,15 +18,15 @@ const OPENAPI_PATH = '/openapi.json';
 
 const parameterSchema = z.looseObject({
   name: z.string(),
-  in: z.string().optional(),
-  schema: z.looseObject({ default: z.unknown().optional() }).optional(),
+  in: z.optional(z.string()),
+  schema: z.optional(z.looseObject({ default: z.optional(z.unknown()) })),
 });
 
 const openApiSchema = z.looseObject({
   paths: z.record(
     z.string(),
     z.looseObject({
-      get: z.looseObject({ parameters: z.array(z.unknown()).optional() }).optional(),
+      get: z.optional(z.looseObject({ parameters: z.optional(z.array(z.unknown())) })),
     }),
   ),
 });

@@ -8,11 +8,10 @@ import { StorageBanner } from './panels/StorageBanner.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { Problems } from './panels/Problems.tsx';
-import { RequestPanel } from './panels/RequestPanel.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
 import { usePainter } from './panels/painter-state.ts';
 import { useSettingsDialog } from './panels/settings-dialog-state.ts';
-import { useGallery } from './run/gallery.ts';
+import { useGallery } from './run/gallery-state.ts';
 import { useSettings } from './run/settings.ts';
 import { SearchDialog } from './panels/SearchDialog.tsx';
 import { Toasts } from './panels/Toasts.tsx';
@@ -31,6 +30,11 @@ const SettingsDialog = lazy(() =>
 );
 const ShortcutsHelp = lazy(() =>
   import('./panels/ShortcutsHelp.tsx').then((m) => ({ default: m.ShortcutsHelp })),
+);
+// The request view shows what the compiler made, and the compiler is itself fetched after the first
+// paint: the view comes in its own chunk (issue 12: first-load size), in a placeholder of its size.
+const RequestPanel = lazy(() =>
+  import('./panels/RequestPanel.tsx').then((m) => ({ default: m.RequestPanel })),
 );
 const ImportFailureDialog = lazy(() =>
   import('./panels/ImportFailureDialog.tsx').then((m) => ({ default: m.ImportFailureDialog })),
@@ -72,7 +76,9 @@ export function App() {
             <Canvas />
             <div className="bottom-panels">
               <Problems />
-              <RequestPanel />
+              <Suspense fallback={<section className="request-panel" />}>
+                <RequestPanel />
+              </Suspense>
               <RunPanel />
             </div>
           </div>

@@ -20,7 +20,7 @@ import {
 } from './store/graph-actions.ts';
 import { fromClipboardText, toClipboardText } from '../compiler/authoring/clipboard.ts';
 import { startRun } from './run/run-actions.ts';
-import { openGallery, useGallery } from './run/gallery.ts';
+import { openGallery, useGallery } from './run/gallery-state.ts';
 import { openSettings, useSettingsDialog } from './panels/settings-dialog-state.ts';
 import { openPainter, usePainter } from './panels/painter-state.ts';
 

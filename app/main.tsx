@@ -17,14 +17,14 @@ import { loadLanguage } from './i18n/i18n.ts';
 import { workflowNameIn } from './lib/node-names.ts';
 import { installTestHooks } from './test-hooks.ts';
 import { loadLayout } from './lib/layout.ts';
-import { loadGallery } from './run/gallery.ts';
 import { resumeRuns } from './run/run-actions.ts';
 import { loadAppConfig } from './run/settings.ts';
 
 async function boot() {
   installPrefs();
   await Promise.all([loadAppConfig(), loadLanguage(useEditor.getState().lang)]);
-  void loadGallery();
+  // The gallery's IndexedDB code is not in the first load: fetched now, off the path to the first paint.
+  void import('./run/gallery.ts').then((g) => g.loadGallery());
   const restored = await restoreDraft();
   if (!restored)
     update((s) => {

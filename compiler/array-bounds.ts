@@ -4,7 +4,7 @@
  * reads the bounds the schema already states and checks the lengths first, in time linear in the
  * number of keys, so the schema stays the one place the bounds are written.
  */
-import type { z } from 'zod';
+import type * as z from '../contract/zod-mini.ts';
 
 interface ZodInternals {
   _zod: {
@@ -13,9 +13,9 @@ interface ZodInternals {
 }
 
 /** `{ key: maximum }` for each array property of an object schema that has a `.max()`. */
-export function arrayBoundsOf(schema: z.ZodObject): Record<string, number> {
+export function arrayBoundsOf(schema: z.core.$ZodObject): Record<string, number> {
   const bounds: Record<string, number> = {};
-  for (const [key, field] of Object.entries(schema.shape as Record<string, unknown>)) {
+  for (const [key, field] of Object.entries(schema._zod.def.shape as Record<string, unknown>)) {
     let s = field as ZodInternals;
     while (s._zod.def.innerType) s = s._zod.def.innerType; // .default(), .optional()
     if (s._zod.def.type !== 'array') continue;

@@ -2,6 +2,7 @@
  * Exposed parameters: a reusable workflow names the params a user fills in at run time
  * (`fooocus-flow run --set prompt="..." --input portrait=me.png`).
  */
+import * as z from '../contract/zod-mini.ts';
 import { fieldMeta } from '../nodes/field.ts';
 import { didYouMean } from './workflow-file/suggest.ts';
 import type { AssetMeta } from '../nodes/assets.ts';
@@ -53,7 +54,7 @@ export function applyExposed(wf: Workflow, values: ExposedValues): { workflow: W
     }
     const candidate = image ? value : coerce(value, node.params[x.param]);
     const parsed = schema
-      ? schema.safeParse(candidate)
+      ? z.safeParse(schema, candidate)
       : { success: false as const, error: { issues: [{ message: 'unknown parameter' }] } };
     if (!parsed.success) {
       errors.push(`${name} (${node.id}.${x.param}): ${parsed.error.issues[0]?.message ?? 'invalid value'}`);

@@ -6,7 +6,7 @@
  *   accepts (pydantic lax mode: "true" for booleans, "2" for ints, unknown keys dropped) and fills
  *   defaults, so the result is a complete `CommonRequest`.
  */
-import { z } from 'zod';
+import * as z from './zod-mini.ts';
 import {
   CLOTH_CATEGORIES,
   ENHANCE_UOV_ORDERS,
@@ -30,25 +30,27 @@ const WORKER_CHECKED_STRINGS: Record<string, readonly string[]> = {
   refiner_swap_method: REFINER_SWAP_METHODS,
 };
 
-function bounded(n: z.ZodNumber, spec: { ge?: number | undefined; le?: number | undefined }): z.ZodNumber {
-  let out = n;
-  if (spec.ge !== undefined) out = out.min(spec.ge);
-  if (spec.le !== undefined) out = out.max(spec.le);
-  return out;
+function bounded<T extends z.ZodMiniNumber>(
+  n: T,
+  spec: { ge?: number | undefined; le?: number | undefined },
+): T {
+  if (spec.ge !== undefined) n = n.check(z.minimum(spec.ge));
+  if (spec.le !== undefined) n = n.check(z.maximum(spec.le));
+  return n;
 }
 
-function strictSpec(spec: FieldSpec, name: string): z.ZodType {
+function strictSpec(spec: FieldSpec, name: string): z.ZodMiniType {
   switch (spec.t) {
     case 'str': {
       const allowed = WORKER_CHECKED_STRINGS[name];
       const s = allowed ? z.enum(allowed as [string, ...string[]]) : z.string();
-      return spec.nullable ? s.nullable() : s;
+      return spec.nullable ? z.nullable(s) : s;
     }
     case 'int':
-      return bounded(z.number().int(), spec);
+      return bounded(z.int(), spec);
     case 'float': {
       const n = bounded(z.number(), spec);
-      return spec.nullable ? n.nullable() : n;
+      return spec.nullable ? z.nullable(n) : n;
     }
     case 'bool':
       return z.boolean();
@@ -64,7 +66,7 @@ function strictSpec(spec: FieldSpec, name: string): z.ZodType {
         Object.fromEntries(
           Object.entries(spec.fields).map(([k, f]) => {
             const inner = strictSpec(f, k);
-            return [k, required.has(k) ? inner : inner.optional()];
+            return [k, required.has(k) ? inner : z.optional(inner)];
           }),
         ),
       );
@@ -79,7 +81,10 @@ export function specDefault(spec: FieldSpec): unknown {
 }
 
 // pydantic lax-mode coercions for JSON input (contract §3 "general validation rules").
-const laxBool = z.preprocess((v) => {
+// classic zod's `z.preprocess(fn, schema)` is `z.pipe(z.transform(fn), schema)`; zod/mini spells it out.
+const preprocess = <T extends z.ZodMiniType>(fn: (v: unknown) => unknown, schema: T) =>
+  z.pipe(z.transform(fn), schema);
+const laxBool = preprocess((v) => {
   if (typeof v === 'string') {
     const s = v.toLowerCase();
     if (['true', 'yes', 'on', '1', 't', 'y'].includes(s)) return true;
@@ -91,15 +96,15 @@ const laxBool = z.preprocess((v) => {
 const numeric = (v: unknown) =>
   typeof v === 'string' && v.trim() !== '' && !isNaN(Number(v)) ? Number(v) : v;
 
-function laxSpec(spec: FieldSpec): z.ZodType {
+function laxSpec(spec: FieldSpec): z.ZodMiniType {
   switch (spec.t) {
     case 'str':
-      return spec.nullable ? z.string().nullable() : z.string();
+      return spec.nullable ? z.nullable(z.string()) : z.string();
     case 'int':
-      return z.preprocess(numeric, bounded(z.number().int(), spec));
+      return preprocess(numeric, bounded(z.int(), spec));
     case 'float': {
-      const n = z.preprocess(numeric, bounded(z.number(), spec));
-      return spec.nullable ? n.nullable() : n;
+      const n = preprocess(numeric, bounded(z.number(), spec));
+      return spec.nullable ? z.nullable(n) : n;
     }
     case 'bool':
       return laxBool;
@@ -113,7 +118,7 @@ function laxSpec(spec: FieldSpec): z.ZodType {
         Object.fromEntries(
           Object.entries(spec.fields).map(([k, f]) => {
             const inner = laxSpec(f);
-            return [k, required.has(k) ? inner : inner.default(structuredClone(specDefault(f)) as never)];
+            return [k, required.has(k) ? inner : z._default(inner, structuredClone(specDefault(f)) as never)];
           }),
         ),
       );
@@ -122,17 +127,17 @@ function laxSpec(spec: FieldSpec): z.ZodType {
 }
 
 export const strictRequestSchema = z.strictObject(
-  Object.fromEntries(Object.entries(REQUEST_FIELDS).map(([k, f]) => [k, strictSpec(f, k).optional()])),
-) as unknown as z.ZodType<FooocusRequest>;
+  Object.fromEntries(Object.entries(REQUEST_FIELDS).map(([k, f]) => [k, z.optional(strictSpec(f, k))])),
+) as unknown as z.ZodMiniType<FooocusRequest>;
 
 export const laxRequestSchema = z.object(
   Object.fromEntries(
     Object.entries(REQUEST_FIELDS).map(([k, f]) => [
       k,
-      laxSpec(f).default(() => structuredClone(specDefault(f)) as never),
+      z._default(laxSpec(f), () => structuredClone(specDefault(f)) as never),
     ]),
   ),
-) as unknown as z.ZodType<CommonRequest>;
+) as unknown as z.ZodMiniType<CommonRequest>;
 
 /** A complete request holding every API default (what the server would assume for `{}`). */
 export function defaultRequest(): CommonRequest {
@@ -143,6 +148,6 @@ export function defaultRequest(): CommonRequest {
  * The strict schema of one request field (or enhance_ctrls item field), with the API default.
  * Node kinds build their parameter schemas from it, so ranges and enums are stated once.
  */
-export function requestFieldSchema(spec: FieldSpec, name: string): z.ZodType {
-  return strictSpec(spec, name).default(structuredClone(specDefault(spec)) as never);
+export function requestFieldSchema(spec: FieldSpec, name: string): z.ZodMiniType {
+  return z._default(strictSpec(spec, name), structuredClone(specDefault(spec)) as never);
 }

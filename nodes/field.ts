@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../contract/zod-mini.ts';
 import type { LocalText } from './types.ts';
 
 /**
@@ -21,7 +21,7 @@ export interface FieldMeta {
 export const fieldMeta = z.registry<FieldMeta>();
 
 /** Attach UI metadata to a schema and return the schema, so field definitions read top to bottom. */
-export function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+export function field<T extends z.core.$ZodType>(schema: T, meta: FieldMeta): T {
   fieldMeta.add(schema, meta);
   return schema;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../contract/zod-mini.ts';
 import { field, t } from './field.ts';
 
 /**
@@ -13,7 +13,7 @@ export const INPAINT_METHODS = {
 export type InpaintMethod = keyof typeof INPAINT_METHODS | 'custom';
 
 export const inpaintMethodParam = field(
-  z.enum(['default', 'improveDetail', 'modifyContent', 'custom']).default('default'),
+  z._default(z.enum(['default', 'improveDetail', 'modifyContent', 'custom']), 'default'),
   {
     label: t('Method', '方法'),
     help: t(

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { ENHANCE_CTRL_FIELDS, REQUEST_FIELDS, type SpecValue } from '../contract/fields.ts';
 import { requestFieldSchema } from '../contract/schema.ts';
 import { field, type FieldMeta } from './field.ts';
@@ -11,7 +11,7 @@ import { field, type FieldMeta } from './field.ts';
 export function requestParam<K extends keyof typeof REQUEST_FIELDS>(
   name: K,
   meta: FieldMeta,
-): z.ZodType<SpecValue<(typeof REQUEST_FIELDS)[K]>> {
+): ZodMiniType<SpecValue<(typeof REQUEST_FIELDS)[K]>> {
   // The schema is built from the runtime field table; its static type is the spec value type. One cast, here.
   return field(requestFieldSchema(REQUEST_FIELDS[name], name), meta) as never;
 }
@@ -19,6 +19,6 @@ export function requestParam<K extends keyof typeof REQUEST_FIELDS>(
 export function enhanceParam<K extends keyof typeof ENHANCE_CTRL_FIELDS>(
   name: K,
   meta: FieldMeta,
-): z.ZodType<SpecValue<(typeof ENHANCE_CTRL_FIELDS)[K]>> {
+): ZodMiniType<SpecValue<(typeof ENHANCE_CTRL_FIELDS)[K]>> {
   return field(requestFieldSchema(ENHANCE_CTRL_FIELDS[name], name), meta) as never;
 }

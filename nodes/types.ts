@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { ZodMiniObject } from 'zod/mini';
 
 /**
  * What travels along a wire. The compiler's two-stage model (fooocus-semantics §5) needs to tell
@@ -33,7 +33,7 @@ export interface PortSpec {
 /** Where a node sits in the palette. */
 export type NodeRole = 'source' | 'operation' | 'enhance' | 'output';
 
-export interface NodeKind<S extends z.ZodObject = z.ZodObject> {
+export interface NodeKind<S extends ZodMiniObject = ZodMiniObject> {
   kind: string;
   /** Bumped when params change shape; the workflow migration chain upgrades old params. */
   version: number;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../contract/zod-mini.ts';
 import { ENHANCE_UOV_PROMPT_TYPES } from '../contract/enums.ts';
 import { field, t } from './field.ts';
 
@@ -7,7 +7,7 @@ import { field, t } from './field.ts';
  * enhance stage (once, before the first or after the last region, `enhance_uov_*` fields).
  * "auto" lets the compiler choose from the chain's shape (fooocus-semantics §5.4).
  */
-export const runInParam = field(z.enum(['auto', 'main', 'enhance']).default('auto'), {
+export const runInParam = field(z._default(z.enum(['auto', 'main', 'enhance']), 'auto'), {
   label: t('Run in', '运行阶段'),
   help: t(
     'Main pass: runs on the input image and yields image_number results. Enhance stage: runs once, before the first or after the last Enhance Region. Auto picks from the chain.',
@@ -20,18 +20,21 @@ export const runInParam = field(z.enum(['auto', 'main', 'enhance']).default('aut
   },
 });
 
-export const enhancePromptTypeParam = field(z.enum(ENHANCE_UOV_PROMPT_TYPES).default('Original Prompts'), {
-  label: t('Prompt (enhance stage, after regions)', '提示词（增强阶段，区域之后）'),
-  help: t(
-    'Only used when this step runs after the last Enhance Region: the main prompt, or the prompt of the last region that ran.',
-    '仅当此步骤在最后一个增强区域之后运行时使用：主提示词，或最后运行的区域的提示词。',
-  ),
-  group: 'advanced',
-});
+export const enhancePromptTypeParam = field(
+  z._default(z.enum(ENHANCE_UOV_PROMPT_TYPES), 'Original Prompts'),
+  {
+    label: t('Prompt (enhance stage, after regions)', '提示词（增强阶段，区域之后）'),
+    help: t(
+      'Only used when this step runs after the last Enhance Region: the main prompt, or the prompt of the last region that ran.',
+      '仅当此步骤在最后一个增强区域之后运行时使用：主提示词，或最后运行的区域的提示词。',
+    ),
+    group: 'advanced',
+  },
+);
 
 /** Denoise override; -1 keeps Fooocus's built-in value. Shared by main and enhance-stage steps (G-14). */
 export function strengthParam(builtIn: string) {
-  return field(z.number().min(-1).max(1).default(-1), {
+  return field(z._default(z.number().check(z.minimum(-1), z.maximum(1)), -1), {
     label: t('Strength (denoise)', '强度（去噪）'),
     help: t(
       `-1 keeps Fooocus's built-in ${builtIn}. Values above 0 override it for every Vary/Upscale step of the request.`,

@@ -2,30 +2,32 @@
  * The app server's batches (server/batch-app/batch-routes.ts), from the editor. Replies are
  * validated with zod; an error reply's `detail` becomes the message.
  */
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 
 export const BATCH_BASE = '/app/batches';
 
 const itemSchema = z.object({
   id: z.string(),
-  index: z.number().int(),
-  label: z.string().max(500),
+  index: z.int(),
+  label: z.string().check(z.maxLength(500)),
   state: z.enum(['queued', 'running', 'collecting', 'done', 'failed']),
-  error: z.string().max(5000).optional(),
-  progress: z.number().optional(),
+  error: z.optional(z.string().check(z.maxLength(5000))),
+  progress: z.optional(z.number()),
   /** The engine's word for where a running item is (queued, running, …): only matched, never shown. */
-  phase: z.string().max(200).optional(),
-  files: z.array(z.string().max(1000)).max(1000).optional(),
-  thumbs: z.object({ input: z.string().optional(), results: z.array(z.string()).max(1000) }).optional(),
+  phase: z.optional(z.string().check(z.maxLength(200))),
+  files: z.optional(z.array(z.string().check(z.maxLength(1000))).check(z.maxLength(1000))),
+  thumbs: z.optional(
+    z.object({ input: z.optional(z.string()), results: z.array(z.string()).check(z.maxLength(1000)) }),
+  ),
 });
 const statusSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{16}$/),
+  id: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
   workflowName: z.string(),
   input: z.string(),
   state: z.enum(['new', 'running', 'stopping', 'stopped', 'finished']),
-  inputs: z.array(z.string()).max(100_000),
-  items: z.array(itemSchema).max(100_000),
-  messages: z.array(z.string().max(5000)).max(50),
+  inputs: z.array(z.string()).check(z.maxLength(100_000)),
+  items: z.array(itemSchema).check(z.maxLength(100_000)),
+  messages: z.array(z.string().check(z.maxLength(5000))).check(z.maxLength(50)),
 });
 export type BatchStatus = z.infer<typeof statusSchema>;
 export type BatchItemStatus = z.infer<typeof itemSchema>;
@@ -45,7 +47,7 @@ async function call(path: string, init?: RequestInit): Promise<unknown> {
 
 export async function createBatch(workflow: string, input: string): Promise<string> {
   const body = await call('', { method: 'POST', body: JSON.stringify({ workflow, input }) });
-  return z.object({ id: z.string().regex(/^[0-9a-f]{16}$/) }).parse(body).id;
+  return z.object({ id: z.string().check(z.regex(/^[0-9a-f]{16}$/)) }).parse(body).id;
 }
 
 export async function uploadBatchImage(id: string, file: File): Promise<string> {
@@ -56,9 +58,13 @@ export async function uploadBatchImage(id: string, file: File): Promise<string> 
 const listSchema = z.object({
   batches: z
     .array(
-      z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), workflowName: z.string(), createdAt: z.number() }),
+      z.object({
+        id: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
+        workflowName: z.string(),
+        createdAt: z.number(),
+      }),
     )
-    .max(100_000),
+    .check(z.maxLength(100_000)),
 });
 export type BatchEntry = z.infer<typeof listSchema>['batches'][number];
 export const listBatches = async () => listSchema.parse(await call('')).batches;

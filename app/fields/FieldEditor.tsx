@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { lazy, memo, Suspense } from 'react';
 import type { WorkflowNode } from '../../nodes/graph.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { fieldError, type FieldInfo } from '../lib/schema-fields.ts';
@@ -6,11 +6,14 @@ import { sealHistory } from '../store/editor-store.ts';
 import { setParam } from '../store/graph-actions.ts';
 import { NumberInput } from './NumberInput.tsx';
 import { ImageField } from './ImageField.tsx';
-import { StylesField } from './StylesField.tsx';
 import { LorasField } from './LorasField.tsx';
 import type { LoraValue } from './lora-value.ts';
 import { useFieldDiagnostics } from './use-field-diagnostics.ts';
 import { choiceLabel } from '../i18n/enum-labels.ts';
+
+// The style picker, with the 279 stock style names offered before the server's list is known, shows
+// only in the inspector of a Prompt & Settings node: fetched when first shown, not in the first load.
+const StylesField = lazy(() => import('./StylesField.tsx').then((m) => ({ default: m.StylesField })));
 
 export interface FieldEditorProps {
   node: WorkflowNode;
@@ -146,12 +149,14 @@ export const FieldEditor = memo(function FieldEditor({ node, info, compact = fal
         return <ImageField id={id} node={node} field={info.key} compact={compact} />;
       case 'styles':
         return (
-          <StylesField
-            id={id}
-            value={(value as string[]) ?? []}
-            compact={compact}
-            onValue={(v) => set(v, false)}
-          />
+          <Suspense fallback={null}>
+            <StylesField
+              id={id}
+              value={(value as string[]) ?? []}
+              compact={compact}
+              onValue={(v) => set(v, false)}
+            />
+          </Suspense>
         );
       case 'loras':
         return <LorasField id={id} value={(value as LoraValue[]) ?? []} onValue={set} />;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useI18n } from '../i18n/i18n.ts';
-import { KNOWN_STYLES } from '../lib/known-names.ts';
+import { STOCK_STYLES } from '../../contract/styles.ts';
 import { useSettings } from '../run/settings.ts';
 
 interface Props {
@@ -16,7 +16,7 @@ export function StylesField({ id, value, compact, onValue }: Props) {
   const [filter, setFilter] = useState('');
   const serverStyles = useSettings((s) => s.styles);
   if (compact) return <p className="styles-summary">{value.join(', ') || '—'}</p>;
-  const all = [...new Set([...value, ...(serverStyles.length ? serverStyles : KNOWN_STYLES)])];
+  const all = [...new Set([...value, ...(serverStyles.length ? serverStyles : STOCK_STYLES)])];
   const q = filter.trim().toLowerCase();
   const shown = all.filter((s) => !q || s.toLowerCase().includes(q));
   const custom = q && !all.some((s) => s.toLowerCase() === q) ? filter.trim() : null;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { util, type ZodMiniType } from 'zod/mini';
 import { fieldMeta, type FieldMeta } from '../../nodes/field.ts';
 import type { NodeKind } from '../../nodes/types.ts';
 
@@ -8,7 +8,7 @@ import type { NodeKind } from '../../nodes/types.ts';
  */
 export interface FieldInfo {
   key: string;
-  schema: z.ZodType;
+  schema: ZodMiniType;
   meta: FieldMeta | undefined;
   type: 'string' | 'number' | 'boolean' | 'enum' | 'array' | 'object' | 'unknown';
   nullable: boolean;
@@ -38,13 +38,44 @@ export type Widget =
 
 interface Def {
   type: string;
-  innerType?: z.ZodType;
-  element?: z.ZodType;
+  innerType?: ZodMiniType;
+  element?: ZodMiniType;
 }
 
-const defOf = (s: z.ZodType) => (s as unknown as { def: Def }).def;
+interface CheckDef {
+  check?: string;
+  value?: number;
+  inclusive?: boolean;
+  format?: keyof typeof util.NUMBER_FORMAT_RANGES;
+}
 
-function describe(key: string, schema: z.ZodType): FieldInfo {
+/**
+ * A number schema's range and integer-ness, read from its checks (an int format schema is its own
+ * first check) as classic zod's `minValue`/`maxValue`/`isInt` read them; zod/mini has no such getters.
+ */
+function numberRange(s: ZodMiniType): { min: number; max: number; int: boolean } {
+  const own = s._zod.def as CheckDef & { checks?: { _zod: { def: CheckDef } }[] };
+  const defs = [...(own.check ? [own] : []), ...(own.checks ?? []).map((c) => c._zod.def)];
+  let min = -Infinity;
+  let max = Infinity;
+  let int = false;
+  for (const d of defs) {
+    if (d.check === 'greater_than' && d.value !== undefined) min = Math.max(min, d.value);
+    else if (d.check === 'less_than' && d.value !== undefined) max = Math.min(max, d.value);
+    else if (d.check === 'multiple_of') int ||= Number.isSafeInteger(d.value);
+    else if (d.check === 'number_format' && d.format) {
+      const [lo, hi] = util.NUMBER_FORMAT_RANGES[d.format];
+      min = Math.max(min, lo);
+      max = Math.min(max, hi);
+      int ||= d.format.includes('int');
+    }
+  }
+  return { min, max, int };
+}
+
+const defOf = (s: ZodMiniType) => (s as unknown as { def: Def }).def;
+
+function describe(key: string, schema: ZodMiniType): FieldInfo {
   const meta = fieldMeta.get(schema);
   let inner = schema;
   let nullable = false;
@@ -60,23 +91,17 @@ function describe(key: string, schema: z.ZodType): FieldInfo {
   }
   const d = defOf(inner);
   const info: FieldInfo = { key, schema, meta, type: 'unknown', nullable, widget: 'json' };
-  const any = inner as unknown as {
-    minValue?: number | null;
-    maxValue?: number | null;
-    isInt?: boolean;
-    options?: string[];
-  };
   if (d.type === 'string') info.type = 'string';
   else if (d.type === 'number') {
     info.type = 'number';
-    info.min = Number.isFinite(any.minValue) ? (any.minValue as number) : undefined;
-    info.max =
-      Number.isFinite(any.maxValue) && (any.maxValue as number) < 1e12 ? (any.maxValue as number) : undefined;
-    info.int = any.isInt;
+    const { min, max, int } = numberRange(inner);
+    info.min = Number.isFinite(min) ? min : undefined;
+    info.max = Number.isFinite(max) && max < 1e12 ? max : undefined;
+    info.int = int;
   } else if (d.type === 'boolean') info.type = 'boolean';
   else if (d.type === 'enum') {
     info.type = 'enum';
-    info.options = any.options;
+    info.options = [...(inner._zod.values ?? [])] as string[];
   } else if (d.type === 'array') {
     info.type = 'array';
     if (d.element) info.element = describe(`${key}[]`, d.element);
@@ -108,7 +133,7 @@ const cache = new WeakMap<NodeKind, FieldInfo[]>();
 export function kindFields(kind: NodeKind): FieldInfo[] {
   let out = cache.get(kind);
   if (!out) {
-    out = Object.entries(kind.params.shape as Record<string, z.ZodType>).map(([k, s]) => describe(k, s));
+    out = Object.entries(kind.params.shape as Record<string, ZodMiniType>).map(([k, s]) => describe(k, s));
     cache.set(kind, out);
   }
   return out;

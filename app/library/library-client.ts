@@ -2,17 +2,17 @@
  * The app server's workflow library (server/library/library-routes.ts), from the editor. Replies
  * are validated with zod; an error reply's `detail` becomes the message.
  */
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 
 export const LIBRARY_BASE = '/app/workflows';
 
 const entrySchema = z.object({
-  name: z.string().min(1).max(200),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
   modified: z.number(),
-  bytes: z.number().int().nonnegative(),
+  bytes: z.int().check(z.nonnegative()),
 });
 export type LibraryEntry = z.infer<typeof entrySchema>;
-const listSchema = z.object({ workflows: z.array(entrySchema).max(10_000) });
+const listSchema = z.object({ workflows: z.array(entrySchema).check(z.maxLength(10_000)) });
 const errorSchema = z.object({ detail: z.string() });
 
 export class LibraryRequestError extends Error {

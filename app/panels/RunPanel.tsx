@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/catalog.ts';
-import { openGallery, useGallery } from '../run/gallery.ts';
+import { openGallery, useGallery } from '../run/gallery-state.ts';
 import { isBusy, useRun } from '../run/run-store.ts';
 import { resumeInterrupted, retryFailedStep, startRun, stopRun } from '../run/run-actions.ts';
 import type { RunWait } from '../run/run-store.ts';

@@ -2,7 +2,7 @@ import { useI18n } from '../i18n/i18n.ts';
 import { retryAutosave } from '../persistence/autosave.ts';
 import { saveWorkflowFile } from '../persistence/files.ts';
 import { useStorageProblems, type StorageArea } from '../persistence/storage-problems.ts';
-import { openGallery, retryKeepRuns } from '../run/gallery.ts';
+import { openGallery } from '../run/gallery-state.ts';
 import { openSettings } from './settings-dialog-state.ts';
 
 /**
@@ -49,7 +49,11 @@ function Problem({ area }: { area: StorageArea }) {
         type="button"
         className="small primary"
         data-testid={`storage-retry-${area}`}
-        onClick={() => void (area === 'autosave' ? retryAutosave() : retryKeepRuns())}
+        onClick={() =>
+          void (area === 'autosave'
+            ? retryAutosave()
+            : import('../run/gallery.ts').then((g) => g.retryKeepRuns()))
+        }
       >
         {t('storage.retry')}
       </button>

@@ -4,7 +4,7 @@ import { fitView } from '../canvas/viewport.ts';
 import { loadLanguage, useI18n } from '../i18n/i18n.ts';
 import { sealHistory, update, useEditor } from '../store/editor-store.ts';
 import { setWorkflowMeta } from '../store/graph-actions.ts';
-import { openGallery, useGallery } from '../run/gallery.ts';
+import { openGallery, useGallery } from '../run/gallery-state.ts';
 import { useSettings } from '../run/settings.ts';
 import { openSettings } from './settings-dialog-state.ts';
 import { FileMenu } from './FileMenu.tsx';

@@ -1,4 +1,3 @@
-import { create } from 'zustand';
 import {
   addRunEvicting,
   clearRuns,
@@ -17,45 +16,10 @@ import { galleryLimitBytes, saveGalleryLimitMb } from './gallery-limit.ts';
 import { reportStorageFailure, reportStorageSuccess } from '../persistence/storage-problems.ts';
 import { deleteRunRecord } from './run-journal-idb.ts';
 import { forgetKeptPipeline } from './pipeline-journal-idb.ts';
-import { fetchResultImage, type RefusedImage } from './result-image.ts';
+import type { RefusedImage } from './result-image.ts';
+import { useGallery, type GalleryImage, type GalleryRun } from './gallery-state.ts';
 
-/**
- * An image as the gallery shows it: its bytes as a Blob (a stored asset's, read by the browser
- * only when drawn or downloaded; in memory for a run not kept) and an object URL of them.
- */
-export interface GalleryImage extends StoredImage {
-  blob: Blob;
-  src: string;
-  /** The thumbnail made when the result came in (this page only). */
-  thumb?: Blob | null | undefined;
-}
-
-/**
- * A run as the gallery shows it. `kept` is true only once the run's IndexedDB transaction has
- * committed; a run the browser refused to store stays here, in memory, so its images can still be
- * downloaded (and used as inputs) until the page closes.
- */
-export interface GalleryRun extends Omit<StoredRun, 'images'> {
-  images: GalleryImage[];
-  kept: boolean;
-}
-
-export interface GalleryState {
-  loaded: boolean;
-  runs: GalleryRun[];
-  open: boolean;
-  /** Lightbox: [runId, image index]; compare: a second image shown side by side. */
-  lightbox: { runId: string; index: number } | null;
-  compare: { runId: string; index: number } | null;
-}
-
-export const useGallery = create<GalleryState>()(() => ({
-  loaded: false,
-  runs: [],
-  open: false,
-  lightbox: null,
-  compare: null,
-}));
+export { openGallery, useGallery, type GalleryImage, type GalleryRun } from './gallery-state.ts';
 
 /** A stored run as shown; an image whose asset is gone (storage cleared) is left out, the rest shows. */
 async function toGallery(r: StoredRun, kept: boolean): Promise<GalleryRun> {
@@ -197,6 +161,9 @@ async function fetchAsImages(
   onRefused: RefusedImage,
 ): Promise<GalleryImage[]> {
   const images: GalleryImage[] = [];
+  if (!wanted.length) return images;
+  // Not in the first load (with it the API's error texts and image-size guards): fetched with the first result.
+  const { fetchResultImage } = await import('./result-image.ts');
   for (const { url, step, requestStep, label } of wanted) {
     try {
       const blob = await fetchResultImage(url, onRefused);
@@ -370,10 +337,6 @@ export async function removeAllRuns(): Promise<void> {
   });
   settleGalleryProblem();
   await releaseAssetsOf([...stored, ...shown].flatMap(runAssetHashes)).catch(() => undefined);
-}
-
-export function openGallery(open = true): void {
-  useGallery.setState({ open, ...(open ? {} : { lightbox: null, compare: null }) });
 }
 
 export function findImage(ref: { runId: string; index: number } | null) {

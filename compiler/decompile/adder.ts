@@ -1,5 +1,5 @@
 /** GraphBuilder.add for decompile: a node-param error is thrown at the request path it came from. */
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { GraphBuilder } from '../../nodes/build.ts';
 import type { KindName } from '../../nodes/registry.ts';
 import { friendlyIssue } from '../workflow-file/parse.ts';
@@ -17,7 +17,8 @@ export function adder(b: GraphBuilder) {
     try {
       return b.add(kind, params, label);
     } catch (err) {
-      if (!(err instanceof ZodError)) throw err;
+      // Node kinds' schemas are zod/mini: their errors are core `$ZodError`s (classic's `ZodError` is one too).
+      if (!(err instanceof $ZodError)) throw err;
       const issues = err.issues.map((i) => ({
         ...i,
         path: [],

@@ -117,7 +117,7 @@ function describeValue(v: unknown): string {
 }
 
 /** One error per path (zod may report `2**60` as both "not a safe int" and "too big"), at most 20. */
-function zodErrors(error: z.ZodError, prefix: readonly PropertyKey[] = [], node?: string): FileError[] {
+function zodErrors(error: z.core.$ZodError, prefix: readonly PropertyKey[] = [], node?: string): FileError[] {
   const seen = new Set<string>();
   const out: FileError[] = [];
   for (const i of error.issues) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { field, t } from '../field.ts';
 import { INPAINT_METHODS, detectInpaintMethod, inpaintMethodParam } from '../inpaint-methods.ts';
 import { imageIn, imageOut } from '../ports.ts';
@@ -17,7 +17,7 @@ export const enhanceRegion = {
   inputs: [imageIn],
   outputs: [imageOut],
   params: z.object({
-    enabled: field(z.boolean().default(true), {
+    enabled: field(z._default(z.boolean(), true), {
       label: t('Enabled', '启用'),
       help: t(
         'A disabled region is left out of the request; the chain closes the gap.',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { CN_TYPES, CN_TYPE_DEFAULTS, type CnType } from '../../contract/enums.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
@@ -27,23 +27,29 @@ export const imagePrompt = {
   ],
   outputs: [{ id: 'imagePrompt', type: 'imagePrompt', label: t('Image prompt', '图像提示') }],
   params: z.object({
-    cn_type: field(z.enum(CN_TYPES).default('ImagePrompt'), {
+    cn_type: field(z._default(z.enum(CN_TYPES), 'ImagePrompt'), {
       label: t('Type', '类型'),
       help: t(
         'Changing the type also resets stop/weight to that type’s Fooocus UI defaults when they were untouched.',
         '切换类型时，若停止点/权重未被修改，会重置为该类型在 Fooocus 界面中的默认值。',
       ),
     }),
-    cn_stop: field(z.number().min(0).max(1).default(CN_TYPE_DEFAULTS.ImagePrompt.stop), {
-      label: t('Stop at', '停止于'),
-      widget: 'slider',
-      step: 0.01,
-    }),
-    cn_weight: field(z.number().min(0).max(2).default(CN_TYPE_DEFAULTS.ImagePrompt.weight), {
-      label: t('Weight', '权重'),
-      widget: 'slider',
-      step: 0.01,
-    }),
+    cn_stop: field(
+      z._default(z.number().check(z.minimum(0), z.maximum(1)), CN_TYPE_DEFAULTS.ImagePrompt.stop),
+      {
+        label: t('Stop at', '停止于'),
+        widget: 'slider',
+        step: 0.01,
+      },
+    ),
+    cn_weight: field(
+      z._default(z.number().check(z.minimum(0), z.maximum(2)), CN_TYPE_DEFAULTS.ImagePrompt.weight),
+      {
+        label: t('Weight', '权重'),
+        widget: 'slider',
+        step: 0.01,
+      },
+    ),
   }),
   inlineFields: ['cn_type', 'cn_stop', 'cn_weight'],
 } as const satisfies NodeKind;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { OUTPAINT_DIRECTIONS } from '../../contract/enums.ts';
 import { field, t } from '../field.ts';
 import { INPAINT_METHODS, detectInpaintMethod, inpaintMethodParam } from '../inpaint-methods.ts';
@@ -60,20 +60,23 @@ export const inpaint = {
       ),
       widget: 'textarea',
     }),
-    outpaint_selections: field(z.array(z.enum(OUTPAINT_DIRECTIONS)).default([]), {
+    outpaint_selections: field(z._default(z.array(z.enum(OUTPAINT_DIRECTIONS)), []), {
       label: t('Outpaint directions', '扩图方向'),
       widget: 'directions',
       group: 'inpaint',
     }),
-    outpaint_distance: field(z.array(z.number().int().min(0)).length(4).default([0, 0, 0, 0]), {
-      label: t('Outpaint distance px [left, top, right, bottom]', '扩图距离（像素）[左, 上, 右, 下]'),
-      help: t(
-        '0 = 30% of the image width (left/right) or height (top/bottom).',
-        '0 = 图像宽度（左右）或高度（上下）的 30%。',
-      ),
-      widget: 'distances',
-      group: 'inpaint',
-    }),
+    outpaint_distance: field(
+      z._default(z.array(z.int().check(z.minimum(0))).check(z.length(4)), [0, 0, 0, 0]),
+      {
+        label: t('Outpaint distance px [left, top, right, bottom]', '扩图距离（像素）[左, 上, 右, 下]'),
+        help: t(
+          '0 = 30% of the image width (left/right) or height (top/bottom).',
+          '0 = 图像宽度（左右）或高度（上下）的 30%。',
+        ),
+        widget: 'distances',
+        group: 'inpaint',
+      },
+    ),
   }),
   inlineFields: ['method', 'outpaint_selections'],
 } as const satisfies NodeKind;

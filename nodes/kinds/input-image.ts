@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { assetHashOf } from '../assets.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
@@ -13,13 +13,15 @@ import type { NodeKind } from '../types.ts';
  */
 export const imageRef = z
   .string()
-  .refine(
-    (s) => s === '' || assetHashOf(s) !== null || s.startsWith('data:image/') || /^https?:\/\//.test(s),
-    { message: 'must be an asset reference (asset:<sha256>) or an http(s) URL' },
+  .check(
+    z.refine(
+      (s) => s === '' || assetHashOf(s) !== null || s.startsWith('data:image/') || /^https?:\/\//.test(s),
+      { message: 'must be an asset reference (asset:<sha256>) or an http(s) URL' },
+    ),
   );
 
 /** Pixel size when known (decoded by `prepare`, or read when the file was picked). */
-export const knownSize = z.number().int().positive().nullable().default(null);
+export const knownSize = z._default(z.nullable(z.int().check(z.positive())), null);
 
 export const inputImage = {
   kind: 'inputImage',
@@ -33,7 +35,7 @@ export const inputImage = {
   inputs: [],
   outputs: [{ id: 'image', type: 'image', label: t('Image', '图像') }],
   params: z.object({
-    image: field(imageRef.default(''), {
+    image: field(z._default(imageRef, ''), {
       label: t('Image', '图像'),
       help: t(
         'Pick a file, drop one on the canvas, paste one, or give a URL reachable from the FooocusAPI server.',

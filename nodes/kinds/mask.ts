@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
 import { imageRef, knownSize } from './input-image.ts';
@@ -26,7 +26,7 @@ export const mask = {
   ],
   outputs: [{ id: 'mask', type: 'mask', label: t('Mask', '蒙版') }],
   params: z.object({
-    image: field(imageRef.default(''), {
+    image: field(z._default(imageRef, ''), {
       label: t('Mask image', '蒙版图像'),
       help: t(
         'Upload a mask or draw one in the painter. White = repaint.',
@@ -34,11 +34,11 @@ export const mask = {
       ),
       widget: 'image',
     }),
-    source: field(z.enum(['upload', 'drawn']).default('upload'), {
+    source: field(z._default(z.enum(['upload', 'drawn']), 'upload'), {
       label: t('Source', '来源'),
       choiceLabels: { upload: t('Uploaded', '上传'), drawn: t('Drawn', '手绘') },
     }),
-    invert: field(z.boolean().default(false), {
+    invert: field(z._default(z.boolean(), false), {
       label: t('Invert', '反转'),
       help: t(
         'FooocusAPI ignores its own invert flag, so Fooocus Flow inverts the mask pixels before sending.',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
 
@@ -15,7 +15,10 @@ export const note = {
   inputs: [],
   outputs: [],
   params: z.object({
-    text: field(z.string().max(20000).default(''), { label: t('Text', '文本'), widget: 'textarea' }),
+    text: field(z._default(z.string().check(z.maxLength(20000)), ''), {
+      label: t('Text', '文本'),
+      widget: 'textarea',
+    }),
   }),
   inlineFields: ['text'],
 } as const satisfies NodeKind;

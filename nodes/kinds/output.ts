@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
 
@@ -11,7 +11,7 @@ export const output = {
   inputs: [{ id: 'image', type: 'image', label: t('Image', '图像'), required: true }],
   outputs: [],
   params: z.object({
-    save_final_enhanced_image_only: field(z.boolean().default(false), {
+    save_final_enhanced_image_only: field(z._default(z.boolean(), false), {
       label: t('Final image only', '仅最终图像'),
       help: t(
         'Return only the last enhanced image per input instead of every intermediate step. Fooocus can then return 0 images in some cases (a warning tells you when).',

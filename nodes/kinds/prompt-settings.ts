@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { ASPECT_RATIOS, MAX_SAFE_SEED } from '../../contract/enums.ts';
 import { field, t } from '../field.ts';
 import type { NodeKind } from '../types.ts';
@@ -40,10 +40,7 @@ export const promptSettings = {
       ),
     }),
     aspect_ratios_selection: field(
-      z
-        .string()
-        .regex(/^\d+\*\d+$/, 'must be "W*H", e.g. 1152*896')
-        .default('1152*896'),
+      z._default(z.string().check(z.regex(/^\d+\*\d+$/, 'must be "W*H", e.g. 1152*896')), '1152*896'),
       {
         label: t('Size (W*H)', '尺寸（宽*高）'),
         help: t(
@@ -53,7 +50,7 @@ export const promptSettings = {
       },
     ),
     image_number: requestParam('image_number', { label: t('Images', '图像数量'), widget: 'slider', step: 1 }),
-    image_seed: field(z.number().int().min(-1).max(MAX_SAFE_SEED).default(-1), {
+    image_seed: field(z._default(z.int().check(z.minimum(-1), z.maximum(MAX_SAFE_SEED)), -1), {
       label: t('Seed (-1 = random)', '种子（-1 = 随机）'),
       help: t(
         'Image i uses seed + i. A random seed is chosen for every run and kept with its results.',

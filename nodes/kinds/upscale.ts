@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { field, t } from '../field.ts';
 import { imageIn, imageOut, imagePromptsInput } from '../ports.ts';
 import type { NodeKind } from '../types.ts';
@@ -17,9 +17,10 @@ export const upscale = {
   outputs: [imageOut],
   params: z.object({
     method: field(
-      z
-        .enum(['Upscale (1.5x)', 'Upscale (2x)', 'Upscale (Fast 2x)', 'Upscale (Custom)', 'Disabled'])
-        .default('Upscale (2x)'),
+      z._default(
+        z.enum(['Upscale (1.5x)', 'Upscale (2x)', 'Upscale (Fast 2x)', 'Upscale (Custom)', 'Disabled']),
+        'Upscale (2x)',
+      ),
       {
         label: t('Method', '方法'),
         choiceLabels: {
@@ -31,7 +32,7 @@ export const upscale = {
         },
       },
     ),
-    factor: field(z.number().min(1).max(5).default(1.5), {
+    factor: field(z._default(z.number().check(z.minimum(1), z.maximum(5)), 1.5), {
       label: t('Custom factor', '自定义倍数'),
       help: t(
         'Used with "Custom factor" (upscale_multiple), 1.0–5.0.',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../contract/zod-mini.ts';
 import { field, t } from '../field.ts';
 import { imageIn, imageOut, imagePromptsInput } from '../ports.ts';
 import type { NodeKind } from '../types.ts';
@@ -16,7 +16,7 @@ export const vary = {
   inputs: [imageIn, imagePromptsInput],
   outputs: [imageOut],
   params: z.object({
-    method: field(z.enum(['Vary (Subtle)', 'Vary (Strong)', 'Disabled']).default('Vary (Subtle)'), {
+    method: field(z._default(z.enum(['Vary (Subtle)', 'Vary (Strong)', 'Disabled']), 'Vary (Subtle)'), {
       label: t('Method', '方法'),
       choiceLabels: {
         'Vary (Subtle)': t('Subtle', '微弱'),
