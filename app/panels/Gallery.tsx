@@ -26,7 +26,12 @@ export function Gallery() {
         <header className="dialog-head">
           <h2 id="gallery-title">
             {t('gallery.title')}{' '}
-            <span className="status">{t('gallery.count', { n: total, runs: runs.length })}</span>
+            <span className="status">
+              {t('gallery.count', {
+                images: total === 1 ? t('gallery.oneImage') : t('gallery.nImages', { n: total }),
+                runs: runs.length === 1 ? t('settings.oneRun') : t('settings.nRuns', { n: runs.length }),
+              })}
+            </span>
           </h2>
           {runs.length > 0 && (
             <button type="button" className="small danger" onClick={() => void removeAllRuns()}>

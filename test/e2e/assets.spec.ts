@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { docOf, dropCanvasFiles, fromFileMenu, layout, openBlank, type HookWindow } from './helpers.ts';
+import {
+  docOf,
+  dropCanvasFiles,
+  fromFileMenu,
+  layout,
+  openBlank,
+  openVaryTemplate,
+  type HookWindow,
+} from './helpers.ts';
 
 /**
  * Images as assets in the editor: a real JPEG is stored once (IndexedDB, by hash), the document
@@ -40,14 +48,6 @@ type AssetDoc = {
 };
 const fullDoc = (page: Page) => docOf(page) as Promise<unknown> as Promise<AssetDoc>;
 
-async function openVary(page: Page): Promise<string> {
-  await openBlank(page);
-  await page.getByRole('button', { name: 'New' }).click();
-  await page.locator('[data-template="vary-image-prompt"]').click();
-  await expect(page.locator('.react-flow__node')).toHaveCount(6);
-  return (await fullDoc(page)).nodes.find((n) => n.kind === 'inputImage')!.id;
-}
-
 const thumbOf = (page: Page, nodeId: string) =>
   page.locator(`.react-flow__node[data-id="${nodeId}"] img.thumb`);
 
@@ -71,7 +71,7 @@ test('a real JPEG becomes an asset: thumbnail on the node, reference in the docu
 }) => {
   const photo = await jpeg(7);
   const hash = sha256(photo);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
   await upload(page, img, photo);
   await expectThumb(page, img, hash);
   const doc = await fullDoc(page);
@@ -98,7 +98,7 @@ test('a real JPEG becomes an asset: thumbnail on the node, reference in the docu
 test('undo, redo and a reload keep the image', async ({ page }) => {
   const photo = await jpeg(11);
   const hash = sha256(photo);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
   await upload(page, img, photo);
   await expectThumb(page, img, hash);
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
@@ -121,7 +121,7 @@ test('Save with images → Open in a fresh browser restores the photo; saved wit
 }) => {
   const photo = await jpeg(13);
   const hash = sha256(photo);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
   await upload(page, img, photo);
   await expectThumb(page, img, hash);
 
@@ -165,7 +165,7 @@ test('Save with images → Open in a fresh browser restores the photo; saved wit
 test('a deleted asset store shows a missing image on its node, not a crash', async ({ page }) => {
   const photo = await jpeg(17);
   const hash = sha256(photo);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
   await upload(page, img, photo);
   await expectThumb(page, img, hash);
   await page.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.flushAutosave());
@@ -201,7 +201,7 @@ test('a draft autosaved before images were assets (inline data URL) is migrated 
 }) => {
   const photo = await jpeg(19);
   const hash = sha256(photo);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
   const v1 = (await fullDoc(page)) as AssetDoc & Record<string, unknown>;
   delete (v1 as { assets?: unknown }).assets;
   v1.version = 1;
@@ -238,7 +238,7 @@ test('a copied photo node pastes with its image in another tab; in another brows
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const photo = await jpeg(23);
   const hash = sha256(photo);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
   await upload(page, img, photo);
   await expectThumb(page, img, hash);
   await page.locator(`.react-flow__node[data-id="${img}"] .flow-node-header`).click();
@@ -312,7 +312,7 @@ test('a JPEG with EXIF orientation 6 shows its thumbnail as stored, as Fooocus r
     .toBuffer();
   expect((await sharp(photo).metadata()).orientation).toBe(6);
   const hash = sha256(photo);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
   await upload(page, img, photo);
   // 320×240: the stored aspect, not the viewer's 240×320.
   await expectThumb(page, img, hash);

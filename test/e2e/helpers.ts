@@ -17,6 +17,19 @@ export async function openBlank(
   await expect(page.locator('.start-screen')).toHaveCount(0);
 }
 
+/**
+ * Opens the Vary + Image Prompt template on a fresh profile and waits for its layout (it is laid out
+ * once its sample images are in). Returns the id of its Input Image node.
+ */
+export async function openVaryTemplate(page: Page): Promise<string> {
+  await openBlank(page);
+  await page.getByRole('button', { name: 'New' }).click();
+  await page.locator('[data-template="vary-image-prompt"]').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(6);
+  await viewSettled(page);
+  return (await docOf(page)).nodes.find((n) => n.kind === 'inputImage')!.id;
+}
+
 export type HookWindow = {
   __fooocusFlow: {
     request(): Record<string, unknown>;

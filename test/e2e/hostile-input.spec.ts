@@ -1,7 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { bombPng, dataUrl, inpaintWorkflow } from '../hardening/bomb-images.ts';
-import { docOf, dropCanvasFiles, fromFileMenu, openBlank, viewSettled, type HookWindow } from './helpers.ts';
+import {
+  docOf,
+  dropCanvasFiles,
+  fromFileMenu,
+  openBlank,
+  openVaryTemplate,
+  viewSettled,
+  type HookWindow,
+} from './helpers.ts';
 
 /**
  * Hostile input in the editor (issue 10): a decompression bomb (a small PNG whose header says
@@ -61,15 +69,6 @@ type AssetDoc = {
 };
 const fullDoc = (page: Page) => docOf(page) as Promise<unknown> as Promise<AssetDoc>;
 
-async function openVary(page: Page): Promise<string> {
-  await openBlank(page);
-  await page.getByRole('button', { name: 'New' }).click();
-  await page.locator('[data-template="vary-image-prompt"]').click();
-  await expect(page.locator('.react-flow__node')).toHaveCount(6);
-  await viewSettled(page); // the template is laid out once its sample images are in
-  return (await fullDoc(page)).nodes.find((n) => n.kind === 'inputImage')!.id;
-}
-
 const nodeOf = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 /** What the user reads about a bomb: its size, the budget, that it was not decoded, what to do. */
@@ -80,7 +79,7 @@ test('a decompression bomb picked on an Input Image node is refused on the node,
   page,
 }) => {
   await logWorkerDecodes(page);
-  const img = await openVary(page);
+  const img = await openVaryTemplate(page);
 
   // The counter works: a real PNG picked on the node is decoded (for its thumbnail).
   const real = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3a6' } })
@@ -169,7 +168,7 @@ test('a shared workflow with bombs embedded opens without decoding them, and say
 });
 
 test('a hostile workflow file that cannot be opened leaves the open workflow untouched', async ({ page }) => {
-  await openVary(page);
+  await openVaryTemplate(page);
   const before = await fullDoc(page);
   const historyBefore = await history(page);
 
