@@ -1,4 +1,5 @@
 import { answerConfirm, useConfirm } from './confirm-state.ts';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 /** The editor's yes/no question (see askConfirm); Enter confirms, Escape cancels. */
 export function ConfirmDialog() {
@@ -29,7 +30,7 @@ export function ConfirmDialog() {
           <button type="button" onClick={() => answerConfirm(false)}>
             {q.cancel}
           </button>
-          <button type="button" className="primary" onClick={() => answerConfirm(true)} autoFocus>
+          <button type="button" className="primary" onClick={() => answerConfirm(true)} ref={focusOnMount}>
             {q.confirm}
           </button>
         </div>

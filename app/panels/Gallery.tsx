@@ -5,6 +5,7 @@ import { findImage, openGallery, removeAllRuns, removeRun, useGallery } from '..
 import { openRunWorkflow, putAsInput } from '../run/gallery-actions.ts';
 import { batchZipUrl } from '../batch/batch-client.ts';
 import { useBatchDialog } from '../batch/batch-state.ts';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 export { openRunWorkflow, putAsInput };
 
@@ -38,7 +39,7 @@ export function Gallery() {
               {t('gallery.clear')}
             </button>
           )}
-          <button type="button" className="small" onClick={() => openGallery(false)} autoFocus>
+          <button type="button" className="small" onClick={() => openGallery(false)} ref={focusOnMount}>
             {t('dialog.close')}
           </button>
         </header>

@@ -1,5 +1,6 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { update, useEditor } from '../store/editor-store.ts';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 /** A file that could not be opened: where it is wrong and why. Shown as text, never as markup. */
 export function ImportFailureDialog() {
@@ -34,7 +35,7 @@ export function ImportFailureDialog() {
           </tbody>
         </table>
         <div className="dialog-actions">
-          <button type="button" onClick={close} autoFocus>
+          <button type="button" onClick={close} ref={focusOnMount}>
             {t('start.close')}
           </button>
         </div>

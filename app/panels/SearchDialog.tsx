@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useI18n } from '../i18n/i18n.ts';
 import { update, useEditor } from '../store/editor-store.ts';
 import { filterOptions, searchOptions } from './search-options.ts';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 function close() {
   update((s) => {
@@ -47,7 +48,7 @@ function SearchBody() {
       <div className="dialog search-dialog" role="dialog" aria-modal="true" aria-label={heading}>
         <h2>{heading}</h2>
         <input
-          autoFocus
+          ref={focusOnMount}
           type="search"
           role="combobox"
           aria-expanded="true"

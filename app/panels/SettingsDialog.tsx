@@ -7,6 +7,7 @@ import { GALLERY_LIMIT_MB, galleryLimitMb, parseGalleryLimitMb } from '../run/ga
 
 import { openSettings, useSettingsDialog } from './settings-dialog-state.ts';
 import { ServerAddressField } from './ServerAddressField.tsx';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 /**
  * FooocusAPI address and key, a connection check that fills the pickers, the simulated engine's speed,
@@ -132,7 +133,7 @@ export function SettingsDialog() {
           </div>
         )}
         <div className="dialog-actions">
-          <button type="button" onClick={() => openSettings(false)} autoFocus>
+          <button type="button" onClick={() => openSettings(false)} ref={focusOnMount}>
             {t('dialog.close')}
           </button>
         </div>

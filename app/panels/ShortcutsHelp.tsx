@@ -1,6 +1,7 @@
 import { COMMANDS, EXTRA_SHORTCUTS } from '../commands.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { update, useEditor } from '../store/editor-store.ts';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 export function ShortcutsHelp() {
   const { t } = useI18n();
@@ -34,7 +35,7 @@ export function ShortcutsHelp() {
           </tbody>
         </table>
         <div className="dialog-actions">
-          <button type="button" onClick={close} autoFocus>
+          <button type="button" onClick={close} ref={focusOnMount}>
             {t('shortcuts.close')}
           </button>
         </div>

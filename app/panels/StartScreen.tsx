@@ -4,6 +4,7 @@ import { update, useEditor } from '../store/editor-store.ts';
 import { openTemplate } from '../commands.ts';
 import { pickWorkflowFile } from '../persistence/files.ts';
 import { RecentWorkflows } from '../library/RecentWorkflows.tsx';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 /** First screen (and "New"): a blank canvas, a template per seed scenario, or a file. */
 export function StartScreen() {
@@ -26,7 +27,7 @@ export function StartScreen() {
               className="template"
               data-template="blank"
               onClick={() => openTemplate(null)}
-              autoFocus
+              ref={focusOnMount}
             >
               <strong>{t('start.blank')}</strong>
               <span>{t('start.blankDesc')}</span>
