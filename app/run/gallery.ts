@@ -18,6 +18,7 @@ import { deleteRunRecord } from './run-journal-idb.ts';
 import { forgetKeptPipeline } from './pipeline-journal-idb.ts';
 import type { RefusedImage } from './result-image.ts';
 import { useGallery, type GalleryImage, type GalleryRun } from './gallery-state.ts';
+import { rememberDeleted, wasDeleted } from './gallery-dismissed.ts';
 
 export { openGallery, useGallery, type GalleryImage, type GalleryRun } from './gallery-state.ts';
 
@@ -42,7 +43,7 @@ function toStored(r: Omit<GalleryRun, 'bytes'> & { bytes?: number }): StoredRun 
   return { ...base, bytes: runBytes(base) };
 }
 
-function release(r: GalleryRun): void {
+function release(r: Pick<GalleryRun, 'images'>): void {
   for (const i of r.images) URL.revokeObjectURL(i.src);
 }
 
@@ -251,6 +252,8 @@ export function appendResults(
   const next = (growing.get(id) ?? Promise.resolve())
     .catch(() => undefined)
     .then(async () => {
+      // An entry the user deleted is not grown back (a batch reopened, or a poll under way).
+      if (wasDeleted(id)) return null;
       const stored = async () => {
         const r = (await listRuns().catch(() => [])).find((x) => x.id === id);
         return r ? toGallery(r, true) : undefined;
@@ -262,7 +265,8 @@ export function appendResults(
         wanted.filter((w) => !have.has(w.url) && (have.add(w.url), true)),
         onRefused,
       );
-      if (fresh.length === 0) {
+      if (fresh.length === 0 || wasDeleted(id)) {
+        release({ images: fresh }); // deleted meanwhile: its fetched results are dropped
         if (before && !shownNow) release(before);
         return null;
       }
@@ -310,6 +314,7 @@ export async function setGalleryLimit(mb: number): Promise<number> {
 
 export async function removeRun(id: string): Promise<void> {
   const run = useGallery.getState().runs.find((r) => r.id === id);
+  if (run?.batch) rememberDeleted([id]); // its batch would file it again when reopened
   await deleteRun(id).catch(() => undefined);
   announce();
   useGallery.setState((s) => {
@@ -329,6 +334,7 @@ export async function removeRun(id: string): Promise<void> {
 export async function removeAllRuns(): Promise<void> {
   const stored = await listRuns().catch(() => []);
   const shown = useGallery.getState().runs;
+  rememberDeleted([...stored, ...shown].filter((r) => r.batch).map((r) => r.id));
   await clearRuns().catch(() => undefined);
   announce();
   useGallery.setState((s) => {

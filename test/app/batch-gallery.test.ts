@@ -72,6 +72,12 @@ const labels = (run: { images: { label?: string | undefined }[] } | undefined) =
 beforeEach(async () => {
   fetched.length = 0;
   written.length = 0;
+  // The browser's localStorage (where deleted entries are remembered), fresh for each test.
+  const storage = new Map<string, string>();
+  (globalThis as { localStorage?: unknown }).localStorage = {
+    getItem: (k: string) => storage.get(k) ?? null,
+    setItem: (k: string, v: string) => void storage.set(k, v),
+  };
   const { db } = await page();
   await db.clearRuns();
 });
@@ -146,6 +152,24 @@ describe('an editor batch in the gallery', () => {
     expect(runs).toHaveLength(1);
     expect(labels(runs[0])).toEqual(['photo-1.png', 'photo-2.png', 'photo-3.png']);
     expect(fetched).toEqual([1, 2, 0].map((i) => `/app/batches/${ID}/files/items/${i}/result-1.png`));
+  });
+
+  it('a deleted entry stays deleted when its batch is reopened or polled again; other batches still file', async () => {
+    const first = await page();
+    await first.feed.fileBatchResults(status(2), workflow);
+    await first.gallery.removeRun(batchGalleryId(ID));
+    await first.feed.fileBatchResults(status(3, 'finished'), workflow); // a poll still under way
+    expect(first.gallery.useGallery.getState().runs).toEqual([]);
+
+    const reopened = await page(); // a reload, then the batch dialog opened on it again
+    await reopened.feed.fileBatchResults(status(3, 'finished'), workflow);
+    expect(reopened.gallery.useGallery.getState().runs).toEqual([]);
+    expect(await reopened.db.listRuns()).toEqual([]);
+    expect(fetched).toHaveLength(2); // only what was filed before the delete
+
+    const other = { ...status(1, 'finished'), id: 'fedcba9876543210' };
+    await reopened.feed.fileBatchResults(other, workflow);
+    expect((await reopened.db.listRuns()).map((r) => r.id)).toEqual([batchGalleryId(other.id)]);
   });
 
   it('two status reads filed at once (dialog and background) add each result once', async () => {
