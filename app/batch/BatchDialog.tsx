@@ -25,6 +25,8 @@ import {
   type BatchStatus,
 } from './batch-client.ts';
 import { fileBatchResults } from './batch-feed.ts';
+import { rememberBatch } from './batch-memory.ts';
+import { itemFailureText } from './item-failure-text.ts';
 import { openBatchDialog, useBatchDialog } from './batch-state.ts';
 import './batch.css';
 
@@ -35,7 +37,7 @@ const POLL_MS = 500;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function ItemCell({ id, item }: { id: string; item: BatchItemStatus }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const result = item.thumbs?.results[0];
   return (
     <li className={`batch-item batch-item-${item.state}`} data-testid="batch-item" data-state={item.state}>
@@ -56,8 +58,10 @@ function ItemCell({ id, item }: { id: string; item: BatchItemStatus }) {
           ? t('batch.item.waitingOnServer')
           : t(`batch.item.${item.state}`, { p: Math.round(item.progress ?? 0) })}
       </span>
-      {item.state === 'failed' && item.error && (
-        <span className="batch-item-error">{t('batch.failedReason', { reason: item.error })}</span>
+      {item.state === 'failed' && (item.error || item.problem) && (
+        <span className="batch-item-error" data-testid="batch-item-error">
+          {itemFailureText(item, lang)}
+        </span>
       )}
     </li>
   );
@@ -97,8 +101,7 @@ export function BatchDialog() {
 
   useEffect(() => {
     // Finished items' results join the gallery as one entry for the batch (never twice).
-    if (status && status.state !== 'new') void fileBatchResults(status, doc).catch(() => undefined);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the graph is only kept with a new entry
+    if (status && status.state !== 'new') void fileBatchResults(status).catch(() => undefined);
   }, [status]);
 
   useEffect(() => {
@@ -144,6 +147,8 @@ export function BatchDialog() {
         await uploadBatchImage(id, f);
       }
       useBatchDialog.setState({ batchId: id });
+      // Followed after a reload too (its results join the gallery without this dialog).
+      rememberBatch(id);
       setStatus(await startBatch(id));
       setFiles([]);
     });
@@ -276,7 +281,12 @@ export function BatchDialog() {
                   type="button"
                   data-testid="batch-resume"
                   disabled={busy !== null}
-                  onClick={() => void act(async () => setStatus(await startBatch(status.id)))}
+                  onClick={() =>
+                    void act(async () => {
+                      rememberBatch(status.id);
+                      setStatus(await startBatch(status.id));
+                    })
+                  }
                 >
                   {t('batch.resume')}
                 </button>

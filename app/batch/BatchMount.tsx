@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { useEditor } from '../store/editor-store.ts';
+import { startedBatches } from './batch-memory.ts';
 import { openBatchDialog, useBatchDialog } from './batch-state.ts';
 
 const BatchDialog = lazy(() => import('./BatchDialog.tsx').then((m) => ({ default: m.BatchDialog })));
@@ -14,13 +14,27 @@ export function BatchMount() {
     let stop: (() => void) | null = null;
     let gone = false;
     void import('./batch-feed.ts').then((m) => {
-      if (!gone) stop = m.followBatch(batchId, () => useEditor.getState().doc);
+      if (!gone) stop = m.followBatch(batchId);
     });
     return () => {
       gone = true;
       stop?.();
     };
   }, [open, batchId]);
+  useEffect(() => {
+    // After a reload or in a new tab: the batches this browser started and has not seen end are
+    // followed in the background (the code loaded only when there is one).
+    if (startedBatches().length === 0) return;
+    let stop: (() => void) | null = null;
+    let gone = false;
+    void import('./batch-feed.ts').then((m) => {
+      if (!gone) stop = m.followStartedBatches();
+    });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, []);
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => {

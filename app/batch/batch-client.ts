@@ -6,12 +6,27 @@ import * as z from '../../contract/zod-mini.ts';
 
 export const BATCH_BASE = '/app/batches';
 
+/** Why an item failed, as a code the dialog words (server/batch/item-problem.ts); unknown codes show `error`. */
+const problemSchema = z.object({
+  code: z.string().check(z.maxLength(100)),
+  input: z.optional(z.string().check(z.maxLength(200))),
+  file: z.optional(z.string().check(z.maxLength(500))),
+  texts: z.optional(
+    z
+      .array(z.object({ en: z.string().check(z.maxLength(2000)), zh: z.string().check(z.maxLength(2000)) }))
+      .check(z.maxLength(20)),
+  ),
+  message: z.optional(z.string().check(z.maxLength(2000))),
+});
+export type BatchItemProblem = z.infer<typeof problemSchema>;
+
 const itemSchema = z.object({
   id: z.string(),
   index: z.int(),
   label: z.string().check(z.maxLength(500)),
   state: z.enum(['queued', 'running', 'collecting', 'done', 'failed']),
   error: z.optional(z.string().check(z.maxLength(5000))),
+  problem: z.optional(problemSchema),
   progress: z.optional(z.number()),
   /** The engine's word for where a running item is (queued, running, …): only matched, never shown. */
   phase: z.optional(z.string().check(z.maxLength(200))),
@@ -33,7 +48,15 @@ export type BatchStatus = z.infer<typeof statusSchema>;
 export type BatchItemStatus = z.infer<typeof itemSchema>;
 const errorSchema = z.object({ detail: z.string() });
 
-export class BatchRequestError extends Error {}
+export class BatchRequestError extends Error {
+  constructor(
+    message: string,
+    /** The app server's HTTP status (404: no such batch). */
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
 
 async function call(path: string, init?: RequestInit): Promise<unknown> {
   const res = await fetch(`${BATCH_BASE}${path}`, { ...init, headers: { accept: 'application/json' } });
@@ -42,6 +65,7 @@ async function call(path: string, init?: RequestInit): Promise<unknown> {
   const detail = errorSchema.safeParse(body);
   throw new BatchRequestError(
     detail.success ? detail.data.detail.slice(0, 500) : `the app server answered ${res.status}`,
+    res.status,
   );
 }
 
@@ -74,6 +98,9 @@ export const startBatch = async (id: string) =>
   statusSchema.parse(await call(`/${id}/start`, { method: 'POST' }));
 export const stopBatch = async (id: string) =>
   statusSchema.parse(await call(`/${id}/stop`, { method: 'POST' }));
+
+/** The workflow file the batch was made from (JSON, untrusted: open it with openWorkflowJson). */
+export const batchWorkflow = (id: string) => call(`/${id}/workflow`);
 
 export const batchFileUrl = (id: string, rel: string) =>
   `${BATCH_BASE}/${id}/files/${rel.split('/').map(encodeURIComponent).join('/')}`;

@@ -1,20 +1,51 @@
 /**
  * Files an editor batch's finished results into the gallery as its status comes in (from the
- * dialog's polling, or in the background while the dialog is closed): one entry per batch.
+ * dialog's polling, or in the background while the dialog is closed or after a reload): one entry
+ * per batch, which keeps the workflow the batch was made from (read from the app server, not the
+ * canvas, which may hold another graph by then).
  */
-import type { Workflow } from '../../nodes/graph.ts';
+import { openWorkflowJson } from '../../compiler/workflow-file/index.ts';
+import { emptyWorkflow, type Workflow } from '../../nodes/graph.ts';
+import { storeOpenedAssets } from '../persistence/open-assets.ts';
 import { appendResults, useGallery } from '../run/gallery.ts';
-import { batchStatus, type BatchStatus } from './batch-client.ts';
+import { batchStatus, batchWorkflow, BatchRequestError, type BatchStatus } from './batch-client.ts';
 import { batchGalleryId, batchResultsToAdd } from './batch-gallery.ts';
+import { forgetBatch, startedBatches } from './batch-memory.ts';
 
 /** How often a batch running while its dialog is closed is read (as the dialog does). */
 const POLL_MS = 500;
+/** After the app server did not answer: read again later (the batch goes on there). */
+const RETRY_MS = 5000;
 
-/**
- * Adds the results of items finished since the last call. `workflow` is the graph the batch was
- * made from, kept with the entry (the status does not carry it).
- */
-export async function fileBatchResults(status: BatchStatus, workflow: Workflow): Promise<void> {
+/** Per batch, its workflow as read once from the app server; null when its file no longer opens. */
+const workflows = new Map<string, Promise<Workflow | null>>();
+
+async function readWorkflow(batchId: string): Promise<Workflow | null> {
+  // Unreachable: throws, and the next status tries again; gone or no longer valid: no workflow.
+  const json = await batchWorkflow(batchId).catch((e: unknown) => {
+    if (e instanceof BatchRequestError && e.status < 500) return undefined;
+    throw e;
+  });
+  if (json === undefined) return null;
+  const parsed = await openWorkflowJson(json);
+  if (!parsed.ok) return null;
+  // Its images (embedded in the file) go to the asset store, so "Open workflow" finds them later.
+  await storeOpenedAssets(parsed.workflow, parsed.assets).catch(() => undefined);
+  return parsed.workflow;
+}
+
+function workflowOf(batchId: string): Promise<Workflow | null> {
+  let p = workflows.get(batchId);
+  if (!p) {
+    p = readWorkflow(batchId);
+    workflows.set(batchId, p);
+    p.catch(() => workflows.delete(batchId));
+  }
+  return p;
+}
+
+/** Adds the results of items finished since the last call, to the batch's one entry. */
+export async function fileBatchResults(status: BatchStatus): Promise<void> {
   const id = batchGalleryId(status.id);
   const shown = useGallery.getState().runs.find((r) => r.id === id);
   // A cheap first look at what this page shows; appendResults checks the store as well.
@@ -25,6 +56,7 @@ export async function fileBatchResults(status: BatchStatus, workflow: Workflow):
     ).length === 0
   )
     return;
+  const workflow = await workflowOf(status.id);
   // All finished results, in item order: the entry shows them so, whatever order they finished in.
   const wanted = batchResultsToAdd(status, []);
   await appendResults(
@@ -33,33 +65,61 @@ export async function fileBatchResults(status: BatchStatus, workflow: Workflow):
       at: Date.now(),
       seed: 0,
       name: status.workflowName,
-      workflow,
+      workflow: workflow ?? emptyWorkflow(status.workflowName),
       requestJson: '',
       stopped: status.state === 'stopped',
-      batch: { id: status.id },
+      batch: workflow ? { id: status.id, hasWorkflow: true } : { id: status.id },
     },
     wanted,
   );
 }
 
+const live = (s: BatchStatus['state']) => s === 'running' || s === 'stopping';
+
 /**
- * Follows a batch while its dialog is closed, until it is no longer running; returns a function
- * that stops following (the dialog, opened again, follows it itself).
+ * Follows a batch in the background until it is no longer running, filing its results as they
+ * finish; `ended` is told its last state ('gone': the app server has no such batch). Returns a
+ * function that stops following (the dialog, opened again, follows it itself).
  */
-export function followBatch(batchId: string, workflow: () => Workflow): () => void {
+export function followBatch(
+  batchId: string,
+  ended: (state: BatchStatus['state'] | 'gone') => void = () => undefined,
+): () => void {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const later = (ms: number) => {
+    if (!stopped) timer = setTimeout(() => void read(), ms);
+  };
   const read = async () => {
     if (stopped) return;
-    const status = await batchStatus(batchId).catch(() => null);
-    if (stopped || !status) return;
-    await fileBatchResults(status, workflow()).catch(() => undefined);
-    if (!stopped && (status.state === 'running' || status.state === 'stopping'))
-      timer = setTimeout(() => void read(), POLL_MS);
+    let status: BatchStatus;
+    try {
+      status = await batchStatus(batchId);
+    } catch (e) {
+      if (e instanceof BatchRequestError && e.status === 404) return stopped || ended('gone');
+      return later(RETRY_MS); // the app server restarting, or the network: it goes on there
+    }
+    if (stopped) return;
+    try {
+      await fileBatchResults(status);
+    } catch {
+      return later(RETRY_MS); // the workflow or a result not readable now: the next read files it
+    }
+    if (live(status.state)) later(POLL_MS);
+    else if (!stopped) ended(status.state);
   };
   void read();
   return () => {
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/**
+ * At start-up: the batches this browser started are followed until they end, also those that
+ * ended while no page was open (filed once now); then each is forgotten.
+ */
+export function followStartedBatches(): () => void {
+  const stops = startedBatches().map((id) => followBatch(id, () => forgetBatch(id)));
+  return () => stops.forEach((s) => s());
 }

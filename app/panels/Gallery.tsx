@@ -68,7 +68,20 @@ export function Gallery() {
                 )}
                 <span className="push-right" />
                 {run.batch ? (
-                  <BatchActions id={run.batch.id} />
+                  <>
+                    {run.batch.hasWorkflow && (
+                      // The workflow the batch was made from (kept with the entry), not the canvas's.
+                      <button
+                        type="button"
+                        className="small"
+                        data-testid="gallery-batch-workflow"
+                        onClick={() => void openRunWorkflow(run)}
+                      >
+                        {t('gallery.openWorkflow')}
+                      </button>
+                    )}
+                    <BatchActions id={run.batch.id} />
+                  </>
                 ) : (
                   <>
                     <button type="button" className="small" onClick={() => void openRunWorkflow(run)}>
@@ -213,7 +226,7 @@ function Lightbox() {
         <button type="button" className="small" onClick={() => void putAsInput(main.run, lightbox!.index)}>
           {t('gallery.useAsInput')}
         </button>
-        {!main.run.batch && (
+        {(!main.run.batch || main.run.batch.hasWorkflow) && (
           <button type="button" className="small" onClick={() => void openRunWorkflow(main.run)}>
             {t('gallery.openWorkflow')}
           </button>

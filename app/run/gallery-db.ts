@@ -63,7 +63,13 @@ export interface StoredRun {
   /** A graph run as several requests: each step's request (JSON text), task ids and why it starts there. */
   steps?: StoredStep[] | undefined;
   /** An editor batch ("Run as batch…"): one entry grows as its items finish (app/batch/batch-gallery.ts). */
-  batch?: { id: string } | undefined;
+  batch?:
+    | {
+        id: string;
+        /** `workflow` is the one the batch was made from ("Open workflow"); entries filed before that have the canvas's. */
+        hasWorkflow?: boolean | undefined;
+      }
+    | undefined;
   bytes: number;
 }
 

@@ -5,6 +5,7 @@
  * exposed images are bound with `--input`.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { assetMetaOf } from '../../compiler/assets/meta.ts';
 import { MemoryAssetStore, firstOf } from '../../compiler/assets/memory-store.ts';
 import { readImageHeader } from '../../compiler/prepare/image-header.ts';
@@ -12,6 +13,7 @@ import { isOverBudget, overBudgetText } from '../../compiler/prepare/pixel-budge
 import { openWorkflowText, type FileError } from '../../compiler/workflow-file/index.ts';
 import type { AssetMeta, AssetReader } from '../../nodes/assets.ts';
 import type { Workflow } from '../../nodes/graph.ts';
+import type { LocalText } from '../../nodes/types.ts';
 import { FolderAssetStore } from './folder-store.ts';
 
 export interface OpenedWorkflow {
@@ -40,23 +42,59 @@ export async function openWorkflowFile(
  * An image file given with `--input`, as an asset. Only PNG, JPEG and WebP: what FooocusAPI decodes
  * reliably (contract §4.1), told apart by their bytes.
  */
+/**
+ * Why an `--input` image cannot be used: the CLI's message (which flag, which path) and, for
+ * other callers (the editor's batches), what went wrong, which input and which file by name.
+ */
+export class InputFileError extends Error {
+  constructor(
+    message: string,
+    readonly details: {
+      code: 'unreadable' | 'not-image' | 'too-large';
+      input: string;
+      file: string;
+      text?: LocalText | undefined;
+    },
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'InputFileError';
+  }
+}
+
 export async function inputFileAsset(
   name: string,
   path: string,
   store: MemoryAssetStore,
 ): Promise<AssetMeta> {
+  const file = basename(path);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
-    throw new Error(`--input ${name}: cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new InputFileError(
+      `--input ${name}: cannot read ${path}: ${(e as Error).message}`,
+      { code: 'unreadable', input: name, file },
+      e,
+    );
   }
   const header = readImageHeader(bytes);
   const type = header?.type;
   if (type !== 'image/png' && type !== 'image/jpeg' && type !== 'image/webp')
-    throw new Error(`--input ${name}: ${path} is not a PNG, JPEG or WebP file`);
-  if (isOverBudget(header!))
-    throw new Error(`--input ${name}: ${path}: ${overBudgetText(header!.width, header!.height).en}`);
+    throw new InputFileError(`--input ${name}: ${path} is not a PNG, JPEG or WebP file`, {
+      code: 'not-image',
+      input: name,
+      file,
+    });
+  if (isOverBudget(header!)) {
+    const text = overBudgetText(header!.width, header!.height);
+    throw new InputFileError(`--input ${name}: ${path}: ${text.en}`, {
+      code: 'too-large',
+      input: name,
+      file,
+      text,
+    });
+  }
   const meta = await assetMetaOf(bytes);
   store.add(meta.hash, bytes);
   return meta;

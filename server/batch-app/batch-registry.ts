@@ -45,7 +45,7 @@ export interface BatchStatus {
   inputs: string[];
   items: Pick<
     ManifestItem,
-    'id' | 'index' | 'label' | 'state' | 'error' | 'progress' | 'phase' | 'files' | 'thumbs'
+    'id' | 'index' | 'label' | 'state' | 'error' | 'problem' | 'progress' | 'phase' | 'files' | 'thumbs'
   >[];
   servers: { url: string; state: ServerStatus['state']; message?: string | undefined }[];
   /** The last few things the engine said (a server backing off, why it stopped). */
@@ -194,6 +194,7 @@ export function createBatchRegistry(dir: string, target: () => BatchTarget) {
           label: i.label,
           state: i.state,
           error: i.error,
+          problem: i.problem,
           progress: i.progress,
           phase: i.phase,
           files: i.files,
@@ -206,6 +207,21 @@ export function createBatchRegistry(dir: string, target: () => BatchTarget) {
         })),
         messages: messages.get(id) ?? [],
       };
+    },
+
+    /**
+     * The workflow file the batch was made from (as the editor sent it, images embedded), read
+     * back and checked like any file before it is handed out: the gallery keeps it with the
+     * batch's entry ("Open workflow").
+     */
+    async workflowJson(id: string): Promise<unknown> {
+      await readBatch(id);
+      const text = await readFile(join(folder(id), 'workflow.json'), 'utf8').catch(() => {
+        throw new NotFound(`batch ${id} has no workflow file`);
+      });
+      const parsed = await openWorkflowFile(text, 'workflow.json');
+      if (!parsed.ok) throw new BatchError('badInput', `batch ${id}: workflow.json is no longer valid`);
+      return JSON.parse(text) as unknown;
     },
 
     /** Every batch, newest first. */

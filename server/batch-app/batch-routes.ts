@@ -8,6 +8,7 @@
  *   POST /app/batches/<id>/start             starts the batch, or resumes a stopped one → its status
  *   POST /app/batches/<id>/stop              stops the running tasks on their servers (confirmed) → its status
  *   GET  /app/batches/<id>                   → its status: state, every item (state, reason, files), servers
+ *   GET  /app/batches/<id>/workflow          → the workflow file the batch was made from (read-only)
  *   GET  /app/batches/<id>/files/<path>      → a result or thumbnail the manifest lists (nothing else)
  *   GET  /app/batches/<id>/zip               → every result with manifest.json, index.html, results.csv
  *
@@ -142,6 +143,10 @@ export async function handleBatches(
       if (action === 'start') await batches.start(id);
       else await batches.stop(id);
       return send(res, 200, await batches.status(id));
+    }
+    if (action === 'workflow' && rest.length === 0) {
+      if (only('GET')) return;
+      return send(res, 200, await batches.workflowJson(id));
     }
     if (action === 'inputs' && rest.length === 1) {
       const name = rest[0]!;

@@ -117,6 +117,7 @@ function retryFailedItems(items: ManifestItem[], say: (line: string) => void): s
     item.state = 'queued';
     item.itemFailures = 0;
     delete item.error;
+    delete item.problem;
     delete item.finishedAt;
     delete item.taskId;
   }

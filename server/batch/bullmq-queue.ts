@@ -27,6 +27,7 @@ import {
   type QueueWorker,
   type StoredEntry,
 } from './queue.ts';
+import { problemOf } from './item-problem.ts';
 
 export const QUEUE_NAME = 'fooocus-flow-batch';
 
@@ -166,6 +167,7 @@ export function createBullQueue(opts: BullQueueOptions): ItemQueue {
             type: 'failed',
             itemId: spec.itemId,
             reason: `cannot prepare the item: ${(e as Error).message}`,
+            problem: problemOf(e),
           });
           continue;
         }

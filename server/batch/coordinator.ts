@@ -131,6 +131,7 @@ export async function runBatchItems(o: BatchRunOptions): Promise<BatchOutcome> {
       item.finishedAt = Date.now();
       delete item.entry;
       delete item.error;
+      delete item.problem;
       await store.save();
       await reports();
     } catch (e) {
@@ -188,6 +189,8 @@ export async function runBatchItems(o: BatchRunOptions): Promise<BatchOutcome> {
       case 'failed':
         item.state = 'failed';
         item.error = e.reason;
+        if (e.problem) item.problem = e.problem;
+        else delete item.problem;
         item.finishedAt = Date.now();
         say(`${item.label}: failed: ${e.reason}`);
         void store.save().then(reports);

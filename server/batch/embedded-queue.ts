@@ -14,6 +14,7 @@ import {
   type QueueWorker,
   type StoredEntry,
 } from './queue.ts';
+import { problemOf } from './item-problem.ts';
 
 export interface EmbeddedQueueOptions {
   persistEntry(itemId: string, entry: StoredEntry | undefined): Promise<void>;
@@ -76,7 +77,7 @@ export function createEmbeddedQueue(opts: EmbeddedQueueOptions): ItemQueue {
         current.add(controller);
         try {
           const job = await w.spec.build().catch((e: unknown) => {
-            throw new ItemFailure('item', `cannot prepare the item: ${(e as Error).message}`);
+            throw new ItemFailure('item', `cannot prepare the item: ${(e as Error).message}`, problemOf(e));
           });
           const result = await handler(
             {
@@ -103,7 +104,7 @@ export function createEmbeddedQueue(opts: EmbeddedQueueOptions): ItemQueue {
             (w.itemFailures >= maxAttempts || failure.message.startsWith('cannot prepare'));
           if (final) {
             ended.set(itemId, { state: 'failed', reason: failure.message });
-            emit({ type: 'failed', itemId, reason: failure.message });
+            emit({ type: 'failed', itemId, reason: failure.message, problem: failure.problem });
           } else {
             // A server's failure puts the item first in line for another server.
             if (failure.kind === 'server') waiting.unshift(w);

@@ -25,6 +25,7 @@ import { inputFileAsset, type OpenedWorkflow } from '../assets/open-workflow.ts'
 import type { BatchItem } from './items.ts';
 import { runPipelineItem } from './item-steps.ts';
 import { isServerTrouble, itemReporter, strip, type RunItemParams } from './item-common.ts';
+import { ItemProblemError } from './item-problem.ts';
 import { ItemFailure, type ItemJob, type ItemResult } from './queue.ts';
 
 /** Compiles one item; a problem of this item (unreadable image, a value that does not fit, graph errors) throws with its reason. */
@@ -38,7 +39,11 @@ export async function compileItem(opened: OpenedWorkflow, item: BatchItem): Prom
     assets[meta.hash] = meta;
   }
   const applied = applyExposed(opened.workflow, { set: item.set, inputs, assets });
-  if (applied.errors.length > 0) throw new Error(applied.errors.join('; '));
+  if (applied.errors.length > 0)
+    throw new ItemProblemError(applied.errors.join('; '), {
+      code: 'values-rejected',
+      message: applied.errors.join('; ').slice(0, 2000),
+    });
   const reader = firstOf(own, opened.reader);
   const prepared = await prepareImages(applied.workflow, nodeImageAdapter, reader);
   const compiled = withPrepareDiagnostics(
@@ -47,7 +52,10 @@ export async function compileItem(opened: OpenedWorkflow, item: BatchItem): Prom
   );
   if (!compiled.ok) {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
-    throw new Error(`the workflow has errors for this item: ${errors.map((d) => d.message.en).join('; ')}`);
+    throw new ItemProblemError(
+      `the workflow has errors for this item: ${errors.map((d) => d.message.en).join('; ')}`,
+      { code: 'workflow-errors', texts: errors.slice(0, 20).map((d) => d.message) },
+    );
   }
   const steps =
     compiled.steps.length > 1
@@ -124,7 +132,10 @@ export async function runCompiledItem(p: RunItemParams): Promise<ItemResult> {
     case 'failed': {
       await lease.saveEntry(undefined);
       const kind = isServerTrouble(outcome.error) ? 'server' : 'item';
-      throw new ItemFailure(kind, `${outcome.error.kind}: ${outcome.error.message}`);
+      throw new ItemFailure(kind, `${outcome.error.kind}: ${outcome.error.message}`, {
+        code: 'engine-refused',
+        message: outcome.error.message.slice(0, 2000),
+      });
     }
   }
 }

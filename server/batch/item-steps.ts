@@ -112,7 +112,10 @@ export async function runPipelineItem(p: RunItemParams, steps: CompiledStep[]): 
         throw new ItemFailure('server', `${where}: ${error?.kind ?? 'failed'}: ${error?.message ?? ''}`);
       }
       await lease.saveEntry(finishedOnly(outcome.runs));
-      throw new ItemFailure('item', `${where}: ${error.kind}: ${error.message}`);
+      throw new ItemFailure('item', `${where}: ${error.kind}: ${error.message}`, {
+        code: 'engine-refused',
+        message: `${where}: ${error.message}`.slice(0, 2000),
+      });
     }
   }
 }

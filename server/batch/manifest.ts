@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeAtomically } from '../file-io.ts';
+import { itemProblemSchema } from './item-problem.ts';
 import type { ItemResult, StoredEntry } from './queue.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -47,6 +48,8 @@ const itemSchema = z.object({
   files: z.array(z.string()).optional(),
   thumbs: z.object({ input: z.string().optional(), results: z.array(z.string()) }).optional(),
   error: z.string().optional(),
+  /** Why it failed, as a code the editor words (item-problem.ts); `error` is the CLI's text. */
+  problem: itemProblemSchema.optional(),
   /** The last few retries, in plain words. */
   notes: z.array(z.string()).optional(),
   startedAt: z.number().optional(),

@@ -17,6 +17,7 @@ import type { RunJournalEntry } from '../../api/run-journal.ts';
 import type { StepRun } from '../../api/run-steps.ts';
 import type { CompiledStep } from '../../compiler/types.ts';
 import type { FooocusRequest } from '../../contract/index.ts';
+import type { ItemProblem } from './item-problem.ts';
 
 /** One item, compiled: what a worker needs and nothing else (a worker may be on another machine). */
 export interface ItemJob {
@@ -95,7 +96,7 @@ export type ItemEvent =
       message: string;
     }
   | { type: 'completed'; itemId: string; result: ItemResult }
-  | { type: 'failed'; itemId: string; reason: string };
+  | { type: 'failed'; itemId: string; reason: string; problem?: ItemProblem | undefined };
 
 export type Lookup =
   | { state: 'absent' }
@@ -119,6 +120,8 @@ export class ItemFailure extends Error {
   constructor(
     readonly kind: FailureKind,
     message: string,
+    /** What went wrong as a code and details, for the editor to word (item-problem.ts). */
+    readonly problem?: ItemProblem,
   ) {
     super(message);
     this.name = 'ItemFailure';
