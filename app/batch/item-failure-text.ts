@@ -4,6 +4,7 @@
  * CLI's own text (`error`, with `--input` and server paths) shows only for a code this editor
  * does not know (an app server newer than the page).
  */
+import { EN_BATCH_PROBLEMS, ZH_BATCH_PROBLEMS } from '../i18n/catalog-batch-problems.ts';
 import { translate, type Lang } from '../i18n/i18n.ts';
 import type { BatchItemStatus } from './batch-client.ts';
 
@@ -21,8 +22,14 @@ const known = (code: string): code is Code => (CODES as readonly string[]).inclu
 export function itemFailureText(item: Pick<BatchItemStatus, 'error' | 'problem'>, lang: Lang): string {
   const p = item.problem;
   if (!p || !known(p.code)) return translate(lang, 'batch.failedReason', { reason: item.error ?? '' });
-  const detail = [...(p.texts ?? []).map((x) => (lang === 'zh' ? x.zh : x.en)), ...(p.message ? [p.message] : [])]
+  const detail = [
+    ...(p.texts ?? []).map((x) => (lang === 'zh' ? x.zh : x.en)),
+    ...(p.message ? [p.message] : []),
+  ]
     .join(' ')
     .trim();
-  return translate(lang, `batch.problem.${p.code}`, { input: p.input ?? '', file: p.file ?? '', detail });
+  const vars = { input: p.input ?? '', file: p.file ?? '', detail };
+  let text: string = (lang === 'zh' ? ZH_BATCH_PROBLEMS : EN_BATCH_PROBLEMS)[`batch.problem.${p.code}`];
+  for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, v);
+  return text;
 }

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { itemFailureText } from '../../app/batch/item-failure-text.ts';
 import { loadLanguage } from '../../app/i18n/i18n.ts';
 
-const CLI = 'cannot prepare the item: --input image: /srv/batches/x/inputs/a.png is not a PNG, JPEG or WebP file';
+const CLI =
+  'cannot prepare the item: --input image: /srv/batches/x/inputs/a.png is not a PNG, JPEG or WebP file';
 
 beforeAll(async () => {
   await loadLanguage('zh');
@@ -23,7 +24,9 @@ describe('itemFailureText', () => {
       '失败：用于“image”的“a.png”不是 PNG、JPEG 或 WebP 图像。请将其另存为其中一种格式，再用它开始新批次。',
     );
     const unreadable = { error: CLI, problem: { code: 'input-unreadable', input: 'photo', file: 'b.jpg' } };
-    expect(itemFailureText(unreadable, 'en')).toMatch(/^Failed: the image “b\.jpg” for “photo” could not be read/);
+    expect(itemFailureText(unreadable, 'en')).toMatch(
+      /^Failed: the image “b\.jpg” for “photo” could not be read/,
+    );
     expect(itemFailureText(unreadable, 'zh')).toMatch(/“photo”.*“b\.jpg”/);
     const big = {
       error: CLI,
@@ -55,7 +58,9 @@ describe('itemFailureText', () => {
     expect(itemFailureText(wf, 'en')).toBe(
       'Failed: the workflow cannot run with this image. Vary needs an image. Output is not wired. Fix it in the editor (see Problems) and start a new batch.',
     );
-    expect(itemFailureText(wf, 'zh')).toMatch(/^失败：工作流无法用此图像运行。变化需要图像。 输出未连接。请在编辑器中修正/);
+    expect(itemFailureText(wf, 'zh')).toMatch(
+      /^失败：工作流无法用此图像运行。变化需要图像。 输出未连接。请在编辑器中修正/,
+    );
     expect(
       itemFailureText({ problem: { code: 'values-rejected', message: 'steps (n1.steps): too big' } }, 'en'),
     ).toMatch(/exposed parameters \(steps \(n1\.steps\): too big\)\. Change it in the Inspector/);

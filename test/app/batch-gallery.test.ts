@@ -60,7 +60,9 @@ const server = {
   reads: [] as string[],
 };
 const reply = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+  Promise.resolve(
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  );
 function stubbedFetch(input: string) {
   server.reads.push(input);
   const m = /^\/app\/batches\/([0-9a-f]{16})(\/workflow)?$/.exec(input);
@@ -277,7 +279,8 @@ describe('batches this browser started, followed at start-up', () => {
     const { feed, gallery, db } = await page(); // a reload: nothing shown yet
     const stop = feed.followStartedBatches();
     try {
-      const entry = (id: string) => gallery.useGallery.getState().runs.find((r) => r.id === batchGalleryId(id));
+      const entry = (id: string) =>
+        gallery.useGallery.getState().runs.find((r) => r.id === batchGalleryId(id));
       // Ended while no page was open: filed once, then forgotten; gone: forgotten.
       await vi.waitFor(() => expect(memory.startedBatches()).toEqual([RUNNING]), { timeout: 20_000 });
       expect(labels(entry(ENDED))).toEqual(['photo-1.png', 'photo-2.png', 'photo-3.png']);

@@ -25,7 +25,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ff-batch-wf-'));
   batchDir = join(dir, 'batches');
   await writeFile(join(dir, 'index.html'), '<!doctype html>');
-  process.env.FOOOCUS_FLOW_BATCH_TUNING = JSON.stringify({ intervalMs: 20, queueCheckMs: 50, readBackoffMs: 20 });
+  process.env.FOOOCUS_FLOW_BATCH_TUNING = JSON.stringify({
+    intervalMs: 20,
+    queueCheckMs: 50,
+    readBackoffMs: 20,
+  });
   sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
   app = await startAppServer({ port: 0, apiUrl: sim.url, distDir: dir, batchDir });
 });
@@ -69,7 +73,9 @@ describe("a batch's workflow", () => {
     expect((await fetch(url('/0123456789abcdef/workflow'))).status).toBe(404);
     expect((await fetch(url('/not-an-id/workflow'))).status).toBe(404);
     // Another web page may not read it (the same guard as /api and the other batch routes).
-    expect((await fetch(url(`/${id}/workflow`), { headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await fetch(url(`/${id}/workflow`), { headers: { origin: 'http://evil.example' } })).status).toBe(
+      403,
+    );
 
     // Damaged on disk: refused with the reason, never handed out as it is.
     await writeFile(join(batchDir, id, 'workflow.json'), '{"nodes": "<script>"}');
@@ -106,7 +112,9 @@ describe('why an item failed', () => {
     // The problem names the file, never where it lies on the server's disk.
     expect(JSON.stringify(failed.problem)).not.toContain(batchDir);
     // The CLI's words are kept as they were (index.html, results.csv, `fooocus-flow batch`).
-    expect(failed.error).toMatch(/^cannot prepare the item: --input image: .*huge\.png: This image says it is/);
+    expect(failed.error).toMatch(
+      /^cannot prepare the item: --input image: .*huge\.png: This image says it is/,
+    );
     const manifest = JSON.parse(await readFile(join(batchDir, id, 'results', 'manifest.json'), 'utf8')) as {
       items: { label: string; problem?: { code: string } }[];
     };
