@@ -18,7 +18,6 @@ const problemSchema = z.object({
   ),
   message: z.optional(z.string().check(z.maxLength(2000))),
 });
-export type BatchItemProblem = z.infer<typeof problemSchema>;
 
 const itemSchema = z.object({
   id: z.string(),
