@@ -25,7 +25,7 @@ import {
   type BatchStatus,
 } from './batch-client.ts';
 import { fileBatchResults } from './batch-feed.ts';
-import { rememberBatch } from './batch-memory.ts';
+import { forgetBatch, rememberBatch } from './batch-memory.ts';
 import { itemFailureText } from './item-failure-text.ts';
 import { openBatchDialog, useBatchDialog } from './batch-state.ts';
 import './batch.css';
@@ -101,7 +101,15 @@ export function BatchDialog() {
 
   useEffect(() => {
     // Finished items' results join the gallery as one entry for the batch (never twice).
-    if (status && status.state !== 'new') void fileBatchResults(status).catch(() => undefined);
+    if (!status || status.state === 'new') return;
+    const ended = status.state === 'finished' || status.state === 'stopped';
+    // Filed to its end here: start-up need not follow it any more (Resume remembers it again).
+    let current = true;
+    void fileBatchResults(status).then(
+      () => current && ended && forgetBatch(status.id),
+      () => undefined,
+    );
+    return () => void (current = false);
   }, [status]);
 
   useEffect(() => {
@@ -150,6 +158,7 @@ export function BatchDialog() {
       // Followed after a reload too (its results join the gallery without this dialog).
       rememberBatch(id);
       setStatus(await startBatch(id));
+      rememberBatch(id); // again: a status read before the start may have just forgotten it
       setFiles([]);
     });
 
@@ -285,6 +294,7 @@ export function BatchDialog() {
                     void act(async () => {
                       rememberBatch(status.id);
                       setStatus(await startBatch(status.id));
+                      rememberBatch(status.id);
                     })
                   }
                 >

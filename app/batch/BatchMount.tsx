@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { startedBatches } from './batch-memory.ts';
+import { forgetBatch, startedBatches } from './batch-memory.ts';
 import { openBatchDialog, useBatchDialog } from './batch-state.ts';
 
 const BatchDialog = lazy(() => import('./BatchDialog.tsx').then((m) => ({ default: m.BatchDialog })));
@@ -14,7 +14,7 @@ export function BatchMount() {
     let stop: (() => void) | null = null;
     let gone = false;
     void import('./batch-feed.ts').then((m) => {
-      if (!gone) stop = m.followBatch(batchId);
+      if (!gone) stop = m.followBatch(batchId, () => forgetBatch(batchId));
     });
     return () => {
       gone = true;
