@@ -1,3 +1,4 @@
+import './zod-jitless.ts'; // before any schema parses: see the file
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
