@@ -1,0 +1,86 @@
+import { create } from 'zustand';
+import { setNodeImage } from '../store/node-image.ts';
+import { tryImportImage, type ImageImport, type ImportedImage } from './import-image.ts';
+
+/**
+ * A file being taken in on a node's image field (chosen, pasted or dropped there, or dropped on the
+ * canvas, which makes the node first): what the node shows until the file's hash is known — its
+ * early thumbnail, drawn by the asset worker before the hash — and a refusal said on the node.
+ * Keyed `<node id>/<field>`.
+ */
+interface NodeImports {
+  /** The file being taken in; `url`: its thumbnail, once drawn. */
+  incoming: Record<string, { name: string; url: string | null }>;
+  /** Why the last file was refused (a decompression bomb, no image), until dismissed or the next file. */
+  refused: Record<string, { title: string; reason: string }>;
+}
+
+export const useNodeImports = create<NodeImports>()(() => ({ incoming: {}, refused: {} }));
+
+const keyOf = (nodeId: string, field: string) => `${nodeId}/${field}`;
+/** The last file given to each field: a file given after it wins, whichever is hashed first. */
+const latest = new Map<string, number>();
+let seq = 0;
+
+function setIncoming(key: string, value: { name: string; url: string | null } | null) {
+  useNodeImports.setState((s) => {
+    const { [key]: _old, ...rest } = s.incoming;
+    return { incoming: value ? { ...rest, [key]: value } : rest };
+  });
+}
+
+function setRefused(key: string, value: { title: string; reason: string } | null) {
+  useNodeImports.setState((s) => {
+    const { [key]: _old, ...rest } = s.refused;
+    return { refused: value ? { ...rest, [key]: value } : rest };
+  });
+}
+
+export interface IntoNodeOptions {
+  /** How the node takes the image; by default one undo step of its own (`setNodeImage`). */
+  place?: (img: ImportedImage) => void;
+  /** False: a refusal is left to the caller (a node made for the file is removed, not marked). */
+  refuseOnNode?: boolean;
+}
+
+/**
+ * Takes a file in on a node's image field, the one path for a chosen, pasted or dropped file: the
+ * node shows the file's thumbnail as soon as the worker has drawn it (before the hash), then the
+ * stored asset; a refused file is said on the node, which keeps what it had. The files of a drop
+ * go through the asset worker's queue in order, so the first thumbnails come first.
+ */
+export async function importIntoNode(
+  nodeId: string,
+  field: string,
+  file: File,
+  opts: IntoNodeOptions = {},
+): Promise<ImageImport> {
+  const key = keyOf(nodeId, field);
+  const mine = ++seq;
+  latest.set(key, mine);
+  const current = () => latest.get(key) === mine;
+  setIncoming(key, { name: file.name, url: null });
+  const r = await tryImportImage(file, file.name, (url) => {
+    if (current()) setIncoming(key, { name: file.name, url });
+  });
+  if (!current()) return r;
+  latest.delete(key);
+  if (r.ok) {
+    (opts.place ?? ((img) => setNodeImage(nodeId, field, img.ref, img.meta, img.meta)))(r.image);
+    setRefused(key, null);
+  } else if (opts.refuseOnNode !== false) setRefused(key, { title: r.title, reason: r.reason });
+  setIncoming(key, null);
+  return r;
+}
+
+export function dismissRefusal(nodeId: string, field: string): void {
+  setRefused(keyOf(nodeId, field), null);
+}
+
+/** What a node's image field shows of a file being taken in, and of a refused one. */
+export function useNodeImport(nodeId: string, field: string) {
+  const key = keyOf(nodeId, field);
+  const incoming = useNodeImports((s) => s.incoming[key]);
+  const refused = useNodeImports((s) => s.refused[key]);
+  return { incoming, refused };
+}
