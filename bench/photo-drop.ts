@@ -74,25 +74,29 @@ export async function benchPhotoDrop(
     const before = new Set(window.__before);
     const hashes = ${JSON.stringify(photos.map((p) => p.hash))};
     const loaded = (img) => img && img.complete && img.naturalWidth > 0;
+    let nodes = null;
     let first = null;
     let last = null;
     function check() {
       const t = performance.now() - window.__dropAt;
+      let added = 0;
       let n = 0;
       for (const node of document.querySelectorAll('.react-flow__node')) {
         if (before.has(node.dataset.id)) continue;
+        added++;
         if ([...node.querySelectorAll('img.thumb')].some(loaded)) n++;
       }
+      if (nodes === null && added >= hashes.length) nodes = t;
       if (first === null && n >= 1) first = t;
       if (last === null && n >= hashes.length) last = t;
       const stored = hashes.every((h) =>
         loaded(document.querySelector('.react-flow__node img.thumb[data-asset="' + h + '"]')),
       );
-      if (stored && last !== null) resolve({ first, last, stored: t });
+      if (stored && last !== null) resolve({ nodes, first, last, stored: t });
       else requestAnimationFrame(check);
     }
     check();
-  })`) as Promise<{ first: number; last: number; stored: number }>;
+  })`) as Promise<{ nodes: number; first: number; last: number; stored: number }>;
   await page.keyboard.type(text, { delay: 100 });
   const times = await shown;
   await page.waitForFunction(
@@ -106,6 +110,7 @@ export async function benchPhotoDrop(
   await ctx.close();
   const n = photos.length;
   return {
+    [`${n} photos dropped at once → all ${n} nodes in the DOM`]: ms(times.nodes),
     [`${n} photos dropped at once → first thumbnail in the DOM`]: ms(times.first),
     [`${n} photos dropped at once → last thumbnail in the DOM`]: ms(times.last),
     [`${n} photos dropped at once → every node holds its stored photo`]: ms(times.stored),

@@ -36,7 +36,7 @@ function Preview({
   // A file dropped on the canvas waits its turn in the asset worker's queue on a node of its own.
   if (incoming && !value)
     return (
-      <div className="thumb empty" data-incoming={incoming.name}>
+      <div className="thumb empty incoming" data-incoming={incoming.name}>
         {t('asset.loading')}
       </div>
     );
