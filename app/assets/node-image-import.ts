@@ -9,7 +9,7 @@ import { tryImportImage, type ImageImport, type ImportedImage } from './import-i
  * Keyed `<node id>/<field>`.
  */
 interface NodeImports {
-  /** The file being taken in; `url`: its thumbnail, once drawn. */
+  /** The file being taken in; `url`: its thumbnail, once drawn (null: a placeholder until then). */
   incoming: Record<string, { name: string; url: string | null }>;
   /** Why the last file was refused (a decompression bomb, no image), until dismissed or the next file. */
   refused: Record<string, { title: string; reason: string }>;
@@ -41,6 +41,13 @@ export interface IntoNodeOptions {
   place?: (img: ImportedImage) => void;
   /** False: a refusal is left to the caller (a node made for the file is removed, not marked). */
   refuseOnNode?: boolean;
+  /**
+   * The node was made for this file (a drop on the canvas): until the thumbnail is drawn it shows a
+   * placeholder as tall as the thumbnail will be. Not for a file given to an existing node: its
+   * node must not grow before the step that sets its image exists (the nodes a growing node pushes
+   * aside join the last step, see keep-apart.ts).
+   */
+  placeholder?: boolean;
 }
 
 /**
@@ -59,7 +66,7 @@ export async function importIntoNode(
   const mine = ++seq;
   latest.set(key, mine);
   const current = () => latest.get(key) === mine;
-  setIncoming(key, { name: file.name, url: null });
+  if (opts.placeholder) setIncoming(key, { name: file.name, url: null });
   const r = await tryImportImage(file, file.name, (url) => {
     if (current()) setIncoming(key, { name: file.name, url });
   });

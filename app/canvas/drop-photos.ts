@@ -53,6 +53,7 @@ export async function dropPhotos(files: File[], position: XY): Promise<string[]>
     const id = nodes[i]!.id;
     void importIntoNode(id, field, file, {
       refuseOnNode: false,
+      placeholder: true,
       place: (img) =>
         setParamsOfAddedNode(
           id,
