@@ -10,10 +10,20 @@ import { tryImportImage, type ImageImport, type ImportedImage } from './import-i
  */
 interface NodeImports {
   /** The file being taken in; `url`: its thumbnail, once drawn (null: a placeholder until then). */
-  incoming: Record<string, { name: string; url: string | null }>;
+  incoming: Record<string, Incoming>;
   /** Why the last file was refused (a decompression bomb, no image), until dismissed or the next file. */
-  refused: Record<string, { title: string; reason: string }>;
+  refused: Record<string, Refused>;
 }
+
+/**
+ * Which of the field's two views (on the canvas node, in the Inspector) a file given in one of them
+ * shows in; absent: both (a file dropped on the canvas). A file chosen in the Inspector is not shown
+ * on the canvas node before its hash: the node would grow before the step that sets its image
+ * exists, and the nodes it pushes aside would join the step before (see keep-apart.ts).
+ */
+export type FieldView = 'node' | 'inspector';
+type Incoming = { name: string; url: string | null; view?: FieldView | undefined };
+type Refused = { title: string; reason: string; view?: FieldView | undefined };
 
 export const useNodeImports = create<NodeImports>()(() => ({ incoming: {}, refused: {} }));
 
@@ -22,14 +32,14 @@ const keyOf = (nodeId: string, field: string) => `${nodeId}/${field}`;
 const latest = new Map<string, number>();
 let seq = 0;
 
-function setIncoming(key: string, value: { name: string; url: string | null } | null) {
+function setIncoming(key: string, value: Incoming | null) {
   useNodeImports.setState((s) => {
     const { [key]: _old, ...rest } = s.incoming;
     return { incoming: value ? { ...rest, [key]: value } : rest };
   });
 }
 
-function setRefused(key: string, value: { title: string; reason: string } | null) {
+function setRefused(key: string, value: Refused | null) {
   useNodeImports.setState((s) => {
     const { [key]: _old, ...rest } = s.refused;
     return { refused: value ? { ...rest, [key]: value } : rest };
@@ -48,6 +58,8 @@ export interface IntoNodeOptions {
    * aside join the last step, see keep-apart.ts).
    */
   placeholder?: boolean;
+  /** The view the file was given in; absent: shown in both. */
+  view?: FieldView;
 }
 
 /**
@@ -66,16 +78,17 @@ export async function importIntoNode(
   const mine = ++seq;
   latest.set(key, mine);
   const current = () => latest.get(key) === mine;
-  if (opts.placeholder) setIncoming(key, { name: file.name, url: null });
+  if (opts.placeholder) setIncoming(key, { name: file.name, url: null, view: opts.view });
   const r = await tryImportImage(file, file.name, (url) => {
-    if (current()) setIncoming(key, { name: file.name, url });
+    if (current()) setIncoming(key, { name: file.name, url, view: opts.view });
   });
   if (!current()) return r;
   latest.delete(key);
   if (r.ok) {
     (opts.place ?? ((img) => setNodeImage(nodeId, field, img.ref, img.meta, img.meta)))(r.image);
     setRefused(key, null);
-  } else if (opts.refuseOnNode !== false) setRefused(key, { title: r.title, reason: r.reason });
+  } else if (opts.refuseOnNode !== false)
+    setRefused(key, { title: r.title, reason: r.reason, view: opts.view });
   setIncoming(key, null);
   return r;
 }
@@ -84,10 +97,12 @@ export function dismissRefusal(nodeId: string, field: string): void {
   setRefused(keyOf(nodeId, field), null);
 }
 
-/** What a node's image field shows of a file being taken in, and of a refused one. */
-export function useNodeImport(nodeId: string, field: string) {
+/** What one view of a node's image field shows of a file being taken in, and of a refused one. */
+export function useNodeImport(nodeId: string, field: string, view: FieldView) {
   const key = keyOf(nodeId, field);
-  const incoming = useNodeImports((s) => s.incoming[key]);
-  const refused = useNodeImports((s) => s.refused[key]);
+  const mine = <T extends { view?: FieldView | undefined }>(x: T | undefined) =>
+    x && (!x.view || x.view === view) ? x : undefined;
+  const incoming = useNodeImports((s) => mine(s.incoming[key]));
+  const refused = useNodeImports((s) => mine(s.refused[key]));
   return { incoming, refused };
 }

@@ -51,7 +51,7 @@ export async function handleCanvasDrop(
   const onNode = imageNodeAt(target ?? null);
   const [first, ...rest] = files;
   if (onNode && first) {
-    void importIntoNode(onNode.id, onNode.field, first);
+    void importIntoNode(onNode.id, onNode.field, first, { view: 'node' });
     if (rest.length) await dropPhotos(rest, position);
     return;
   }

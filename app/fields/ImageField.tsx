@@ -87,11 +87,12 @@ export function ImageField({ id, node, field, compact }: Props) {
   // A refused file (a decompression bomb, or no image) is said here, on its node, until the next
   // file; the node keeps what it had. A file being taken in shows its thumbnail before its hash is
   // known; the last file given wins. (A file dropped on this node takes the same path: canvas-drop.)
-  const { incoming, refused } = useNodeImport(node.id, field);
+  const view = compact ? 'node' : 'inspector';
+  const { incoming, refused } = useNodeImport(node.id, field, view);
 
   const fromFile = async (f: File) => {
     if (!isImageFile(f)) return;
-    await importIntoNode(node.id, field, f);
+    await importIntoNode(node.id, field, f, { view });
   };
 
   return (
