@@ -1,8 +1,7 @@
 import { COMMANDS, copyText, pasteText } from './commands.ts';
 import { isEditableTarget } from './lib/editable.ts';
 import { isImageFile } from './lib/images.ts';
-import { importImage } from './assets/import-image.ts';
-import { addImageNode } from './canvas/canvas-drop.ts';
+import { dropPhotos } from './canvas/drop-photos.ts';
 import { deleteSelection } from './store/graph-actions.ts';
 import { viewCentre } from './canvas/viewport.ts';
 import { useEditor } from './store/editor-store.ts';
@@ -49,10 +48,11 @@ export function installKeyboard(): () => void {
   };
   const onPaste = (e: ClipboardEvent) => {
     if (isEditableTarget(e.target) || !e.clipboardData) return;
-    const img = [...e.clipboardData.files].find(isImageFile);
-    if (img) {
+    // Pasted photos get their nodes at once, as dropped ones do (one per file, thumbnails first).
+    const imgs = [...e.clipboardData.files].filter(isImageFile);
+    if (imgs.length) {
       e.preventDefault();
-      void importImage(img, img.name).then((r) => r && addImageNode(r, viewCentre()));
+      void dropPhotos(imgs, viewCentre());
       return;
     }
     const text = e.clipboardData.getData('text/plain');

@@ -330,3 +330,37 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
   }
   return out;
 }
+
+/**
+ * `npm run bench "photo drop"`: only the ten photos dropped at once while typing (drop → first and
+ * last thumbnail in the DOM, typing latency, long tasks), without the rest of this part.
+ */
+export async function benchPhotoDropOnly(): Promise<Record<string, string | number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'fooocus-flow-photos-'));
+  const out: Record<string, string | number> = {};
+  const dropped: { path: string; hash: string; bytes: number }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const jpg = await photo(1000 + i * 7919);
+    const path = join(dir, `photo-${i}.jpg`);
+    writeFileSync(path, jpg);
+    dropped.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
+  }
+  out['photos'] =
+    `${dropped.length} × ${W}×${H} JPEG, ${mb(Math.min(...dropped.map((f) => f.bytes)))}–${mb(Math.max(...dropped.map((f) => f.bytes)))}`;
+  out['load average at start (1, 5, 15 min; 2 cores)'] = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ');
+  const preview = await startPreview();
+  const browser = await launchChromium();
+  try {
+    Object.assign(out, await benchPhotoDrop(browser, preview.url, dropped));
+    out['load average at end'] = loadavg()
+      .map((x) => x.toFixed(1))
+      .join(', ');
+  } finally {
+    await browser.close();
+    preview.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}

@@ -19,6 +19,10 @@ const parts: { name: string; load: () => Promise<() => Promise<Record<string, st
     name: 'editor with real photos (Chromium)',
     load: async () => (await import('./editor-photos.ts')).benchEditorPhotos,
   },
+  {
+    name: 'photo drop (Chromium)',
+    load: async () => (await import('./editor-photos.ts')).benchPhotoDropOnly,
+  },
 ];
 
 const only = process.argv[2];

@@ -5,12 +5,11 @@
  */
 import { readImageHeader, withStoredOrientation } from '../../compiler/prepare/image-header.ts';
 import { assertWithinBudget, ImageTooLargeError } from '../../compiler/prepare/pixel-budget.ts';
+import { admitImage, HEAD_BYTES, NotAnImageError } from './image-admission.ts';
 import { thumbSize, toHex } from './thumb-size.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
-
-const DECODABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/bmp']);
 
 /** When each step of an analysis ended (epoch ms: comparable with the page's clock), for the bench. */
 type Marks = Record<string, number>;
@@ -57,9 +56,6 @@ async function drawThumb(
   return canvas;
 }
 
-/** Where a photo's header (with its EXIF block, up to 64 KB) ends in practice. */
-const HEAD_BYTES = 256 * 1024;
-
 /**
  * The image as Fooocus will read it: a JPEG whose EXIF orientation is not "as stored" gets its
  * tag set to 1 (in a copy), so the browser's decoders (which turn photos by the tag) draw the
@@ -103,9 +99,7 @@ async function analyse(blob: Blob, marks: Marks, preview: (thumb: Blob) => void)
   marks.read = now();
   // Type and pixel size from the header (the file name or MIME type may lie). EXIF rotation is
   // ignored, as Fooocus ignores it: the size is the image as stored.
-  const header = readImageHeader(bytes);
-  if (!header || !DECODABLE.has(header.type)) throw new Error('not a PNG, JPEG, WebP, GIF or BMP image');
-  assertWithinBudget(header); // a decompression bomb is refused by its header, never decoded
+  const header = admitImage(bytes); // a decompression bomb is refused by its header, never decoded
   const stored = asStoredBytes(bytes);
   let { width, height } = header;
   if (!(width > 0 && height > 0)) {
@@ -164,6 +158,7 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       ok: false,
       error: (err as Error).message || String(err),
       ...(err instanceof ImageTooLargeError ? { tooLarge: { width: err.width, height: err.height } } : {}),
+      ...(err instanceof NotAnImageError ? { notImage: true as const } : {}),
     } satisfies WorkerReply);
   }
 };

@@ -4,6 +4,7 @@ import { translate } from '../i18n/i18n.ts';
 import { localText, toast, useEditor } from '../store/editor-store.ts';
 import { analyseImageBlob, getAssetRecord, writeAssetRecord } from './asset-db.ts';
 import { showAsset } from './asset-view.ts';
+import { NotAnImageError } from './image-admission.ts';
 
 export interface ImportedImage {
   /** `asset:<hash>`: what an image parameter holds. */
@@ -48,18 +49,22 @@ export async function tryImportImage(
     return { ok: true, image: { ref: assetRef(rec.meta.hash), meta: rec.meta } };
   } catch (err) {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
-    if (err instanceof ImageTooLargeError)
-      return {
-        ok: false,
-        title: translate(lang, 'asset.tooLarge', { name: label }),
-        reason: localText(overBudgetText(err.width, err.height)),
-      };
-    return {
-      ok: false,
-      title: translate(lang, 'asset.unreadable', { name: label }),
-      reason: (err as Error).message,
-    };
+    return { ok: false, ...refusalOf(err, label) };
   }
+}
+
+/** Why an image file was refused, for the user: the title names the file, the reason says what to do. */
+export function refusalOf(err: unknown, name: string): { title: string; reason: string } {
+  const lang = useEditor.getState().lang;
+  if (err instanceof ImageTooLargeError)
+    return {
+      title: translate(lang, 'asset.tooLarge', { name }),
+      reason: localText(overBudgetText(err.width, err.height)),
+    };
+  return {
+    title: translate(lang, 'asset.unreadable', { name }),
+    reason: err instanceof NotAnImageError ? translate(lang, 'asset.notImage') : (err as Error).message,
+  };
 }
 
 /** As tryImportImage, for callers with no place of their own to say why: a refusal is a toast. */

@@ -1,5 +1,6 @@
 import { ImageTooLargeError } from '../../compiler/prepare/pixel-budget.ts';
 import type { RasterImage } from '../../compiler/prepare/raster.ts';
+import { NotAnImageError } from './image-admission.ts';
 import type { Analysed, WorkerReply } from './worker-protocol.ts';
 
 /**
@@ -42,6 +43,7 @@ function spawn(): { w: Worker; job: Job | null } {
     if (e.data.ok) job.resolve(e.data.result as never);
     else if (e.data.tooLarge)
       job.reject(new ImageTooLargeError(e.data.tooLarge.width, e.data.tooLarge.height));
+    else if (e.data.notImage) job.reject(new NotAnImageError());
     else job.reject(new Error(e.data.error));
     pump();
   };

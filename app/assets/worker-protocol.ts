@@ -27,4 +27,6 @@ export type WorkerReply =
       error: string;
       /** Set when the header states more pixels than the budget: the size, to say so in the user's language. */
       tooLarge?: { width: number; height: number };
+      /** Set when the file is no image the editor takes (said in the user's language, with what to do). */
+      notImage?: true;
     };

@@ -244,7 +244,7 @@ export function Canvas() {
     (e: React.DragEvent) => {
       e.preventDefault();
       const position = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      void handleCanvasDrop(e.dataTransfer, position);
+      void handleCanvasDrop(e.dataTransfer, position, e.target);
     },
     [rf],
   );

@@ -1,10 +1,11 @@
 import { useRef, useState } from 'react';
-import { assetHashOf, describeAsset, type AssetMeta } from '../../nodes/assets.ts';
+import { assetHashOf, describeAsset } from '../../nodes/assets.ts';
 import type { WorkflowNode } from '../../nodes/graph.ts';
 import { useI18n } from '../i18n/i18n.ts';
 import { isImageFile, measureImage } from '../lib/images.ts';
-import { commit, sealHistory } from '../store/editor-store.ts';
-import { tryImportImage } from '../assets/import-image.ts';
+import { sealHistory } from '../store/editor-store.ts';
+import { setNodeImage } from '../store/node-image.ts';
+import { dismissRefusal, importIntoNode, useNodeImport } from '../assets/node-image-import.ts';
 import { useAsset } from '../assets/asset-view.ts';
 
 interface Props {
@@ -15,38 +16,30 @@ interface Props {
 }
 
 /**
- * Sets the image and, when the node has them, its known width/height, as one step. An asset's
- * metadata goes in the document's `assets` table (a few numbers: the bytes stay in the store).
- */
-export function setNodeImage(
-  nodeId: string,
-  field: string,
-  src: string,
-  size: { width: number | null; height: number | null },
-  meta?: AssetMeta,
-) {
-  commit((d) => {
-    const n = d.nodes.find((x) => x.id === nodeId);
-    if (!n) return;
-    n.params[field] = src;
-    if ('width' in n.params) n.params.width = size.width;
-    if ('height' in n.params) n.params.height = size.height;
-    if (meta && !d.assets[meta.hash]) d.assets[meta.hash] = meta;
-  });
-}
-
-/**
  * The node's image as stored: a thumbnail for an asset (never the full photo), a missing asset, a
- * URL. `chosen`: the thumbnail of a file just chosen, shown while it is hashed (before the node
- * holds it).
+ * URL. `incoming`: a file being taken in (chosen, pasted or dropped), its thumbnail shown while it
+ * is hashed (before the node holds it).
  */
-function Preview({ value, chosen }: { value: string; chosen: { url: string; file: File } | null }) {
+function Preview({
+  value,
+  incoming,
+}: {
+  value: string;
+  incoming: { url: string | null; name: string } | undefined;
+}) {
   const { t } = useI18n();
   const hash = assetHashOf(value);
   const asset = useAsset(hash);
   const [broken, setBroken] = useState<string | null>(null);
-  if (chosen)
-    return <img className="thumb" src={chosen.url} alt="" draggable={false} data-chosen={chosen.file.name} />;
+  if (incoming?.url)
+    return <img className="thumb" src={incoming.url} alt="" draggable={false} data-chosen={incoming.name} />;
+  // A file dropped on the canvas waits its turn in the asset worker's queue on a node of its own.
+  if (incoming && !value)
+    return (
+      <div className="thumb empty incoming" data-incoming={incoming.name}>
+        {t('asset.loading')}
+      </div>
+    );
   if (!value) return <div className="thumb empty">{t('node.noImage')}</div>;
   if (hash) {
     if (asset.missing)
@@ -91,18 +84,15 @@ export function ImageField({ id, node, field, compact }: Props) {
   const w = node.params.width as number | null | undefined;
   const h = node.params.height as number | null | undefined;
 
-  // A refused file (a decompression bomb, or no image) is said here, on its node, until the next pick;
-  // the node keeps what it had.
-  const [refused, setRefused] = useState<{ title: string; reason: string } | null>(null);
-  // The chosen file's thumbnail, on screen before its hash is known; the last file chosen wins.
-  const [chosen, setChosen] = useState<{ file: File; url: string } | null>(null);
+  // A refused file (a decompression bomb, or no image) is said here, on its node, until the next
+  // file; the node keeps what it had. A file being taken in shows its thumbnail before its hash is
+  // known; the last file given wins. (A file dropped on this node takes the same path: canvas-drop.)
+  const view = compact ? 'node' : 'inspector';
+  const { incoming, refused } = useNodeImport(node.id, field, view);
 
   const fromFile = async (f: File) => {
     if (!isImageFile(f)) return;
-    const r = await tryImportImage(f, f.name, (url) => setChosen({ file: f, url }));
-    setRefused(r.ok ? null : { title: r.title, reason: r.reason });
-    if (r.ok) setNodeImage(node.id, field, r.image.ref, r.image.meta, r.image.meta);
-    setChosen((c) => (c?.file === f ? null : c));
+    await importIntoNode(node.id, field, f, { view });
   };
 
   return (
@@ -117,12 +107,12 @@ export function ImageField({ id, node, field, compact }: Props) {
         }
       }}
     >
-      <Preview value={value} chosen={chosen} />
+      <Preview value={value} incoming={incoming} />
       {refused && (
         <div className="image-refused" role="alert">
           <strong>{refused.title}</strong>
           <span>{refused.reason}</span>
-          <button type="button" className="small nodrag" onClick={() => setRefused(null)}>
+          <button type="button" className="small nodrag" onClick={() => dismissRefusal(node.id, field)}>
             {t('start.close')}
           </button>
         </div>

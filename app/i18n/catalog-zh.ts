@@ -266,6 +266,7 @@ export const ZH: Record<MessageKey, string> = {
   'asset.storeFailed': '无法将“{name}”保存到此浏览器的存储中（存储空间已满？）',
   'asset.unreadable': '无法将“{name}”读取为图像',
   'asset.tooLarge': '已拒绝“{name}”：像素过多',
+  'asset.notImage': '它不是 PNG、JPEG、WebP、GIF 或 BMP 图像。请另存或导出为 JPEG 或 PNG 后重试。',
   'asset.tooLargeOnOpen': '“{name}”中有 {n} 张图像因尺寸过大被拒绝，未解码：请在标记的节点上选择较小的图像。',
   'asset.missingOnPaste': '已粘贴，但有 {n} 张图像不在此浏览器的存储中：请在标记的节点上重新选择。',
   'asset.missingOnOpen': '此工作流有 {n} 张图像不在文件中（保存时未包含图像）：请在标记的节点上重新选择。',

@@ -278,6 +278,8 @@ export const EN = {
   'asset.storeFailed': '“{name}” could not be kept in this browser’s storage (is it full?)',
   'asset.unreadable': '“{name}” could not be read as an image',
   'asset.tooLarge': '“{name}” was refused: too many pixels',
+  'asset.notImage':
+    'It is not a PNG, JPEG, WebP, GIF or BMP image. Save or export it as JPEG or PNG and try again.',
   'asset.tooLargeOnOpen':
     '{n} image(s) in “{name}” were refused by their size, not decoded: pick smaller ones on the marked nodes.',
   'asset.missingOnPaste':

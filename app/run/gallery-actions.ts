@@ -10,7 +10,7 @@ import { markAssetUsed } from '../assets/result-assets.ts';
 import { freeSpot, NEW_NODE_SIZE } from '../canvas/free-spot.ts';
 import { viewCentre } from '../canvas/viewport.ts';
 import { layout, whenMeasured } from '../canvas/auto-layout.ts';
-import { setNodeImage } from '../fields/ImageField.tsx';
+import { setNodeImage } from '../store/node-image.ts';
 import { translate } from '../i18n/i18n.ts';
 import { nodeDisplayName } from '../lib/node-names.ts';
 import { storeOpenedAssets } from '../persistence/open-assets.ts';

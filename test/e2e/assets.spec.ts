@@ -280,23 +280,126 @@ test('a copied photo node pastes with its image in another tab; in another brows
   await ctx.close();
 });
 
-test('photos dropped on the canvas together each become an Input Image node with its thumbnail', async ({
+/**
+ * The image workers' SHA-256 held until the test lets it go (the worker script is served with the
+ * hold in front of it): what the editor shows while photos are hashed is then a state to wait for,
+ * not a race.
+ */
+const HOLD_HASHES = `
+{
+  const digest = crypto.subtle.digest.bind(crypto.subtle);
+  const held = [];
+  self.__hashesHeld = () => held.length;
+  self.__releaseHashes = () => { self.__free = true; while (held.length) held.shift()(); };
+  crypto.subtle.digest = (...a) =>
+    self.__free ? digest(...a) : new Promise((resolve) => held.push(() => resolve(digest(...a))));
+}
+`;
+
+async function holdWorkerHashes(page: Page): Promise<void> {
+  await page.route(/\/asset-worker[^/]*\.js(\?.*)?$/, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, body: HOLD_HASHES + (await res.text()) });
+  });
+}
+
+/** Hashes waiting in every image worker of the page (each worker holds at most its one job's). */
+const hashesHeld = (page: Page) =>
+  Promise.all(
+    page
+      .workers()
+      .map((w) => w.evaluate(() => (self as unknown as { __hashesHeld(): number }).__hashesHeld())),
+  ).then((n) => n.reduce((a, b) => a + b, 0));
+
+const releaseWorkerHashes = (page: Page) =>
+  Promise.all(
+    page
+      .workers()
+      .map((w) => w.evaluate(() => (self as unknown as { __releaseHashes(): void }).__releaseHashes())),
+  );
+
+const history = (page: Page) =>
+  page.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.history());
+
+test('photos dropped on the canvas get their Input Image nodes at once, thumbnails before their hashes, and one undo step', async ({
   page,
 }) => {
+  await holdWorkerHashes(page);
   await openBlank(page);
   const photos = await Promise.all([1, 2, 3].map((s) => jpeg(100 + s)));
   const hashes = photos.map(sha256);
+  const historyBefore = await history(page);
   await dropCanvasFiles(
     page,
     photos.map((p, i) => ({ name: `photo-${i}.jpg`, type: 'image/jpeg', base64: p.toString('base64') })),
     { x: 200, y: 150 },
   );
+
+  // While no hash is known: a node for each photo already, the first two (one per worker) showing
+  // the thumbnail drawn from their files, the third waiting its turn in the queue.
+  await expect.poll(() => hashesHeld(page)).toBe(2);
+  const dropped = page.locator('.flow-node[data-kind="inputImage"]');
+  await expect(dropped).toHaveCount(3);
+  for (const name of ['photo-0.jpg', 'photo-1.jpg'])
+    await expect(page.locator(`.react-flow__node img.thumb[data-chosen="${name}"]`)).toBeVisible();
+  await expect(page.locator('.react-flow__node [data-incoming="photo-2.jpg"]')).toHaveText('Loading…');
+  let doc = await fullDoc(page);
+  expect(doc.nodes.filter((n) => n.kind === 'inputImage').map((n) => n.params.image)).toEqual(['', '', '']);
+  expect((await history(page)).past).toBe(historyBefore.past + 1);
+
+  await releaseWorkerHashes(page);
   for (const h of hashes)
     await expect(page.locator(`.react-flow__node img.thumb[data-asset="${h}"]`)).toBeVisible();
-  const doc = await fullDoc(page);
+  doc = await fullDoc(page);
   const images = doc.nodes.filter((n) => n.kind === 'inputImage').map((n) => n.params.image);
   expect(images.sort()).toEqual(hashes.map((h) => `asset:${h}`).sort());
   expect(Object.keys(doc.assets).sort()).toEqual([...hashes].sort());
+  // The stored images joined the drop's step: still one step for the whole drop.
+  expect((await history(page)).past).toBe(historyBefore.past + 1);
+
+  // One undo removes every dropped node; redo brings them back with their images.
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await expect(dropped).toHaveCount(0);
+  expect(Object.keys((await fullDoc(page)).assets)).toEqual([]);
+  await page.keyboard.press('Control+Shift+z');
+  for (const h of hashes)
+    await expect(page.locator(`.react-flow__node img.thumb[data-asset="${h}"]`)).toBeVisible();
+  expect(
+    (await fullDoc(page)).nodes
+      .filter((n) => n.kind === 'inputImage')
+      .map((n) => n.params.image)
+      .sort(),
+  ).toEqual(images);
+});
+
+test('a dropped file that is no image gets no node: a notice names it and says what to do', async ({
+  page,
+}) => {
+  await openBlank(page);
+  const photo = await jpeg(104);
+  const historyBefore = await history(page);
+  await dropCanvasFiles(
+    page,
+    [
+      {
+        name: 'notes.pdf',
+        type: 'application/pdf',
+        base64: Buffer.from('%PDF-1.4 not a photo').toString('base64'),
+      },
+      { name: 'photo.jpg', type: 'image/jpeg', base64: photo.toString('base64') },
+      { name: 'fake.jpg', type: 'image/jpeg', base64: Buffer.from('just text').toString('base64') },
+    ],
+    { x: 200, y: 150 },
+  );
+  for (const name of ['notes.pdf', 'fake.jpg'])
+    await expect(
+      page.locator('.toast.error').filter({ hasText: `“${name}” could not be read as an image` }),
+    ).toContainText('Save or export it as JPEG or PNG and try again');
+  // Only the photo has a node.
+  await expect(page.locator(`.react-flow__node img.thumb[data-asset="${sha256(photo)}"]`)).toBeVisible();
+  await expect(page.locator('.flow-node[data-kind="inputImage"]')).toHaveCount(1);
+  expect((await history(page)).past).toBe(historyBefore.past + 1);
 });
 
 test('a JPEG with EXIF orientation 6 shows its thumbnail as stored, as Fooocus reads it (not turned as a photo viewer would)', async ({

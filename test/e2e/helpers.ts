@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Opens the editor on a fresh profile, English, dark, and picks the blank canvas. */
 export async function openBlank(
@@ -190,7 +190,20 @@ export async function dropCanvasFiles(
   files: DroppedFile[],
   at?: { x: number; y: number },
 ): Promise<void> {
-  await page.locator('.react-flow__pane').evaluate(
+  await dropFilesOn(page.locator('.react-flow__pane'), files, at);
+}
+
+/** Drops files on a node (on its header, where the user's pointer would be), as the browser delivers them. */
+export async function dropNodeFiles(page: Page, nodeId: string, files: DroppedFile[]): Promise<void> {
+  await dropFilesOn(page.locator(`.react-flow__node[data-id="${nodeId}"] .flow-node-header`), files);
+}
+
+async function dropFilesOn(
+  target: Locator,
+  files: DroppedFile[],
+  at?: { x: number; y: number },
+): Promise<void> {
+  await target.evaluate(
     (pane, { files, at }) => {
       const dt = new DataTransfer();
       for (const f of files)

@@ -4,6 +4,7 @@ import { bombPng, dataUrl, inpaintWorkflow } from '../hardening/bomb-images.ts';
 import {
   docOf,
   dropCanvasFiles,
+  dropNodeFiles,
   fromFileMenu,
   openBlank,
   openVaryTemplate,
@@ -132,6 +133,22 @@ test('a decompression bomb picked on an Input Image node is refused on the node,
   expect(await decoded(page)).not.toContain(dropped.length);
   expect(await fullDoc(page)).toEqual(before);
   expect(await history(page)).toEqual(historyBefore);
+
+  // Dropped on the Input Image node itself: it goes to that node, as picking it there does, so the
+  // refusal is said on the node (not in a notice); not decoded, the node keeps its image.
+  const onNode = bombPng(16000, 25);
+  await dropNodeFiles(page, img, [
+    { name: 'node-bomb.png', type: 'image/png', base64: onNode.toString('base64') },
+  ]);
+  await expect(refusal).toContainText('“node-bomb.png” was refused: too many pixels');
+  await expect(refusal).toContainText(BUDGET_TEXT);
+  await expect(page.locator('.toast').filter({ hasText: 'node-bomb.png' })).toHaveCount(0);
+  expect(await decoded(page)).not.toContain(onNode.length);
+  expect(await fullDoc(page)).toEqual(before);
+  expect(await history(page)).toEqual(historyBefore);
+  await expect(page.locator('.flow-node[data-kind="inputImage"]')).toHaveCount(
+    before.nodes.filter((n) => n.kind === 'inputImage').length,
+  );
 });
 
 test('a shared workflow with bombs embedded opens without decoding them, and says why their images are missing', async ({
