@@ -19,22 +19,29 @@ test('a LoRA weight out of range is refused and the box shows the weight kept on
   const id = await dragFromPalette(page, 'promptSettings');
   await selectNode(page, id);
   const loras = page.locator('.inspector [data-field="loras"]');
-  await loras.getByRole('button', { name: 'Add' }).click();
+  // A new Prompt & Settings node has Fooocus's five LoRA slots, the first at 0.1.
   const weight = loras.getByRole('spinbutton', { name: 'Weight #1' });
-  await expect(weight).toHaveValue('1');
+  await expect(weight).toHaveValue('0.1');
 
   await weight.fill('5');
   await weight.press('Tab');
-  await expect(weight).toHaveValue('1');
-  expect(await loraWeights(page, id)).toEqual([1]);
+  await expect(weight).toHaveValue('0.1');
+  expect((await loraWeights(page, id))[0]).toBe(0.1);
+
+  // Typed key by key, as a user does: "0" is a valid weight on the way to "0.5".
+  await weight.fill('');
+  await weight.pressSequentially('0.5');
+  await weight.press('Tab');
+  await expect(weight).toHaveValue('0.5');
+  expect((await loraWeights(page, id))[0]).toBe(0.5);
 
   await weight.fill('-0.75');
   await weight.press('Tab');
   await expect(weight).toHaveValue('-0.75');
-  expect(await loraWeights(page, id)).toEqual([-0.75]);
+  expect((await loraWeights(page, id))[0]).toBe(-0.75);
 
   await weight.fill('-3');
   await weight.press('Tab');
   await expect(weight).toHaveValue('-0.75');
-  expect(await loraWeights(page, id)).toEqual([-0.75]);
+  expect((await loraWeights(page, id))[0]).toBe(-0.75);
 });
