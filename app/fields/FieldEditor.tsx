@@ -186,7 +186,7 @@ export const FieldEditor = memo(function FieldEditor({ node, info, compact = fal
               <NumberInput
                 key={side}
                 aria-label={`${label} ${side}`}
-                info={{ ...info, type: 'number', min: 0, max: undefined, int: true }}
+                info={{ ...info, min: 0, max: undefined, int: true }}
                 value={arr[i] ?? 0}
                 onValue={(v) => set(arr.map((x, j) => (j === i ? v : x)))}
                 onBlur={sealHistory}

@@ -1,6 +1,7 @@
 import { useI18n } from '../i18n/i18n.ts';
 import { sealHistory } from '../store/editor-store.ts';
 import type { LoraValue } from './lora-value.ts';
+import { NumberInput, type NumberRules } from './NumberInput.tsx';
 
 interface Props {
   id: string;
@@ -9,6 +10,7 @@ interface Props {
 }
 
 const MAX_LORAS = 5;
+const WEIGHT: NumberRules = { min: -2, max: 2, int: false, nullable: false, meta: { step: 0.05 } };
 
 /** The LoRA list: on/off, file name and weight (−2…2) per row. */
 export function LorasField({ id, value, onValue }: Props) {
@@ -33,17 +35,11 @@ export function LorasField({ id, value, onValue }: Props) {
             onChange={(e) => edit(i, { model_name: e.target.value })}
             onBlur={sealHistory}
           />
-          <input
-            type="number"
+          <NumberInput
             aria-label={`${t('field.loraWeight')} #${i + 1}`}
-            min={-2}
-            max={2}
-            step={0.05}
+            info={WEIGHT}
             value={l.weight}
-            onChange={(e) => {
-              const n = e.target.valueAsNumber;
-              if (Number.isFinite(n) && n >= -2 && n <= 2) edit(i, { weight: n });
-            }}
+            onValue={(n) => n !== null && edit(i, { weight: n })}
             onBlur={sealHistory}
           />
           <button

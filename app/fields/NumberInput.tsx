@@ -1,9 +1,14 @@
 import { useState } from 'react';
 import type { FieldInfo } from '../lib/schema-fields.ts';
 
+/** The part of a field's schema a number box checks: a whole FieldInfo, or just a range. */
+export type NumberRules = Pick<FieldInfo, 'min' | 'max' | 'int' | 'nullable'> & {
+  meta?: { step?: number | undefined } | undefined;
+};
+
 interface Props {
   id?: string | undefined;
-  info: FieldInfo;
+  info: NumberRules;
   value: number | null;
   onValue: (v: number | null) => void;
   onBlur?: () => void;
@@ -11,7 +16,13 @@ interface Props {
   'aria-label'?: string | undefined;
 }
 
-/** A number box that lets the user type freely and only commits numbers the schema accepts. */
+/**
+ * A number box that lets the user type freely and only commits numbers the schema accepts. What it
+ * refuses stays in the box (as a draft) until the box loses focus, then the box shows the value kept.
+ * Every number box of the editor goes through here: preact/compat, unlike React, does not put a
+ * controlled input's value back when its handler refuses the change, so a bare `<input value={n}>`
+ * would go on showing a number the workflow does not have.
+ */
 export function NumberInput({ id, info, value, onValue, onBlur, ...aria }: Props) {
   const shown = value === null || value === undefined ? '' : String(value);
   const [draft, setDraft] = useState<string | null>(null);
