@@ -7,6 +7,7 @@ import { commit, useEditor } from '../store/editor-store.ts';
 import { openPainter, usePainter } from './painter-state.ts';
 import { importImage, loadableUrl } from '../assets/import-image.ts';
 import { useFullImageUrl } from '../assets/use-full-image.ts';
+import { focusOnMount } from '../lib/focus-on-mount.ts';
 
 /** The image a mask is painted over: the one answer of `nodes/mask-image.ts`, among Input Images that have an image. */
 export function paintTarget(doc: Workflow, maskId: string): WorkflowNode | null {
@@ -247,6 +248,8 @@ function Painter({ mask, target }: { mask: WorkflowNode; target: WorkflowNode | 
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div
         className="dialog painter"
+        ref={focusOnMount} // so Ctrl+Z undoes a stroke, not the graph, when painting with the mouse
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-labelledby="painter-title"

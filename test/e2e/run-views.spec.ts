@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { docOf, fromFileMenu, request } from './helpers.ts';
+import { docOf, fromFileMenu, request, type HookWindow } from './helpers.ts';
 import {
   RUN_URL,
   clickRun,
@@ -259,11 +259,21 @@ test('mask painter: a painted mask has the image size and reaches the request', 
   await page.mouse.move(...at(0.5, 0.5), { steps: 6 });
   await page.mouse.move(...at(0.8, 0.6), { steps: 6 });
   await page.mouse.up();
-  // A second stroke, then undo it inside the painter: the first stays.
-  await page.mouse.move(...at(0.1, 0.9));
-  await page.mouse.down();
-  await page.mouse.move(...at(0.3, 0.9), { steps: 3 });
-  await page.mouse.up();
+  // A second stroke, undone by Ctrl+Z: the painter's own undo, not the graph's (the painter has focus).
+  const secondStroke = async () => {
+    await page.mouse.move(...at(0.1, 0.9));
+    await page.mouse.down();
+    await page.mouse.move(...at(0.3, 0.9), { steps: 3 });
+    await page.mouse.up();
+  };
+  const graphHistory = () => page.evaluate(() => (window as unknown as HookWindow).__fooocusFlow.history());
+  const historyBefore = await graphHistory();
+  await secondStroke();
+  await page.keyboard.press('Control+z');
+  await expect(painter).toBeVisible();
+  expect(await graphHistory()).toEqual(historyBefore);
+  // Again, undone by the Undo button this time: the first stroke stays.
+  await secondStroke();
   await painter.getByRole('button', { name: 'Undo' }).click();
   mkdirSync(DIR, { recursive: true });
   await page.screenshot({ path: `${DIR}/mask-painter.png` });
