@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { itemFailureText } from '../../app/batch/item-failure-text.ts';
 import { loadLanguage } from '../../app/i18n/i18n.ts';
+import { ITEM_PROBLEM_CODES } from '../../server/batch/item-problem.ts';
 
 const CLI =
   'cannot prepare the item: --input image: /srv/batches/x/inputs/a.png is not a PNG, JPEG or WebP file';
@@ -15,6 +16,15 @@ beforeAll(async () => {
 });
 
 describe('itemFailureText', () => {
+  it('words every code the app server sends, never falling back to the CLI text for one', () => {
+    for (const code of ITEM_PROBLEM_CODES)
+      for (const lang of ['en', 'zh'] as const) {
+        const text = itemFailureText({ error: CLI, problem: { code, input: 'image', file: 'a.png' } }, lang);
+        expect(text, `${code} ${lang}`).not.toContain('--input');
+        expect(text, `${code} ${lang}`).not.toMatch(/\{\w+\}/); // every placeholder filled
+      }
+  });
+
   it('words each input problem with the input and file, in both languages', () => {
     const notImage = { error: CLI, problem: { code: 'input-not-image', input: 'image', file: 'a.png' } };
     expect(itemFailureText(notImage, 'en')).toBe(
