@@ -5,8 +5,7 @@
  * finishes the rest without redoing a done item; the zip holds every result with the manifest,
  * contact sheet and CSV. Bad input, other web pages and made-up file paths are refused.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import sharp from 'sharp';
@@ -18,6 +17,7 @@ import { startAppServer, type AppServer } from '../../server/app-server.ts';
 import type { BatchStatus } from '../../server/batch-app/batch-registry.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
 import { waitFor, writeVaryWorkflow } from '../cli/batch/helpers.ts';
+import { batchRouteFixture } from './helpers.ts';
 import { startFaultProxy } from '../faults/fault-proxy.ts';
 
 let app: AppServer;
@@ -25,19 +25,13 @@ let sim: SimEngine;
 let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
 /** Called for every request the app server sends the engine (through the proxy). */
 let onEngineRequest: (path: string) => void = () => undefined;
+let fixture: Awaited<ReturnType<typeof batchRouteFixture>>;
 let dir: string;
 let batchDir: string;
-const savedTuning = process.env.FOOOCUS_FLOW_BATCH_TUNING;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ff-batch-routes-'));
-  batchDir = join(dir, 'batches');
-  await writeFile(join(dir, 'index.html'), '<!doctype html>');
-  process.env.FOOOCUS_FLOW_BATCH_TUNING = JSON.stringify({
-    intervalMs: 20,
-    queueCheckMs: 50,
-    readBackoffMs: 20,
-  });
+  fixture = await batchRouteFixture('ff-batch-routes-');
+  ({ dir, batchDir } = fixture);
   sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
   // The app server reaches the engine through a proxy that lets the test see its stop request.
   proxy = await startFaultProxy(sim.url);
@@ -52,14 +46,11 @@ afterAll(async () => {
   await app.close();
   await proxy.close();
   await sim.close();
-  if (savedTuning === undefined) delete process.env.FOOOCUS_FLOW_BATCH_TUNING;
-  else process.env.FOOOCUS_FLOW_BATCH_TUNING = savedTuning;
-  await rm(dir, { recursive: true, force: true });
+  await fixture.cleanup();
 });
 
-const url = (path: string) => `${app.url}/app/batches${path}`;
-const post = (path: string, body?: unknown) =>
-  fetch(url(path), { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+const url = (path: string) => fixture.routes(app.url).url(path);
+const post = (path: string, body?: unknown) => fixture.routes(app.url).post(path, body);
 const status = async (id: string) => (await (await fetch(url(`/${id}`))).json()) as BatchStatus;
 const png = (i: number) =>
   sharp({ create: { width: 96, height: 64, channels: 3, background: { r: i * 60, g: 120, b: 30 } } })

@@ -5,8 +5,7 @@
  * an item failed as a problem code with its details (which input, which file), while the CLI's text
  * (`--input image: <path>: …`) stays in `error` and the manifest.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,36 +13,28 @@ import { startAppServer, type AppServer } from '../../server/app-server.ts';
 import type { BatchStatus } from '../../server/batch-app/batch-registry.ts';
 import { startSimEngine, type SimEngine } from '../../server/sim/index.ts';
 import { waitFor, writeVaryWorkflow } from '../cli/batch/helpers.ts';
+import { batchRouteFixture } from './helpers.ts';
 
 let app: AppServer;
 let sim: SimEngine;
+let fixture: Awaited<ReturnType<typeof batchRouteFixture>>;
 let dir: string;
 let batchDir: string;
-const savedTuning = process.env.FOOOCUS_FLOW_BATCH_TUNING;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ff-batch-wf-'));
-  batchDir = join(dir, 'batches');
-  await writeFile(join(dir, 'index.html'), '<!doctype html>');
-  process.env.FOOOCUS_FLOW_BATCH_TUNING = JSON.stringify({
-    intervalMs: 20,
-    queueCheckMs: 50,
-    readBackoffMs: 20,
-  });
+  fixture = await batchRouteFixture('ff-batch-wf-');
+  ({ dir, batchDir } = fixture);
   sim = await startSimEngine({ port: 0, speed: 0, tickMs: 10 });
   app = await startAppServer({ port: 0, apiUrl: sim.url, distDir: dir, batchDir });
 });
 afterAll(async () => {
   await app.close();
   await sim.close();
-  if (savedTuning === undefined) delete process.env.FOOOCUS_FLOW_BATCH_TUNING;
-  else process.env.FOOOCUS_FLOW_BATCH_TUNING = savedTuning;
-  await rm(dir, { recursive: true, force: true });
+  await fixture.cleanup();
 });
 
-const url = (path: string) => `${app.url}/app/batches${path}`;
-const post = (path: string, body?: unknown) =>
-  fetch(url(path), { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+const url = (path: string) => fixture.routes(app.url).url(path);
+const post = (path: string, body?: unknown) => fixture.routes(app.url).post(path, body);
 const status = async (id: string) => (await (await fetch(url(`/${id}`))).json()) as BatchStatus;
 const png = () =>
   sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 200, g: 120, b: 30 } } })

@@ -199,3 +199,35 @@ export async function* sseEvents(res: Response): AsyncGenerator<Record<string, u
     }
   }
 }
+
+/**
+ * What the batch route tests share: a temp folder with a stub editor and a batch folder, the batch
+ * engine's quick test tuning (restored by `cleanup`), and the routes' URL and POST helpers once the
+ * app server is up.
+ */
+export async function batchRouteFixture(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const batchDir = join(dir, 'batches');
+  await writeFile(join(dir, 'index.html'), '<!doctype html>');
+  const savedTuning = process.env.FOOOCUS_FLOW_BATCH_TUNING;
+  process.env.FOOOCUS_FLOW_BATCH_TUNING = JSON.stringify({
+    intervalMs: 20,
+    queueCheckMs: 50,
+    readBackoffMs: 20,
+  });
+  return {
+    dir,
+    batchDir,
+    routes: (appUrl: string) => {
+      const url = (path: string) => `${appUrl}/app/batches${path}`;
+      const post = (path: string, body?: unknown) =>
+        fetch(url(path), { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+      return { url, post };
+    },
+    cleanup: async () => {
+      if (savedTuning === undefined) delete process.env.FOOOCUS_FLOW_BATCH_TUNING;
+      else process.env.FOOOCUS_FLOW_BATCH_TUNING = savedTuning;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
