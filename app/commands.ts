@@ -101,8 +101,12 @@ export function newWorkflow(): void {
  */
 export function openTemplate(t: Template | null): boolean {
   if (!confirmReplace()) return false;
-  const group = `template:${++templateSeq}`;
+  const seq = ++templateSeq;
+  const group = `template:${seq}`;
   const show = (wf: Workflow) => {
+    // A template picked while another was still drawing its sample images: the last pick wins,
+    // whichever finishes first (the earlier one would otherwise replace it, or mix with it).
+    if (seq !== templateSeq) return;
     replaceDocument({ ...wf, name: workflowNameIn(wf.name, lang()) }, { group });
     update((s) => {
       s.dialog = null;
