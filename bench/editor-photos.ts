@@ -172,25 +172,11 @@ const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 export async function benchEditorPhotos(): Promise<Record<string, string | number>> {
   const dir = mkdtempSync(join(tmpdir(), 'fooocus-flow-photos-'));
   const out: Record<string, string | number> = {};
-  const files: { path: string; hash: string; bytes: number }[] = [];
-  for (let i = 0; i < 4; i++) {
-    const jpg = await photo(1000 + i * 7919);
-    const path = join(dir, `photo-${i}.jpg`);
-    writeFileSync(path, jpg);
-    files.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
-  }
-  out['load average at start (1, 5, 15 min; 2 cores)'] = loadavg()
-    .map((x) => x.toFixed(1))
-    .join(', ');
+  const files = await writePhotos(dir, 0, 4);
+  out['load average at start (1, 5, 15 min; 2 cores)'] = loadAverage();
   out['photos'] = `${files.length} × ${W}×${H} JPEG, ${files.map((f) => mb(f.bytes)).join(', ')}`;
   // Six more for the drop of ten at once.
-  const dropped = [...files];
-  for (let i = 4; i < 10; i++) {
-    const jpg = await photo(1000 + i * 7919);
-    const path = join(dir, `photo-${i}.jpg`);
-    writeFileSync(path, jpg);
-    dropped.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
-  }
+  const dropped = [...files, ...(await writePhotos(dir, 4, 10))];
 
   const preview = await startPreview();
   const browser = await launchChromium();
@@ -320,9 +306,7 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
     await ctx.close();
 
     Object.assign(out, await benchPhotoDrop(browser, preview.url, dropped));
-    out['load average at end'] = loadavg()
-      .map((x) => x.toFixed(1))
-      .join(', ');
+    out['load average at end'] = loadAverage();
   } finally {
     await browser.close();
     preview.stop();
@@ -331,6 +315,23 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
   return out;
 }
 
+/** The generated photos `from`..`to`-1 written into `dir` (the same seeds in every part of this bench). */
+async function writePhotos(dir: string, from: number, to: number) {
+  const out: { path: string; hash: string; bytes: number }[] = [];
+  for (let i = from; i < to; i++) {
+    const jpg = await photo(1000 + i * 7919);
+    const path = join(dir, `photo-${i}.jpg`);
+    writeFileSync(path, jpg);
+    out.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
+  }
+  return out;
+}
+
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ');
+
 /**
  * `npm run bench "photo drop"`: only the ten photos dropped at once while typing (drop → first and
  * last thumbnail in the DOM, typing latency, long tasks), without the rest of this part.
@@ -338,25 +339,15 @@ export async function benchEditorPhotos(): Promise<Record<string, string | numbe
 export async function benchPhotoDropOnly(): Promise<Record<string, string | number>> {
   const dir = mkdtempSync(join(tmpdir(), 'fooocus-flow-photos-'));
   const out: Record<string, string | number> = {};
-  const dropped: { path: string; hash: string; bytes: number }[] = [];
-  for (let i = 0; i < 10; i++) {
-    const jpg = await photo(1000 + i * 7919);
-    const path = join(dir, `photo-${i}.jpg`);
-    writeFileSync(path, jpg);
-    dropped.push({ path, hash: createHash('sha256').update(jpg).digest('hex'), bytes: jpg.length });
-  }
+  const dropped = await writePhotos(dir, 0, 10);
   out['photos'] =
     `${dropped.length} × ${W}×${H} JPEG, ${mb(Math.min(...dropped.map((f) => f.bytes)))}–${mb(Math.max(...dropped.map((f) => f.bytes)))}`;
-  out['load average at start (1, 5, 15 min; 2 cores)'] = loadavg()
-    .map((x) => x.toFixed(1))
-    .join(', ');
+  out['load average at start (1, 5, 15 min; 2 cores)'] = loadAverage();
   const preview = await startPreview();
   const browser = await launchChromium();
   try {
     Object.assign(out, await benchPhotoDrop(browser, preview.url, dropped));
-    out['load average at end'] = loadavg()
-      .map((x) => x.toFixed(1))
-      .join(', ');
+    out['load average at end'] = loadAverage();
   } finally {
     await browser.close();
     preview.stop();
